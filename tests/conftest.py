@@ -1,0 +1,125 @@
+"""Fixtures: a fresh database per test, a client, and helpers to sign in and post forms.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set
+(`make test-postgres`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from tracker import create_app
+from tracker.extensions import db
+from tracker.models import Role
+from tracker.services import accounts
+
+PASSWORD = "correct horse battery staple"
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'type="hidden" name="csrf_token" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
+
+
+def database_url(tmp_path: Path) -> str:
+    """PostgreSQL when TEST_DATABASE_URL is set, else a SQLite file for this test."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+
+
+def reset_schema() -> None:
+    """Give the test an empty database with the models' tables."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    db.create_all()
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(
+        {"DATABASE_URL": database_url(tmp_path), "SECRET_KEY": "test-secret"}, env="testing"
+    )
+    with app.app_context():
+        reset_schema()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """GET `url` and return the CSRF token of its first form."""
+    page = client.get(url).get_data(as_text=True)
+    match = CSRF_RE.search(page)
+    assert match, f"no CSRF token on {url}"
+    return next(group for group in match.groups() if group)
+
+
+def post_form(
+    client: FlaskClient, url: str, data: dict[str, Any], page: str | None = None, **kwargs: Any
+) -> Any:
+    """POST `data` to `url` with a valid CSRF token taken from `page` (default `url`)."""
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, page or url)}, **kwargs)
+
+
+def make_user(
+    app: Flask,
+    role: Role,
+    email: str | None = None,
+    department: str | None = None,
+    password: str = PASSWORD,
+) -> int:
+    """Create a user (and its department if missing) and return its id."""
+    from tests.factories import ensure_department
+
+    with app.app_context():
+        if department:
+            ensure_department(department)
+        user = accounts.create_user(
+            accounts.UserInput(
+                email=email or f"{role.value}@example.gc.ca",
+                name=f"{role.value.title()} User",
+                role=role,
+                department_acronym=department,
+            ),
+            password,
+        )
+        return user.id
+
+
+class AuthActions:
+    """Sign in and out through the real pages."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str, password: str = PASSWORD) -> Any:
+        return post_form(self._client, "/login", {"email": email, "password": password})
+
+    def logout(self) -> Any:
+        return post_form(self._client, "/logout", {}, page="/")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)

@@ -1,0 +1,91 @@
+"""Roadmap Tracker: a Flask application to track a multi-year strategic plan."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+import config as config_module
+from tracker import access, errors, i18n, requests, security
+from tracker import db as database
+from tracker.extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None, env: str | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, handlers, commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, config, env)
+    register_extensions(app)
+    register_blueprints(app)
+    register_hooks(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None, env: str | None) -> None:
+    """Class defaults, then instance/config.py, then TRACKER_* variables, then overrides."""
+    name = env or config_module.config_name()
+    if name not in config_module.CONFIGS:
+        raise RuntimeError(f"TRACKER_ENV={name!r} is not one of {sorted(config_module.CONFIGS)}.")
+    app.config.from_object(config_module.CONFIGS[name])
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("TRACKER")
+    app.config.update(overrides or {})
+    app.config["ENV_NAME"] = name
+    url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'tracker.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if name == "production":
+        secret = app.config.get("SECRET_KEY")
+        if not secret or secret == config_module.DEV_SECRET_KEY or len(str(secret)) < 32:
+            raise RuntimeError(
+                "Refusing to start: set TRACKER_SECRET_KEY to a random value of 32+ characters."
+            )
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions and the database behaviour."""
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per feature."""
+    from tracker.admin.routes import bp as admin_bp
+    from tracker.auth.routes import bp as auth_bp
+    from tracker.main.routes import bp as main_bp
+    from tracker.plans.routes import bp as plans_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(admin_bp)
+
+
+def register_hooks(app: Flask) -> None:
+    """Request hooks: transaction mode, access rules, security headers, error pages."""
+    requests.init_app(app)
+    access.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """The `flask --app tracker ...` command groups."""
+    from tracker.cli import register
+
+    register(app)

@@ -1,0 +1,65 @@
+"""Sign in, sign out and change password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from tracker.access import public, signed_in, signed_in_user
+from tracker.auth.forms import ChangePasswordForm, LoginForm
+from tracker.services import accounts
+from tracker.urls import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login() -> Response | str | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
+    result = accounts.authenticate(form.email.data or "", form.password.data or "")
+    if result.user is None:
+        if result.locked_until is not None:
+            until = format_datetime(result.locked_until, "short")
+            form.email.errors.append(_("Too many failed sign-ins. Try again after %(t)s.", t=until))
+        else:
+            form.email.errors.append(_("The e-mail or password is not correct."))
+        return render_template("auth/login.html", form=form), 401
+    login_user(result.user)
+    return redirect(safe_next(form.next.data, url_for("main.home")))
+
+
+@bp.route("/logout", methods=["POST"])
+@signed_in
+def logout() -> Response:
+    accounts.sign_out(signed_in_user())
+    logout_user()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+def change_password() -> Response | str | tuple[str, int]:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = signed_in_user()
+            accounts.change_password(
+                user, form.current_password.data or "", form.new_password.data or ""
+            )
+        except accounts.AccountError as error:
+            form[error.field or "new_password"].errors.append(str(error))
+        else:
+            login_user(user)  # a fresh cookie with the new session nonce
+            flash(_("Your password is changed. Other sessions are signed out."), "success")
+            return redirect(url_for("main.home"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/change_password.html", form=form), status

@@ -1,0 +1,33 @@
+"""Friendly error pages that leak nothing."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: _l("The request could not be understood."),
+    401: _l("Please sign in to continue."),
+    403: _l("You do not have access to this page."),
+    404: _l("We could not find that page."),
+    405: _l("That action is not allowed here."),
+    409: _l("Someone else changed this at the same time."),
+    413: _l("The file is too large."),
+    429: _l("Too many attempts. Please wait and try again."),
+}
+
+
+def render_error(error: HTTPException) -> tuple[str, int]:
+    """Render errors/error.html for any HTTP error."""
+    code = error.code or 500
+    message = MESSAGES.get(code, _l("Something went wrong on our side. It has been logged."))
+    if isinstance(error, CSRFError):
+        message = _l("Your form expired or was sent from elsewhere. Reload the page and try again.")
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    """Register the handler; Flask logs unexpected exceptions and answers them as 500."""
+    app.register_error_handler(HTTPException, render_error)

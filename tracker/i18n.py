@@ -1,0 +1,40 @@
+"""Language selection and bilingual content helpers for templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from tracker.extensions import babel
+
+
+def select_locale() -> str:
+    """The toggle's choice, else the user's preference, else the browser's."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return str(chosen)
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return str(current_user.language)
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def current_language() -> str:
+    """'en' or 'fr' for the current request."""
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
+def localized(obj: Any, field: str) -> str:
+    """Template filter: a bilingual model field in the current language."""
+    return str(obj.text(field, current_language()))
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel and expose the helpers to templates."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["tr"] = localized
+    app.jinja_env.globals["current_language"] = current_language

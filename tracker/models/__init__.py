@@ -1,0 +1,34 @@
+"""Typed SQLAlchemy models; importing this package registers every table."""
+
+from tracker.models.audit import AuditEvent, JobRun
+from tracker.models.base import Base
+from tracker.models.org import ApiToken, Department, User
+from tracker.models.plan import Action, Milestone, Plan, StrategicArea, action_participant
+from tracker.models.progress import MilestoneForecast, ProgressUpdate, ReportingPeriod, Revision
+from tracker.models.report import AnnualReport, ReportFile
+from tracker.models.types import ActionStatus, JobOutcome, PlanStatus, Role, WorkflowState
+
+__all__ = [
+    "Action",
+    "ActionStatus",
+    "AnnualReport",
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Department",
+    "JobOutcome",
+    "JobRun",
+    "Milestone",
+    "MilestoneForecast",
+    "Plan",
+    "PlanStatus",
+    "ProgressUpdate",
+    "ReportFile",
+    "ReportingPeriod",
+    "Revision",
+    "Role",
+    "StrategicArea",
+    "User",
+    "WorkflowState",
+    "action_participant",
+]

@@ -1,0 +1,129 @@
+"""The plan itself: plans, strategic areas, actions, milestones and assignments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.models.base import Base, QuarterType, UTCDateTime, utcnow
+from tracker.models.org import Bilingual, Department
+from tracker.models.types import PlanStatus, one_of
+from tracker.services.fiscal import FiscalQuarter
+
+action_participant = Table(
+    "action_participant",
+    Base.metadata,
+    Column("action_id", ForeignKey("action.id", ondelete="CASCADE"), primary_key=True),
+    Column("department_id", ForeignKey("department.id"), primary_key=True, index=True),
+)
+
+
+class Plan(Bilingual, Base):
+    __tablename__ = "plan"
+    __table_args__ = (
+        one_of("status", PlanStatus, "status"),
+        CheckConstraint("first_year <= last_year", name="years"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title_en: Mapped[str] = mapped_column(String(300))
+    title_fr: Mapped[str] = mapped_column(String(300))
+    summary_en: Mapped[str] = mapped_column(Text, default="")
+    summary_fr: Mapped[str] = mapped_column(Text, default="")
+    first_year: Mapped[int]
+    last_year: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20), default=PlanStatus.DRAFT.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    areas: Mapped[list[StrategicArea]] = relationship(
+        back_populates="plan", order_by="StrategicArea.position", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Plan {self.slug}>"
+
+
+class StrategicArea(Bilingual, Base):
+    __tablename__ = "strategic_area"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "code"),
+        CheckConstraint("colour LIKE '#%' AND length(colour) = 7", name="colour"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(default=0)
+    colour: Mapped[str] = mapped_column(String(7), default="#1f6fb2")
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_fr: Mapped[str] = mapped_column(String(200))
+    goal_en: Mapped[str] = mapped_column(Text, default="")
+    goal_fr: Mapped[str] = mapped_column(Text, default="")
+
+    plan: Mapped[Plan] = relationship(back_populates="areas")
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="area", order_by="Action.position", cascade="all, delete-orphan"
+    )
+
+
+class Action(Bilingual, Base):
+    __tablename__ = "action"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "code"),
+        CheckConstraint("start_quarter <= baseline_target", name="baseline_after_start"),
+        CheckConstraint("start_quarter <= current_target", name="target_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # plan_id is denormalised from the area so that the code is unique per plan.
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int] = mapped_column(
+        ForeignKey("strategic_area.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(default=0)
+    title_en: Mapped[str] = mapped_column(String(300))
+    title_fr: Mapped[str] = mapped_column(String(300))
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    description_fr: Mapped[str] = mapped_column(Text, default="")
+    illustrative: Mapped[bool] = mapped_column(default=False)
+    lead_department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    start_quarter: Mapped[FiscalQuarter] = mapped_column(QuarterType())
+    baseline_target: Mapped[FiscalQuarter] = mapped_column(QuarterType())
+    current_target: Mapped[FiscalQuarter] = mapped_column(QuarterType())
+
+    area: Mapped[StrategicArea] = relationship(back_populates="actions")
+    lead_department: Mapped[Department] = relationship()
+    participants: Mapped[list[Department]] = relationship(
+        secondary=action_participant, order_by=Department.acronym
+    )
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="action", order_by="Milestone.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def slippage(self) -> int:
+        """Quarters between the current and the baseline target (positive = late)."""
+        return self.current_target - self.baseline_target
+
+    def __repr__(self) -> str:
+        return f"<Action {self.code}>"
+
+
+class Milestone(Bilingual, Base):
+    __tablename__ = "milestone"
+    __table_args__ = (UniqueConstraint("action_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(default=0)
+    title_en: Mapped[str] = mapped_column(String(300))
+    title_fr: Mapped[str] = mapped_column(String(300))
+    baseline_due: Mapped[date]
+    completed_on: Mapped[date | None]
+
+    action: Mapped[Action] = relationship(back_populates="milestones")

@@ -1,0 +1,31 @@
+"""Plan pages: the list, a plan's overview and an action's page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from tracker.access import signed_in
+from tracker.services import plans
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+
+@bp.route("/")
+@signed_in
+def index() -> str:
+    return render_template("plans/index.html", plans=plans.list_plans())
+
+
+@bp.route("/<slug>/")
+@signed_in
+def overview(slug: str) -> str:
+    return render_template("plans/overview.html", plan=plans.get_plan_or_404(slug))
+
+
+@bp.route("/<slug>/actions/<code>")
+@signed_in
+def action(slug: str, code: str) -> str:
+    plan = plans.get_plan_or_404(slug)
+    return render_template(
+        "plans/action.html", plan=plan, action=plans.get_action_or_404(plan, code)
+    )

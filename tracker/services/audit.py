@@ -1,0 +1,44 @@
+"""The audit trail: append-only events for every change, login, failed login and denied access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context, request
+
+from tracker.db import prepare_write
+from tracker.extensions import db
+from tracker.models import AuditEvent, User
+
+
+def _client_ip() -> str:
+    return (request.remote_addr or "")[:45] if has_request_context() else ""
+
+
+def add_event(
+    action: str,
+    *,
+    actor: User | None = None,
+    actor_label: str = "",
+    obj: Any = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an audit event to the current transaction; the calling service commits."""
+    event = AuditEvent(
+        action=action,
+        actor_id=actor.id if actor is not None else None,
+        actor_label=actor.email if actor is not None else actor_label,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=str(getattr(obj, "id", "") or "") if obj is not None else "",
+        ip_address=_client_ip(),
+        detail=detail or {},
+    )
+    db.session.add(event)
+    return event
+
+
+def record_denied_access(user: User, path: str) -> None:
+    """Record, in its own transaction, that `user` was refused `path`."""
+    prepare_write()
+    add_event("access.denied", actor=user, detail={"path": path[:500]})
+    db.session.commit()
