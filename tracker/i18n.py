@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from tracker.extensions import babel
+from tracker.services.fiscal import FiscalQuarter
 
 
 def select_locale() -> str:
@@ -33,8 +34,16 @@ def localized(obj: Any, field: str) -> str:
     return str(obj.text(field, current_language()))
 
 
+def quarter_label(quarter: FiscalQuarter | None) -> str:
+    """Template filter: a fiscal quarter as people write it, e.g. '2025-26 Q1' / 'T1 2025-2026'."""
+    if quarter is None:
+        return ""
+    return quarter.label(current_language(), int(current_app.config["FISCAL_YEAR_START_MONTH"]))
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and expose the helpers to templates."""
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["tr"] = localized
+    app.jinja_env.filters["quarter"] = quarter_label
     app.jinja_env.globals["current_language"] = current_language
