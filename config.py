@@ -31,6 +31,32 @@ class Config:
 
     FISCAL_YEAR_START_MONTH = 4
 
+    # Scheduler (`flask --app tracker scheduler run`): see docs/operations.md.
+    SCHEDULER_TIMEZONE = "America/Toronto"
+    SCHEDULER_MISFIRE_GRACE_SECONDS = 3600
+    # A run still "running" after this long was interrupted (crash, kill) and may be retried.
+    JOB_RUN_TIMEOUT_MINUTES = 60
+    # The yearly report is due on this local date and hour after each fiscal year ends.
+    REPORT_SCHEDULE_MONTH = 4
+    REPORT_SCHEDULE_DAY = 15
+    REPORT_SCHEDULE_HOUR = 2
+    # Reminder e-mails: days relative to a period's due date (-14 = 14 days before).
+    REMINDER_OFFSETS_DAYS: tuple[int, ...] = (-14, -3, 1)
+    REMINDER_HOUR = 6
+    REMINDER_CATCH_UP_DAYS = 7
+    # Absolute address of the site, used for links in e-mails (e.g. https://tracker.example.ca).
+    PUBLIC_BASE_URL: str | None = None
+
+    # SMTP; without MAIL_HOST messages go to the log and to the admin jobs page.
+    MAIL_HOST: str | None = None
+    MAIL_PORT: int | None = None
+    MAIL_USE_TLS: bool | None = None
+    MAIL_USE_SSL: bool | None = None
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_SENDER: str | None = None
+    MAIL_TIMEOUT_SECONDS = 30
+
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 import config as config_module
-from tracker import access, errors, i18n, requests, security
+from tracker import access, errors, i18n, labels, requests, security
 from tracker import db as database
 from tracker.extensions import csrf, db, login_manager, migrate
 
@@ -61,19 +61,28 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    labels.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from tracker.admin.routes import bp as admin_bp
+    from tracker.audit.routes import bp as audit_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.main.routes import bp as main_bp
+    from tracker.operations.routes import bp as operations_bp
     from tracker.plans.routes import bp as plans_bp
+    from tracker.review.routes import bp as review_bp
+    from tracker.updates.routes import bp as updates_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(operations_bp)
+    app.register_blueprint(updates_bp)
+    app.register_blueprint(review_bp)
 
 
 def register_hooks(app: Flask) -> None:

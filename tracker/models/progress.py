@@ -45,9 +45,13 @@ class ProgressUpdate(Base):
         one_of("state", WorkflowState, "state"),
         CheckConstraint("percent_complete BETWEEN 0 AND 100", name="percent_range"),
         CheckConstraint("version >= 1", name="version_positive"),
+        # A draft may be incomplete; anything sent for review carries a percent.
+        CheckConstraint("percent_complete IS NOT NULL OR state = 'draft'", name="percent_given"),
         Index("ix_progress_update_department_period", "department_id", "period_id"),
         Index("ix_progress_update_period_state", "period_id", "state"),
         Index("ix_progress_update_action_period", "action_id", "period_id"),
+        # The planners' review queue: submitted updates, oldest first.
+        Index("ix_progress_update_state_submitted", "state", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,7 +59,7 @@ class ProgressUpdate(Base):
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     period_id: Mapped[int] = mapped_column(ForeignKey("reporting_period.id"))
     status: Mapped[str] = mapped_column(String(20), default=ActionStatus.NOT_STARTED.value)
-    percent_complete: Mapped[int] = mapped_column(default=0)
+    percent_complete: Mapped[int | None]
     forecast_completion: Mapped[FiscalQuarter | None] = mapped_column(QuarterType())
     accomplishments: Mapped[str] = mapped_column(Text, default="")
     risks: Mapped[str] = mapped_column(Text, default="")
@@ -76,12 +80,15 @@ class ProgressUpdate(Base):
     action: Mapped[Action] = relationship()
     department: Mapped[Department] = relationship()
     period: Mapped[ReportingPeriod] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
     milestone_forecasts: Mapped[list[MilestoneForecast]] = relationship(
         back_populates="update", cascade="all, delete-orphan"
     )
+    # View-only: revisions are append-only, the ORM must never re-parent or delete them.
+    revisions: Mapped[list[Revision]] = relationship(viewonly=True, order_by="Revision.number")
 
     __mapper_args__ = {"version_id_col": version}
 

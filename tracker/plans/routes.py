@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, render_template
 
 from tracker.access import signed_in
@@ -19,13 +21,13 @@ def index() -> str:
 @bp.route("/<slug>/")
 @signed_in
 def overview(slug: str) -> str:
-    return render_template("plans/overview.html", plan=plans.get_plan_or_404(slug))
+    return render_template("plans/overview.html", overview=plans.plan_overview(slug, date.today()))
 
 
 @bp.route("/<slug>/actions/<code>")
 @signed_in
 def action(slug: str, code: str) -> str:
-    plan = plans.get_plan_or_404(slug)
+    detail = plans.action_detail(slug, code, date.today())
     return render_template(
-        "plans/action.html", plan=plan, action=plans.get_action_or_404(plan, code)
+        "plans/action.html", plan=detail.plan, action=detail.row.action, detail=detail
     )

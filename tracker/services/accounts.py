@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import func, select, update
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from tracker.db import prepare_write
 from tracker.extensions import db
@@ -220,3 +222,51 @@ def load_user(session_id: str) -> User | None:
     if user is None or user.session_nonce != nonce or not user.active:
         return None
     return user
+
+
+def is_locked(user: User, now: datetime | None = None) -> bool:
+    """True while failed sign-ins keep `user` locked out."""
+    return user.locked_until is not None and user.locked_until > (now or datetime.now(UTC))
+
+
+def unlock_user(user: User, actor: User) -> None:
+    """Lift a sign-in lock and clear the failure count; refused when there is nothing to lift."""
+    if user.locked_until is None and user.failed_logins == 0:
+        raise AccountError("This account is not locked.")
+    before = {
+        "failed_logins": user.failed_logins,
+        "locked_until": user.locked_until.isoformat() if user.locked_until else None,
+    }
+    user.failed_logins = 0
+    user.locked_until = None
+    add_event("account.unlocked", actor=actor, obj=user, detail={"before": before})
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    """What the admin's user list is narrowed to; empty values mean no filter."""
+
+    role: Role | None = None
+    department_acronym: str | None = None
+    active: bool | None = None
+    text: str = ""
+
+
+def list_users(filters: UserFilter, page: int, per_page: int = 50) -> Pagination:
+    """A page of users matching `filters`, by e-mail, with their departments loaded."""
+    query = select(User).options(selectinload(User.department)).order_by(User.email)
+    if filters.role is not None:
+        query = query.where(User.role == filters.role.value)
+    if filters.department_acronym:
+        query = query.join(User.department).where(Department.acronym == filters.department_acronym)
+    if filters.active is not None:
+        query = query.where(User.active == filters.active)
+    if filters.text:
+        query = query.where(
+            or_(
+                User.email.icontains(filters.text, autoescape=True),
+                User.name.icontains(filters.text, autoescape=True),
+            )
+        )
+    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)

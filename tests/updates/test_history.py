@@ -1,0 +1,131 @@
+"""Revisions: append-only snapshots, the action page's history and the compare page."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from tests.updates.helpers import (
+    DEPT_EMAIL,
+    PLANNER_EMAIL,
+    QueryCounter,
+    World,
+    add_update,
+    build_world,
+    form_data,
+    login,
+    post_update,
+    revisions_of,
+)
+from tracker.db import AppendOnlyError
+from tracker.extensions import db
+from tracker.models import ProgressUpdate, Revision, WorkflowState
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    return build_world(app)
+
+
+def _two_revisions(app: Flask, world: World) -> int:
+    client = login(app, DEPT_EMAIL)
+    post_update(client, world.form_url, form_data(world, accomplishments="First words"))
+    data = form_data(world, version="1", percent_complete="55", accomplishments="Second words")
+    post_update(client, world.form_url, data)
+    with app.app_context():
+        return int(db.session.scalar(select(ProgressUpdate.id)) or 0)
+
+
+def test_revisions_are_immutable(app: Flask, world: World) -> None:
+    update_id = _two_revisions(app, world)
+    with app.app_context():
+        revision = db.session.scalar(select(Revision).where(Revision.number == 1))
+        assert revision is not None
+        revision.snapshot = {**revision.snapshot, "percent_complete": 99}
+        with pytest.raises(AppendOnlyError):
+            db.session.commit()
+        db.session.rollback()
+        revision = db.session.scalar(select(Revision).where(Revision.number == 1))
+        assert revision is not None
+        db.session.delete(revision)
+        with pytest.raises(AppendOnlyError):
+            db.session.commit()
+        db.session.rollback()
+    first, second = revisions_of(app, update_id)
+    assert first.snapshot["percent_complete"] == 40
+    assert first.snapshot["accomplishments"] == "First words"
+    assert second.snapshot["percent_complete"] == 55
+
+
+def test_snapshot_is_complete(app: Flask, world: World) -> None:
+    update_id = _two_revisions(app, world)
+    snapshot = revisions_of(app, update_id)[-1].snapshot
+    assert snapshot["version"] == 2
+    assert snapshot["period"] == "2025-Q2"
+    assert snapshot["forecast_completion"] == "2026-Q4"
+    assert snapshot["state"] == "draft"
+    assert [m["milestone_id"] for m in snapshot["milestones"]] == list(world.milestone_ids)
+    assert {"accomplishments", "risks", "next_steps", "decrease_reason"} <= snapshot.keys()
+
+
+def test_compare_page_marks_changed_fields_in_text(app: Flask, world: World) -> None:
+    update_id = _two_revisions(app, world)
+    response = login(app, DEPT_EMAIL).get(f"/updates/{update_id}/compare?a=1&b=2")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Compare revisions 1 and 2" in html
+    assert "2 fields differ." in html
+    assert html.count(">Changed<") == 2
+    assert "<del>First words</del>" in html and "<ins>Second words</ins>" in html
+    assert "<del>40%</del>" in html and "<ins>55%</ins>" in html
+    # order of the arguments does not matter
+    assert "Compare revisions 1 and 2" in login(app, DEPT_EMAIL).get(
+        f"/updates/{update_id}/compare?a=2&b=1"
+    ).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["", "?a=1", "?a=1&b=x"])
+def test_compare_needs_two_revision_numbers(app: Flask, world: World, query: str) -> None:
+    update_id = _two_revisions(app, world)
+    assert login(app, DEPT_EMAIL).get(f"/updates/{update_id}/compare{query}").status_code == 400
+
+
+def test_compare_unknown_revision_is_404(app: Flask, world: World) -> None:
+    update_id = _two_revisions(app, world)
+    client = login(app, DEPT_EMAIL)
+    assert client.get(f"/updates/{update_id}/compare?a=1&b=3").status_code == 404
+    assert client.get("/updates/999/compare?a=1&b=2").status_code == 404
+
+
+def test_action_page_shows_history_with_compare_form(app: Flask, world: World) -> None:
+    update_id = _two_revisions(app, world)
+    url = f"/plans/{world.plan_slug}/actions/{world.action_code}"
+    html = login(app, PLANNER_EMAIL).get(url).get_data(as_text=True)
+    assert "Update history" in html
+    assert "2 revisions" in html
+    assert f'action="/updates/{update_id}/compare"' in html
+    assert "Department User" in html
+
+
+def test_action_page_history_query_count_is_fixed(app: Flask, world: World) -> None:
+    url = f"/plans/{world.plan_slug}/actions/{world.action_code}"
+    client = login(app, PLANNER_EMAIL)
+    client.get(url)
+    with QueryCounter(app) as one:
+        client.get(url)
+    _two_revisions(app, world)
+    add_update(app, world, world.previous_period_id, state=WorkflowState.ACCEPTED)
+    add_update(app, world, world.period_id, department_id=world.other_department_id)
+    with QueryCounter(app) as many:
+        client.get(url)
+    assert many.count <= one.count + 3  # revisions and their authors load once they exist
+    _two_revisions_more(app, world)
+    with QueryCounter(app) as more:
+        client.get(url)
+    assert more.count == many.count
+
+
+def _two_revisions_more(app: Flask, world: World) -> None:
+    client = login(app, DEPT_EMAIL)
+    post_update(client, world.form_url, form_data(world, "send", version="2"))

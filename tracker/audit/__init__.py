@@ -1,0 +1,1 @@
+"""The audit trail, read only: admins and oversight browse and filter events."""

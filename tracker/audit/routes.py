@@ -1,0 +1,24 @@
+"""The audit trail: newest first, filtered, paginated. There is no route to change an event."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from tracker.access import roles
+from tracker.audit.forms import AuditFilterForm
+from tracker.models import Role
+from tracker.services import audit_log
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+@bp.route("/")
+@roles(Role.ADMIN, Role.OVERSIGHT)
+def index() -> str | tuple[str, int]:
+    form = AuditFilterForm(request.args)
+    form.load_choices()
+    if not form.validate():
+        return render_template("audit/index.html", form=form, events=None), 400
+    page = request.args.get("page", 1, type=int)
+    events = audit_log.search_events(form.to_filter(), page)
+    return render_template("audit/index.html", form=form, events=events)

@@ -1,0 +1,128 @@
+"""A department's quarter, its update form, and the comparison of two revisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from tracker.access import roles, signed_in, signed_in_user
+from tracker.i18n import current_language
+from tracker.models import Action, Role, User
+from tracker.services import revisions, updates
+from tracker.services.department_quarter import department_quarter
+from tracker.services.update_rules import (
+    UpdateConflict,
+    UpdateInvalid,
+    UpdateNotEditable,
+)
+from tracker.updates.forms import UpdateForm
+
+bp = Blueprint("updates", __name__, url_prefix="/updates")
+
+Page = str | tuple[str, int]
+
+
+@bp.app_context_processor
+def history_helper() -> dict[str, Any]:
+    """`update_history(action)` for the action page's history section."""
+    return {"update_history": _history}
+
+
+def _history(action: Action) -> list[revisions.DepartmentHistory]:
+    if not current_user.is_authenticated:
+        return []
+    return revisions.history_for(action, signed_in_user())
+
+
+@bp.route("/")
+@roles(Role.DEPARTMENT)
+def index() -> str:
+    page = department_quarter(signed_in_user(), request.args.get("period") or None)
+    return render_template("updates/index.html", page=page)
+
+
+@bp.route("/<quarter>/actions/<int:action_id>", methods=["GET", "POST"])
+@roles(Role.DEPARTMENT)
+def edit(quarter: str, action_id: int) -> Page | Response:
+    user = signed_in_user()
+    ctx = updates.load_context(user, quarter, action_id)
+    if request.method == "GET":
+        version = ctx.update.version if ctx.update else 0
+        return _form_page(ctx, UpdateForm(data=UpdateForm.initial(updates.prefill(ctx), version)))
+    form = UpdateForm()
+    form.prepare(ctx.window, ctx.action.milestones)
+    if not form.validate():
+        return _form_page(ctx, form, 400)
+    submit = bool(form.send.data)
+    try:
+        updates.save_update(
+            user, quarter, action_id, form.to_input(), form.version_number(), submit=submit
+        )
+    except UpdateInvalid as error:
+        form.add_errors(error.errors)
+        return _form_page(ctx, form, 400)
+    except UpdateConflict:
+        return _conflict_page(user, quarter, action_id, form)
+    except UpdateNotEditable as error:
+        flash(error.message, "error")
+        return _form_page(updates.load_context(user, quarter, action_id), form, 409)
+    if submit:
+        flash(_("Your update is submitted for review."), "success")
+        return redirect(url_for(".index", period=quarter))
+    flash(_("Your draft is saved."), "success")
+    return redirect(url_for(".edit", quarter=quarter, action_id=action_id))
+
+
+def _titles(ctx: updates.UpdateContext) -> dict[str, str]:
+    lang = current_language()
+    return {str(m.id): f"{m.code} {m.text('title', lang)}" for m in ctx.action.milestones}
+
+
+def _form_page(ctx: updates.UpdateContext, form: UpdateForm, status: int = 200) -> Page:
+    form.prepare(ctx.window, ctx.action.milestones)
+    snapshot = revisions.snapshot_of(ctx.update) if ctx.update else None
+    page = render_template(
+        "updates/form.html",
+        ctx=ctx,
+        form=form,
+        reason=ctx.read_only_reason(),
+        summary=form.summary(_titles(ctx)),
+        titles=_titles(ctx),
+        values=revisions.describe(snapshot, ctx.action.milestones) if snapshot else [],
+    )
+    return page, status
+
+
+def _conflict_page(user: User, quarter: str, action_id: int, form: UpdateForm) -> Page:
+    ctx = updates.load_context(user, quarter, action_id)
+    if ctx.update is None:  # pragma: no cover - a conflict always has a stored update
+        abort(409)
+    theirs = revisions.snapshot_of(ctx.update)
+    yours = revisions.snapshot_with_input(theirs, form.to_input())
+    form.version.data = str(ctx.update.version)
+    form.prepare(ctx.window, ctx.action.milestones)
+    page = render_template(
+        "updates/conflict.html",
+        ctx=ctx,
+        form=form,
+        last=revisions.latest_revision(ctx.update.id),
+        rows=revisions.compare(theirs, yours, ctx.action.milestones, workflow=False),
+        reason=ctx.read_only_reason(),
+        summary=[],
+        titles=_titles(ctx),
+    )
+    return page, 409
+
+
+@bp.route("/<int:update_id>/compare")
+@signed_in
+def compare(update_id: int) -> str:
+    first, second = request.args.get("a", type=int), request.args.get("b", type=int)
+    if first is None or second is None:
+        abort(400)
+    comparison = revisions.compare_revisions(update_id, first, second, signed_in_user())
+    return render_template("updates/compare.html", c=comparison)
