@@ -2,8 +2,9 @@
 
 Each unit of work claims a run key in the database first (tracker.services.job_runs), so running
 a job twice, from two schedulers, or after a restart never does the work twice. Collaborators are
-parameters whose real defaults are imported lazily, so tests can pass fakes. The scheduler process
-(tracker.scheduling) calls them inside an app context; `flask scheduler run-once` does too.
+parameters with real defaults (the report service is imported only when a report is due), so
+tests can pass fakes. The scheduler process (tracker.scheduling) calls them inside an app
+context; `flask scheduler run-once` does too.
 """
 
 from __future__ import annotations
@@ -106,15 +107,15 @@ def _lazy_generate(
     )
 
 
-def _report_exists(plan_id: int, fiscal_year: int) -> bool:
-    return (
-        db.session.scalar(
-            select(AnnualReport.id)
-            .where(AnnualReport.plan_id == plan_id, AnnualReport.fiscal_year == fiscal_year)
-            .limit(1)
-        )
-        is not None
+def _generate_once(plan_id: int, slug: str, year: int, generate: GenerateReport) -> None:
+    """Generate the report unless one appeared (e.g. on demand) since the job looked."""
+    exists = db.session.scalar(
+        select(AnnualReport.id)
+        .where(AnnualReport.plan_id == plan_id, AnnualReport.fiscal_year == year)
+        .limit(1)
     )
+    if exists is None:
+        generate(plan_slug=slug, fiscal_year=year, triggered_by=REPORT_TRIGGER)
 
 
 def due_reports(now: datetime) -> list[tuple[int, str, int]]:
@@ -123,8 +124,13 @@ def due_reports(now: datetime) -> list[tuple[int, str, int]]:
         select(Plan.id, Plan.slug, Plan.first_year, Plan.last_year)
         .where(Plan.status == PlanStatus.ACTIVE.value)
         .order_by(Plan.slug)
-    )
-    existing = set(db.session.execute(select(AnnualReport.plan_id, AnnualReport.fiscal_year)))
+    ).all()
+    existing = {
+        (plan_id, year)
+        for plan_id, year in db.session.execute(
+            select(AnnualReport.plan_id, AnnualReport.fiscal_year).distinct()
+        )
+    }
     due = [
         (plan_id, slug, year)
         for plan_id, slug, first, last in plans
@@ -140,12 +146,7 @@ def yearly_reports_job(now: datetime, generate: GenerateReport | None = None) ->
     generate_report = generate or _lazy_generate
     summary = JobSummary("yearly_reports")
     for plan_id, slug, year in due_reports(now):
-
-        def work(plan_id: int = plan_id, slug: str = slug, year: int = year) -> None:
-            # Someone may have generated it between our check and our claim: that counts.
-            if not _report_exists(plan_id, year):
-                generate_report(plan_slug=slug, fiscal_year=year, triggered_by=REPORT_TRIGGER)
-
+        work = partial(_generate_once, plan_id, slug, year, generate_report)
         summary.add(job_runs.run_once("yearly_reports", f"yearly-report:{slug}:{year}", work))
     return summary
 
@@ -162,7 +163,7 @@ def reminders_job(now: datetime, send: Callable[[Mail], object] | None = None) -
     today = now.astimezone(scheduler_timezone()).date()
     summary = JobSummary("reminders")
     for round_ in reminders.due_rounds(today):
-        batch = reminders.reminders_for(round_)
+        batch = reminders.reminders_for(round_, today)
         db.session.commit()  # end the read transaction before claiming
         for reminder in batch:
             work = partial(_send_reminder, reminder, today, deliver)

@@ -202,6 +202,7 @@ def test_create_user(app: Flask, client: FlaskClient, admin: int) -> None:
         ({"email": ADMIN.upper()}, "email", "already exists"),
         ({"name": "   "}, "name", "This field is required."),
         ({"role": "emperor"}, "role", "Not a valid choice"),
+        ({"role": ""}, "role", "This field is required."),
         ({"department": ""}, "department", "A department user needs a department."),
         ({"department": "NOPE"}, "department", "Not a valid choice"),
         ({"role": "planner"}, "department", "Only department users belong to a department."),

@@ -225,6 +225,28 @@ def test_nobody_is_reminded_when_every_department_is_complete(
     assert smtp_server.messages == []
 
 
+def test_a_finished_action_is_no_longer_owed(app: Flask, world: World, smtp_server: Inbox) -> None:
+    with app.app_context():
+        periods = {p.quarter: p for p in ensure_periods(2025, 2025)}
+        db.session.add(
+            ProgressUpdate(
+                action_id=db.session.scalar(select(Action.id).where(Action.code == "A6")),
+                department_id=db.session.scalar(
+                    select(Department.id).where(Department.acronym == "ACR")
+                ),
+                period_id=periods[FiscalQuarter(2025, 1)].id,
+                state="accepted",
+                status="completed",
+                percent_complete=100,
+            )
+        )
+        db.session.commit()
+    reminders(app, THREE_DAYS_BEFORE)
+    assert listed(body_lines(smtp_server, world.acr_en)) == [
+        "- A2 A2 in English (draft, not submitted)"
+    ]
+
+
 def test_an_smtp_failure_is_recorded_and_retried(app: Flask, world: World) -> None:
     app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=1, MAIL_SENDER="t@example.gc.ca")
     assert reminders(app, THREE_DAYS_BEFORE) == {RunResult.FAILED: 3}

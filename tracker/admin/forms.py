@@ -84,7 +84,7 @@ class _UserDetails(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = role_choices()
+        self.role.choices = role_choices(_l("Choose a role"))
         self.department.choices = department_choices(_l("None (not a department user)"))
 
     def to_input(self, email: str, active: bool = True) -> UserInput:

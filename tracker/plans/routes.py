@@ -31,3 +31,7 @@ def action(slug: str, code: str) -> str:
     return render_template(
         "plans/action.html", plan=detail.plan, action=detail.row.action, detail=detail
     )
+
+
+# Views defined on this blueprint in their own modules (imported last: they import `bp`).
+from tracker.plans import monitoring  # noqa: E402, F401

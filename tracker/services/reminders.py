@@ -15,27 +15,16 @@ from datetime import date, timedelta
 
 from babel.dates import format_date
 from flask import current_app
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import (
-    Action,
-    Plan,
-    PlanStatus,
-    ProgressUpdate,
-    ReportingPeriod,
-    Role,
-    StrategicArea,
-    User,
-    WorkflowState,
-    action_participant,
-)
+from tracker.models import Plan, PlanStatus, ReportingPeriod, Role, User
+from tracker.services import obligations
 from tracker.services.fiscal import FiscalQuarter
 from tracker.services.mail import Mail
 from tracker.services.periods import PeriodState, start_month, state_of
 
 MISSING = "missing"
-DONE_STATES = frozenset({WorkflowState.SUBMITTED.value, WorkflowState.ACCEPTED.value})
 LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 
 
@@ -77,13 +66,13 @@ class Reminder:
 
 
 @dataclass(frozen=True)
-class _Assigned:
-    sort: tuple[str, int, int, str]
-    plan_en: str
-    plan_fr: str
-    code: str
-    title_en: str
-    title_fr: str
+class _Owed:
+    """An update a department owes and has not submitted; `sort` gives the plan's order."""
+
+    sort: tuple[str, int]
+    plan: obligations.PlanRef
+    action: obligations.ActionRef
+    state: str
 
 
 def offsets() -> tuple[int, ...]:
@@ -115,65 +104,38 @@ def due_rounds(today: date) -> list[Round]:
     return rounds
 
 
-def _pick(en: str, fr: str, lang: str) -> str:
-    """Bilingual text in `lang`, falling back to the other language when empty."""
-    return (fr or en) if lang == "fr" else (en or fr)
+def _owed(round_: Round, today: date) -> dict[int, list[_Owed]]:
+    """Department id -> the updates it owes for the round's period that are not submitted.
 
-
-def _assigned_query(quarter: FiscalQuarter) -> Select[Action, StrategicArea, Plan]:
-    """Actions of active plans covering `quarter` that have started by then."""
-    return (
-        select(Action, StrategicArea, Plan)
-        .join(StrategicArea, StrategicArea.id == Action.area_id)
-        .join(Plan, Plan.id == Action.plan_id)
+    Who owes what is tracker.services.obligations' rule (the one compliance and attention use):
+    assigned actions of active plans covering the quarter, started and not yet finished.
+    """
+    quarter = round_.quarter
+    plan_ids = db.session.scalars(
+        select(Plan.id)
         .where(Plan.status == PlanStatus.ACTIVE.value)
         .where(Plan.first_year <= quarter.year, Plan.last_year >= quarter.year)
-        .where(Action.start_quarter <= quarter)
-    )
-
-
-def _assignments(quarter: FiscalQuarter) -> dict[tuple[int, int], _Assigned]:
-    """(action id, department id) -> action, for lead and participating departments."""
-    actions: dict[int, _Assigned] = {}
-    pairs: set[tuple[int, int]] = set()
-    for action, area, plan in db.session.execute(_assigned_query(quarter)):
-        actions[action.id] = _Assigned(
-            (plan.title_en, area.position, action.position, action.code),
-            plan.title_en,
-            plan.title_fr,
-            action.code,
-            action.title_en,
-            action.title_fr,
-        )
-        pairs.add((action.id, action.lead_department_id))
-    participants = select(action_participant.c.action_id, action_participant.c.department_id).where(
-        action_participant.c.action_id.in_(_assigned_query(quarter).with_only_columns(Action.id))
-    )
-    pairs.update((a, d) for a, d in db.session.execute(participants))
-    return {pair: actions[pair[0]] for pair in pairs}
-
-
-def _owed(period_id: int, quarter: FiscalQuarter) -> dict[int, list[tuple[_Assigned, str]]]:
-    """Department id -> the assigned actions whose update is missing, draft or returned."""
-    states = {
-        (a, d): s
-        for a, d, s in db.session.execute(
-            select(
-                ProgressUpdate.action_id, ProgressUpdate.department_id, ProgressUpdate.state
-            ).where(ProgressUpdate.period_id == period_id)
-        )
-    }
-    owed: dict[int, list[tuple[_Assigned, str]]] = defaultdict(list)
-    for pair, action in _assignments(quarter).items():
-        state = states.get(pair, MISSING)
-        if state not in DONE_STATES:
-            owed[pair[1]].append((action, state))
+        .order_by(Plan.slug)
+    ).all()
+    owed: dict[int, list[_Owed]] = defaultdict(list)
+    for plan_id in plan_ids:
+        scope = obligations.load_scope(plan_id, today)
+        periods = [p for p in scope.periods if p.id == round_.period_id]
+        if not periods:
+            continue
+        order = {action.id: (action, n) for n, action in enumerate(scope.actions)}
+        for row in db.session.execute(obligations.owed_updates(scope, periods)):
+            department_id, action_id, _period_id, state, _submitted_at = row
+            if not obligations.is_counted(state):
+                action, position = order[action_id]
+                sort = (scope.plan.slug, position)
+                owed[department_id].append(_Owed(sort, scope.plan, action, state or MISSING))
     return owed
 
 
-def reminders_for(round_: Round) -> list[Reminder]:
+def reminders_for(round_: Round, today: date) -> list[Reminder]:
     """Every reminder of `round_`: one per active department user whose department owes updates."""
-    owed = _owed(round_.period_id, round_.quarter)
+    owed = _owed(round_, today)
     if not owed:
         return []
     users = db.session.scalars(
@@ -187,9 +149,9 @@ def reminders_for(round_: Round) -> list[Reminder]:
         lang = user.language if user.language in LOCALES else "en"
         items = tuple(
             MissingUpdate(
-                _pick(a.plan_en, a.plan_fr, lang), a.code, _pick(a.title_en, a.title_fr, lang), s
+                o.plan.text("title", lang), o.action.code, o.action.text("title", lang), o.state
             )
-            for a, s in sorted(owed[user.department_id or 0], key=lambda pair: pair[0].sort)
+            for o in sorted(owed[user.department_id or 0], key=lambda o: o.sort)
         )
         reminders.append(Reminder(user.id, user.email, user.name, lang, round_, items))
     return reminders

@@ -1,0 +1,56 @@
+"""The compliance page's filter form (a GET form: the filters live in the URL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from tracker.i18n import current_language
+from tracker.models import Plan
+from tracker.services.fiscal import fiscal_year_label
+from tracker.services.obligations import plan_departments
+from tracker.services.periods import start_month
+
+
+class ComplianceFilterForm(FlaskForm):
+    """Fiscal-year range and department; empty values mean the whole plan and all departments."""
+
+    class Meta:
+        csrf = False
+
+    first = SelectField(_l("From fiscal year"), default="", validators=[Optional()])
+    last = SelectField(_l("To fiscal year"), default="", validators=[Optional()])
+    department = SelectField(_l("Department"), default="", validators=[Optional()])
+
+    def load_choices(self, plan: Plan) -> None:
+        """The plan's fiscal years and the departments assigned to its actions."""
+        lang, month = current_language(), start_month()
+        years = [
+            SelectChoice(str(y), fiscal_year_label(y, lang, month))
+            for y in range(plan.first_year, plan.last_year + 1)
+        ]
+        self.first.choices = [SelectChoice("", _l("First year of the plan")), *years]
+        self.last.choices = [SelectChoice("", _l("Last year of the plan")), *years]
+        departments = [
+            SelectChoice(d.acronym, f"{d.acronym} – {d.text('name', lang)}")
+            for d in plan_departments(plan.id)
+        ]
+        self.department.choices = [SelectChoice("", _l("All departments")), *departments]
+
+    def validate_last(self, field: SelectField) -> None:
+        """The range must not end before it starts."""
+        if field.data and self.first.data and int(field.data) < int(self.first.data):
+            raise ValidationError(_l("The last year cannot be before the first year."))
+
+    def filters(self) -> dict[str, Any]:
+        """The filters as `compliance_matrix` takes them."""
+        return {
+            "first": int(self.first.data) if self.first.data else None,
+            "last": int(self.last.data) if self.last.data else None,
+            "department": self.department.data or None,
+        }
