@@ -34,8 +34,16 @@ test-postgres: setup
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/python -m pytest -m "not e2e"
 
-e2e: setup
-	$(BIN)/python -m pytest tests/e2e
+# Front-end packages the browser tests serve in place of a CDN (package.json, package-lock.json).
+NODE_STAMP := node_modules/.package-lock.json
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+# Browser tests: Debian's Chromium at /usr/bin/chromium (`apt-get install chromium`).
+e2e: setup $(NODE_STAMP)
+	$(BIN)/python -m pytest tests/e2e -m e2e
 
 lint: setup
 	$(BIN)/ruff check tracker tests config.py

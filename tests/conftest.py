@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import settings
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -21,6 +22,10 @@ from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Role
 from tracker.services import accounts
+
+# Timing-based deadlines flake on a loaded two-core machine; correctness is what is tested.
+settings.register_profile("tracker", deadline=None)
+settings.load_profile("tracker")
 
 PASSWORD = "correct horse battery staple"
 CSRF_RE = re.compile(
@@ -123,3 +128,15 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked `postgres` needs TEST_DATABASE_URL: skipped without it, failed in CI."""
+    if not item.get_closest_marker("postgres"):
+        return
+    if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        return
+    reason = "needs PostgreSQL: set TEST_DATABASE_URL or run `make test-postgres`"
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(f"{reason} (CI=true: a skipped PostgreSQL test is a failure)", pytrace=False)
+    pytest.skip(reason)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -15,6 +15,8 @@ from tracker.services.fiscal import FiscalQuarter
 def select_locale() -> str:
     """The toggle's choice, else the user's preference, else the browser's."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and scheduled jobs: the default, or force_locale()
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
     chosen = session.get("lang")
     if chosen in languages:
         return str(chosen)

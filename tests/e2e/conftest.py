@@ -37,6 +37,7 @@ class Account:
     role: str
     email: str
     password: str
+    language: str = "en"
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
@@ -81,34 +82,14 @@ def live_server(
 
 
 def seed(env: dict[str, str]) -> list[Account]:
-    """Load the demo data and return the accounts to sign in with."""
-    # TODO(e2e): switch to `flask seed demo` once tracker/services/demo.py lands.
-    password = "e2e correct horse battery"
-    fallback_plan(env["TRACKER_DATABASE_URL"])
-    accounts = []
-    for role in ("admin", "planner", "department", "oversight"):
-        email = f"{role}@e2e.example.gc.ca"
-        extra = ["--department", "E2E"] if role == "department" else []
-        support.flask(
-            env, "users", "create", "--email", email, "--role", role, *extra, stdin=password
-        )
-        accounts.append(Account(role, email, password))
-    return accounts
+    """Load the demo data with `flask seed demo` and return its accounts."""
+    from tracker.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
-
-def fallback_plan(database_url: str) -> None:
-    """A one-action plan and its department, until `flask seed demo` exists."""
-    from tests.factories import ActionFactory, AreaFactory, PlanFactory, ensure_department
-    from tracker import create_app
-    from tracker.extensions import db
-
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "e2e"}, env="testing")
-    with app.app_context():
-        plan = PlanFactory(slug="e2e-plan", title_en="E2E plan", title_fr="Plan E2E")
-        area = AreaFactory(plan=plan, name_en="Service IT", name_fr="TI de service")
-        ActionFactory(area=area, lead_department=ensure_department("E2E"))
-        db.session.commit()
-        db.engine.dispose()
+    support.flask(env, "seed", "demo")
+    return [
+        Account(account.role.value, account.email, DEMO_PASSWORD, account.language)
+        for account in DEMO_ACCOUNTS
+    ]
 
 
 @pytest.fixture(scope="session")

@@ -14,10 +14,10 @@ from tests.e2e.support import LiveServer
 ROLES = ["admin", "planner", "department", "oversight"]
 
 
-def account_for(accounts: list[Account], role: str) -> Account:
-    """The demo account with `role`."""
-    found = [account for account in accounts if account.role == role]
-    assert found, f"no demo account with the role {role}: {accounts}"
+def account_for(accounts: list[Account], role: str, language: str = "en") -> Account:
+    """The demo account with `role` whose interface language is `language`."""
+    found = [a for a in accounts if a.role == role and a.language == language]
+    assert found, f"no demo account with the role {role} in {language}: {accounts}"
     return found[0]
 
 
@@ -81,3 +81,12 @@ def test_role_signs_in_reads_a_plan_and_signs_out(
     expect(page).to_have_url(re.compile(r"/login"))
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/login"))
+
+
+def test_french_speaking_user_gets_the_french_interface(
+    page: Page, live_server: LiveServer, demo_accounts: list[Account]
+) -> None:
+    sign_in(page, account_for(demo_accounts, "department", language="fr"))
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")

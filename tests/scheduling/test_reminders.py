@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from tests.conftest import AuthActions, make_user
 from tests.factories import ActionFactory, AreaFactory, DepartmentFactory, PlanFactory
-from tests.scheduling.conftest import Inbox
+from tests.scheduling.conftest import Inbox, free_port
 from tracker import jobs
 from tracker.extensions import db
 from tracker.models import Action, AuditEvent, Department, JobRun, ProgressUpdate, Role, User
@@ -247,12 +247,20 @@ def test_a_finished_action_is_no_longer_owed(app: Flask, world: World, smtp_serv
     ]
 
 
-def test_an_smtp_failure_is_recorded_and_retried(app: Flask, world: World) -> None:
-    app.config.update(MAIL_HOST="127.0.0.1", MAIL_PORT=1, MAIL_SENDER="t@example.gc.ca")
+def test_an_smtp_failure_is_recorded_and_retried(
+    app: Flask, world: World, smtp_server: Inbox
+) -> None:
+    working_port = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = free_port()  # nothing listens there
     assert reminders(app, THREE_DAYS_BEFORE) == {RunResult.FAILED: 3}
     with app.app_context():
         errors = db.session.scalars(select(JobRun.error)).all()
     assert all(e.startswith("MailError: SMTP delivery to") for e in errors)
+    app.config["MAIL_PORT"] = working_port
+    assert reminders(app, THREE_DAYS_BEFORE) == {RunResult.SUCCEEDED: 3}
+    assert len(smtp_server.messages) == 3
+    with app.app_context():
+        assert set(db.session.scalars(select(JobRun.attempts))) == {2}
 
 
 def test_without_smtp_reminders_are_logged_and_shown_to_admins(

@@ -1,0 +1,6 @@
+"""Yearly roadmap reports: a frozen snapshot, its renderers (PDF, XLSX, CSV) and the pages.
+
+`builder` reads the database into a `snapshot.ReportSnapshot` (plain frozen data); `pdf`,
+`xlsx` and `csv_export` render files from that snapshot and from the streamed update rows of
+`raw`; `tracker.services.reports` stores them; `routes` serves them.
+"""
