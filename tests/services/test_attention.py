@@ -7,8 +7,8 @@ Departments LEAD and PART are assigned; OTHR is not.
 A1 2025-Q1..2026-Q4, lead LEAD, participant PART. LEAD accepted Q1, Q2 (M3 completed in its
    forecast) and Q3 (off track). PART submitted Q1 (M1 "completed", not accepted), draft Q2,
    nothing in Q3. OTHR returned Q1 (not assigned: ignored).
-   M1 due 2025-12-31, open: overdue 32 days. M2 completed on the plan. M3 completed in the
-   latest accepted forecast.
+   M1 due 2025-12-31, open: overdue 32 days (forecast 2026-03-01). M2 completed on the plan.
+   M3 completed in the latest accepted update (Q3).
 A2 2025-Q2..2025-Q3, lead LEAD: completed in Q2, so owes nothing for Q3.
 A3 2025-Q1..2026-Q4, lead PART: at risk in Q1, nothing in Q2, draft in Q3: silent.
 A4 starts 2026-Q1: owes nothing yet.
@@ -82,7 +82,15 @@ def build_watch(app: Flask) -> int:
             percent=30,
             forecasts={m3.id: (None, date(2025, 10, 20))},
         )
-        report(a1, lead, "2025-Q3", "accepted", status="off_track", percent=35)
+        report(
+            a1,
+            lead,
+            "2025-Q3",
+            "accepted",
+            status="off_track",
+            percent=35,
+            forecasts={m3.id: (None, date(2025, 10, 20)), m1.id: (date(2026, 3, 1), None)},
+        )
         report(a1, part, "2025-Q1", "submitted", forecasts={m1.id: (None, date(2025, 6, 1))})
         report(a1, part, "2025-Q2", "draft")
         report(a1, other, "2025-Q1", "returned")
@@ -179,7 +187,10 @@ def test_overdue_milestones(attention: Attention) -> None:
         (i.action.code, i.milestone.title_en, i.days_overdue, i.forecast_on)
         for i in attention.overdue_milestones
     ]
-    assert items == [("A1", "Pilot", 32, None), ("A5", "Go live", 124, date(2026, 3, 31))]
+    assert items == [
+        ("A1", "Pilot", 32, date(2026, 3, 1)),
+        ("A5", "Go live", 124, date(2026, 3, 31)),
+    ]
 
 
 def test_on_track_contradicted_by_schedule(attention: Attention) -> None:

@@ -251,8 +251,12 @@ class ReportSnapshot:
     updates: UpdateCounts
 
     def year_label(self, lang: str | None = None) -> str:
-        """The fiscal year as people write it, e.g. '2018-19' or '2018-2019'."""
-        return fiscal_year_label(self.fiscal_year, lang or self.language, self.start_month)
+        """The report's fiscal year as people write it, e.g. '2018-19' or '2018-2019'."""
+        return self.year_label_of(self.fiscal_year, lang)
+
+    def year_label_of(self, year: int, lang: str | None = None) -> str:
+        """Any fiscal year's label in the report's language and calendar."""
+        return fiscal_year_label(year, lang or self.language, self.start_month)
 
     def quarter_label(self, quarter: FiscalQuarter, lang: str | None = None) -> str:
         """A quarter's label in the report's language."""

@@ -4,7 +4,7 @@
   not submitted or accepted now, by department;
 - off-track and at-risk actions, from each action's current status;
 - overdue milestones: baseline due date passed, no completion date on the milestone and none in
-  its latest accepted forecast (latest quarter, the lead's first);
+  the action's latest accepted update (latest quarter, the lead's first), as the action page says;
 - actions reported on track while their schedule says otherwise (`progress.status_flag`);
 - silent actions: active in both of the plan's last two past-due periods, with no submitted or
   accepted update from any department in them or since.
@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, or_, select
 
 from tracker.extensions import db
 from tracker.models import (
@@ -41,7 +41,6 @@ from tracker.services.obligations import (
     PeriodRef,
     PlanRef,
     PlanScope,
-    is_counted,
     load_scope,
     owed_updates,
 )
@@ -138,7 +137,7 @@ def needs_attention(plan_id: int, today: date) -> Attention:
     """The needs-attention lists of plan `plan_id` on `today`."""
     scope = load_scope(plan_id, today)
     milestones = _milestones(plan_id)
-    forecasts = _latest_accepted_forecasts(plan_id)
+    forecasts = _latest_accepted_forecasts(scope)
     closed = [p for p in scope.periods if p.past_due(today)]
     return Attention(
         plan=scope.plan,
@@ -159,11 +158,10 @@ def _missing(scope: PlanScope, closed: list[PeriodRef]) -> tuple[DepartmentMissi
     periods = {p.id: p for p in closed}
     actions = {a.id: (n, a) for n, a in enumerate(scope.actions)}
     found: dict[int, list[tuple[int, int, MissingUpdate]]] = defaultdict(list)
-    for department_id, action_id, period_id, state, _ in db.session.execute(
-        owed_updates(scope, closed)
-    ):
-        if is_counted(state):
-            continue
+    outstanding = owed_updates(scope, closed).where(
+        or_(ProgressUpdate.state.is_(None), ProgressUpdate.state.not_in(COUNTED_STATES))
+    )
+    for department_id, action_id, period_id, state, _ in db.session.execute(outstanding):
         period, (position, action) = periods[period_id], actions[action_id]
         item = MissingUpdate(action, period.quarter, period.due_on, state)
         found[department_id].append((-period.quarter.ordinal, position, item))
@@ -202,37 +200,20 @@ def _milestones(plan_id: int) -> dict[int, list[MilestoneRef]]:
     return found
 
 
-def _latest_accepted_forecasts(plan_id: int) -> dict[int, tuple[date | None, date | None]]:
-    """Milestone id -> (forecast_on, completed_on) of its latest accepted forecast."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=MilestoneForecast.milestone_id,
-            order_by=(
-                ReportingPeriod.quarter.desc(),
-                case((ProgressUpdate.department_id == Action.lead_department_id, 0), else_=1),
-                ProgressUpdate.id.desc(),
-            ),
-        )
-        .label("rank")
-    )
-    ranked = (
+def _latest_accepted_forecasts(scope: PlanScope) -> dict[int, tuple[date | None, date | None]]:
+    """Milestone id -> (forecast_on, completed_on) in its action's latest accepted update.
+
+    That update is the one behind the action's current status when it is accepted (accepted
+    updates rank first), as on the plan and action pages."""
+    ids = [s.update_id for s in scope.statuses.values() if s.state == WorkflowState.ACCEPTED]
+    if not ids:
+        return {}
+    rows = db.session.execute(
         select(
             MilestoneForecast.milestone_id,
             MilestoneForecast.forecast_on,
             MilestoneForecast.completed_on,
-            rank,
-        )
-        .join(ProgressUpdate, ProgressUpdate.id == MilestoneForecast.update_id)
-        .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
-        .join(Action, Action.id == ProgressUpdate.action_id)
-        .where(Action.plan_id == plan_id, ProgressUpdate.state == WorkflowState.ACCEPTED.value)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(ranked.c.milestone_id, ranked.c.forecast_on, ranked.c.completed_on).where(
-            ranked.c.rank == 1
-        )
+        ).where(MilestoneForecast.update_id.in_(ids))
     )
     return {m: (forecast_on, completed_on) for m, forecast_on, completed_on in rows}
 

@@ -40,7 +40,14 @@ RELOAD_MESSAGE = _l("The milestones changed. Reload the page and try again.")
 
 
 def _text(label: Any) -> TextAreaField:
-    return TextAreaField(label, validators=[Length(max=TEXT_MAX)], render_kw={"rows": 5})
+    return TextAreaField(
+        label, validators=[Length(max=TEXT_MAX)], filters=[_tidy], render_kw={"rows": 5}
+    )
+
+
+def _tidy(value: str | None) -> str | None:
+    """One kind of line ending and no stray blank space around the text."""
+    return value.replace("\r\n", "\n").strip() if value else value
 
 
 class MilestoneEntryForm(Form):

@@ -1,0 +1,136 @@
+"""Words and number formats the three renderers share, so every file says the same thing.
+
+Call these inside `flask_babel.force_locale(snapshot.language)`: labels are translated then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from tracker.labels import flag_label, status_label
+from tracker.reports.snapshot import LATE, MET, MISSED, RateFigure, ReportSnapshot
+from tracker.services.compliance import CELL_LABELS
+
+DASH = "\u2014"
+
+OUTCOME_LABELS: Mapping[str, str] = {
+    MET: _l("Met on time"),
+    LATE: _l("Completed late"),
+    MISSED: _l("Not completed"),
+}
+
+
+def status_text(status: str | None) -> str:
+    """A year-end or quarterly status; None means no accepted update."""
+    return status_label(status) if status is not None else _("No accepted update")
+
+
+def flag_text(flag: str | None) -> str:
+    """A schedule flag's label, or an empty string."""
+    return flag_label(flag) if flag is not None else ""
+
+
+def outcome_text(outcome: str) -> str:
+    """A milestone outcome's label."""
+    return str(OUTCOME_LABELS.get(outcome, outcome))
+
+
+def compliance_text(state: str) -> str:
+    """A compliance cell state's label."""
+    return str(CELL_LABELS.get(state, state))
+
+
+def percent(value: float | None, lang: str) -> str:
+    """'45%' (en) or '45 %' (fr); a dash when there is no value."""
+    if value is None:
+        return DASH
+    return f"{value:.0f}\u00a0%" if lang == "fr" else f"{value:.0f}%"
+
+
+def rate_text(rate: RateFigure, lang: str) -> str:
+    """'92% (185 of 200)' or 'n/a' when nothing was due."""
+    if rate.percent is None:
+        return _("n/a")
+    return _(
+        "%(percent)s (%(on_time)s of %(due)s)",
+        percent=percent(rate.percent, lang),
+        on_time=rate.on_time,
+        due=rate.due,
+    )
+
+
+def slippage_text(quarters: int) -> str:
+    """'+2 quarters', '-1 quarter' or 'On schedule'."""
+    if quarters == 0:
+        return _("On schedule")
+    return ngettext(
+        "%(shift)s quarter", "%(shift)s quarters", abs(quarters), shift=f"{quarters:+d}"
+    )
+
+
+def day(value: date | None) -> str:
+    """A date as ISO 8601 (YYYY-MM-DD), or a dash."""
+    return value.isoformat() if value is not None else DASH
+
+
+def stamp(value: datetime) -> str:
+    """A UTC time as 'YYYY-MM-DD HH:MM UTC'."""
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def report_title(snapshot: ReportSnapshot) -> str:
+    """'Annual progress report, fiscal year 2018-19'."""
+    return _("Annual progress report, fiscal year %(year)s", year=snapshot.year_label())
+
+
+def version_stamp(snapshot: ReportSnapshot, version: int) -> str:
+    """'Version 2, generated 2019-04-15 06:00 UTC'."""
+    return _(
+        "Version %(version)s, generated %(when)s",
+        version=version,
+        when=stamp(snapshot.generated_at),
+    )
+
+
+def pending_note(snapshot: ReportSnapshot) -> str:
+    """The sentence that says only accepted updates count and how many were pending."""
+    u = snapshot.updates
+    return _(
+        "Only accepted updates are counted. When this report was generated, %(pending)s of the "
+        "year's %(total)s updates were not accepted: %(submitted)s submitted and awaiting review, "
+        "%(returned)s returned for correction and %(draft)s in draft.",
+        pending=u.pending,
+        total=u.total,
+        submitted=u.submitted,
+        returned=u.returned,
+        draft=u.draft,
+    )
+
+
+def headline_figures(snapshot: ReportSnapshot) -> list[tuple[str, str]]:
+    """The executive summary's figures as (label, value) pairs."""
+    lang = snapshot.language
+    actions = snapshot.actions
+    done = sum(1 for a in actions if a.status == "completed")
+    milestones = snapshot.milestone_counts
+    return [
+        (_("Actions in the plan"), str(len(actions))),
+        (_("Completed by the end of the year"), str(done)),
+        (_("Off track or at risk at the end of the year"), str(len(snapshot.attention_actions))),
+        (_("Reported on track but behind schedule"), str(len(snapshot.flagged_actions))),
+        (_("Actions with a later target than planned"), str(len(snapshot.slipped_actions))),
+        (_("Mean percent complete (reported)"), percent(snapshot.mean_percent, lang)),
+        (_("Mean percent complete (expected)"), percent(snapshot.mean_expected, lang)),
+        (_("Milestones due in the year"), str(len(snapshot.milestones))),
+        (_("Milestones met on time"), str(milestones[MET])),
+        (_("Milestones completed late"), str(milestones[LATE])),
+        (_("Milestones not completed"), str(milestones[MISSED])),
+        (_("Updates submitted on time"), rate_text(snapshot.compliance.rate, lang)),
+        (_("Accepted updates counted"), str(snapshot.updates.accepted)),
+        (_("Updates pending (not counted)"), str(snapshot.updates.pending)),
+    ]
