@@ -62,6 +62,10 @@ class Config:
 
     HSTS = False
 
+    # Chart.js comes from the CDN with Subresource Integrity (tracker/assets.py). Air-gapped
+    # servers run `make vendor` and set TRACKER_CHARTJS_LOCAL=true to serve static/vendor/.
+    CHARTJS_LOCAL = False
+
 
 class DevelopmentConfig(Config):
     """Local development: `make run`."""

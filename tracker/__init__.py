@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 import config as config_module
-from tracker import access, errors, i18n, labels, requests, security
+from tracker import access, assets, errors, i18n, labels, requests, security
 from tracker import db as database
 from tracker.extensions import csrf, db, login_manager, migrate
 
@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
+    assets.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
