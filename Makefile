@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app tracker
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres lint setup db demo e2e clean
+.PHONY: run test test-postgres lint setup translations messages db demo e2e bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,22 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) translations
+
+# The French catalogue: the .po is committed, the .mo is built from it (docs/translations.md).
+LOCALES := tracker/translations
+MO := $(LOCALES)/fr/LC_MESSAGES/messages.mo
+
+$(MO): $(LOCALES)/fr/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel -q compile -d $(LOCALES)
+
+translations: $(MO)
+
+# After changing interface text: refresh the catalogue, then translate what is new or fuzzy.
+messages: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 \
+		--project "Roadmap Tracker" -w 100 -o $(LOCALES)/messages.pot .
+	$(BIN)/pybabel -q update -i $(LOCALES)/messages.pot -d $(LOCALES) -l fr -w 100 --ignore-obsolete
 
 db: setup
 	$(FLASK) db upgrade
@@ -44,6 +59,10 @@ $(NODE_STAMP): package.json package-lock.json
 # Browser tests: Debian's Chromium at /usr/bin/chromium (`apt-get install chromium`).
 e2e: setup $(NODE_STAMP)
 	$(BIN)/python -m pytest tests/e2e -m e2e
+
+# Government-scale benchmark (bench/README.md): SQLite in bench/data/, or TRACKER_DATABASE_URL.
+bench: setup
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: setup
 	$(BIN)/ruff check tracker tests config.py

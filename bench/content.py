@@ -11,18 +11,33 @@ from argon2 import PasswordHasher
 PASSWORD = "bench-password-2016"
 
 _WORDS = (
-    "cloud migration of legacy workloads", "enterprise email consolidation",
-    "network modernisation in regional offices", "identity and access management rollout",
-    "data centre closure", "open data publication", "digital service standard assessments",
-    "cyber security event management", "workplace Wi-Fi deployment", "application portfolio review",
-    "procurement of shared collaboration tools", "records management in the new repository",
-    "training of staff on secure practices", "vendor performance reviews",
-    "privacy impact assessments", "accessibility testing of online services",
-)  # fmt: skip
+    "cloud migration of legacy workloads",
+    "enterprise email consolidation",
+    "network modernisation in regional offices",
+    "identity and access management rollout",
+    "data centre closure",
+    "open data publication",
+    "digital service standard assessments",
+    "cyber security event management",
+    "workplace Wi-Fi deployment",
+    "application portfolio review",
+    "procurement of shared collaboration tools",
+    "records management in the new repository",
+    "training of staff on secure practices",
+    "vendor performance reviews",
+    "privacy impact assessments",
+    "accessibility testing of online services",
+)
 _VERBS = (
-    "completed", "advanced", "started", "was delayed by procurement", "met its quarterly target",
-    "needs more funding for", "was re-scoped after consultation on", "is waiting for approval of",
-)  # fmt: skip
+    "completed",
+    "advanced",
+    "started",
+    "was delayed by procurement",
+    "met its quarterly target",
+    "needs more funding for",
+    "was re-scoped after consultation on",
+    "is waiting for approval of",
+)
 
 
 def narrative(rng: random.Random, sentences: int = 2) -> str:

@@ -8,25 +8,21 @@ plan's government-wide actions: that is what the design's 400,000 figure takes.
 The last quarter is the open one: a mix of drafts, submitted and missing updates, with the
 (action, department) pairs of the burst users left empty for `bench.run` to fill.
 
-    python -m bench.generate [--small]     # SQLite in bench/data/ unless TRACKER_DATABASE_URL
+Build it with `python -m bench.dataset` (see bench/dataset.py); tests call `generate` directly.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import random
-import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, text
 
 from bench.content import department_users, narrative, password_hash
+from bench.history import History
 from tracker.models import (
     Action,
     Department,
@@ -43,10 +39,13 @@ from tracker.models import (
 from tracker.services.fiscal import FiscalQuarter
 from tracker.services.periods import default_dates
 
-DATA = Path(__file__).resolve().parent / "data"
 BATCH = 10_000
-AREAS = (("SVC", "Service IT", "#1f6fb2"), ("SEC", "Secure IT", "#b21f4f"),
-         ("MAN", "Manage IT", "#2f7d32"), ("WRK", "Work IT", "#7a4fb2"))  # fmt: skip
+AREAS = (
+    ("SVC", "Service IT", "#1f6fb2"),
+    ("SEC", "Secure IT", "#b21f4f"),
+    ("MAN", "Manage IT", "#2f7d32"),
+    ("WRK", "Work IT", "#7a4fb2"),
+)
 PLAN_SLUG = "bench-plan"
 
 
@@ -75,17 +74,6 @@ class Scale:
 SMALL = Scale(departments=6, actions=8, years=2, burst_users=4)
 
 
-@dataclass(frozen=True)
-class Marker:
-    """What a generated database holds; written beside it so that a later run can reuse it."""
-
-    url: str
-    scale: dict[str, int]
-    counts: dict[str, int]
-    seconds: float
-    today: str
-
-
 def _stamp(day: date, hour: int = 12) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
@@ -112,21 +100,40 @@ def _insert(conn: Any, table: Any, rows: Iterator[dict[str, Any]] | list[dict[st
 def _structure(conn: Any, scale: Scale, rng: random.Random) -> dict[str, Any]:
     """Departments, users, the plan, its areas, actions, milestones and reporting periods."""
     departments = [
-        {"id": d, "acronym": f"D{d:03d}", "name_en": f"Department {d:03d}",
-         "name_fr": f"Ministère {d:03d}"}  # fmt: skip
+        {
+            "id": d,
+            "acronym": f"D{d:03d}",
+            "name_en": f"Department {d:03d}",
+            "name_fr": f"Ministère {d:03d}",
+        }
         for d in range(1, scale.departments + 1)
     ]
     _insert(conn, Department.__table__, departments)
     _insert(conn, User.__table__, _users(scale))
     last = scale.first_year + scale.years - 1
-    plan = {"id": 1, "slug": PLAN_SLUG, "title_en": "Bench strategic plan",
-            "title_fr": "Plan stratégique de référence", "first_year": scale.first_year,
-            "last_year": last, "status": "active", "created_at": _stamp(date(2016, 3, 1))}  # fmt: skip
+    plan = {
+        "id": 1,
+        "slug": PLAN_SLUG,
+        "title_en": "Bench strategic plan",
+        "title_fr": "Plan stratégique de référence",
+        "first_year": scale.first_year,
+        "last_year": last,
+        "status": "active",
+        "created_at": _stamp(date(2016, 3, 1)),
+    }
     _insert(conn, Plan.__table__, [plan])
     areas = [
-        {"id": i + 1, "plan_id": 1, "code": code, "position": i, "colour": colour,
-         "name_en": name, "name_fr": f"{name} (fr)", "goal_en": narrative(rng, 1),
-         "goal_fr": narrative(rng, 1)}  # fmt: skip
+        {
+            "id": i + 1,
+            "plan_id": 1,
+            "code": code,
+            "position": i,
+            "colour": colour,
+            "name_en": name,
+            "name_fr": f"{name} (fr)",
+            "goal_en": narrative(rng, 1),
+            "goal_fr": narrative(rng, 1),
+        }
         for i, (code, name, colour) in enumerate(AREAS)
     ]
     _insert(conn, StrategicArea.__table__, areas)
@@ -143,8 +150,16 @@ def _structure(conn: Any, scale: Scale, rng: random.Random) -> dict[str, Any]:
     periods = []
     for n, quarter in enumerate(scale.quarters, start=1):
         opens, due, locks = default_dates(quarter, 4)
-        periods.append({"id": n, "quarter": str(quarter), "opens_on": opens, "due_on": due,
-                        "locks_on": locks, "reopened_until": None})  # fmt: skip
+        periods.append(
+            {
+                "id": n,
+                "quarter": str(quarter),
+                "opens_on": opens,
+                "due_on": due,
+                "locks_on": locks,
+                "reopened_until": None,
+            }
+        )
     _insert(conn, ReportingPeriod.__table__, periods)
     return {"actions": actions, "milestones": milestones, "periods": periods}
 
@@ -158,14 +173,28 @@ def _users(scale: Scale) -> Iterator[dict[str, Any]]:
     for role, prefix, count in staff:
         for k in range(1, count + 1):
             uid += 1
-            yield {"id": uid, "email": f"{prefix}{k}@bench.example", "name": f"{prefix} {k}",
-                   "role": role, "department_id": None, "password_hash": digest,
-                   "session_nonce": f"bench{uid}", "created_at": created}  # fmt: skip
+            yield {
+                "id": uid,
+                "email": f"{prefix}{k}@bench.example",
+                "name": f"{prefix} {k}",
+                "role": role,
+                "department_id": None,
+                "password_hash": digest,
+                "session_nonce": f"bench{uid}",
+                "created_at": created,
+            }
     for email, d, k in department_users(scale.departments):
         uid += 1
-        yield {"id": uid, "email": email, "name": f"D{d:03d} user {k}", "role": "department",
-               "department_id": d, "password_hash": digest, "session_nonce": f"bench{uid}",
-               "created_at": created}  # fmt: skip
+        yield {
+            "id": uid,
+            "email": email,
+            "name": f"D{d:03d} user {k}",
+            "role": "department",
+            "department_id": d,
+            "password_hash": digest,
+            "session_nonce": f"bench{uid}",
+            "created_at": created,
+        }
 
 
 def _actions(scale: Scale, rng: random.Random) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -176,21 +205,93 @@ def _actions(scale: Scale, rng: random.Random) -> tuple[list[dict[str, Any]], li
         baseline = quarters[min(len(quarters) - 1, rng.randrange(8, len(quarters) + 4))]
         current = baseline + rng.choice((0, 0, 0, 1, 2, 4))
         code = f"{AREAS[area][0][0]}{a:03d}"
-        actions.append({"id": a, "plan_id": 1, "area_id": area + 1, "code": code,
-                        "position": a, "title_en": f"Action {code}: {narrative(rng, 1)[:120]}",
-                        "title_fr": f"Mesure {code}", "description_en": narrative(rng, 2),
-                        "description_fr": narrative(rng, 2), "illustrative": False,
-                        "lead_department_id": (a - 1) % scale.departments + 1,
-                        "start_quarter": str(quarters[0]), "baseline_target": str(baseline),
-                        "current_target": str(current)})  # fmt: skip
+        actions.append(
+            {
+                "id": a,
+                "plan_id": 1,
+                "area_id": area + 1,
+                "code": code,
+                "position": a,
+                "title_en": f"Action {code}: {narrative(rng, 1)[:120]}",
+                "title_fr": f"Mesure {code}",
+                "description_en": narrative(rng, 2),
+                "description_fr": narrative(rng, 2),
+                "illustrative": False,
+                "lead_department_id": (a - 1) % scale.departments + 1,
+                "start_quarter": str(quarters[0]),
+                "baseline_target": str(baseline),
+                "current_target": str(current),
+            }
+        )
         end = baseline.end_date(4)
         span = (end - quarters[0].start_date(4)).days
         count = rng.randint(2, 4)
         for m in range(1, count + 1):
             due = quarters[0].start_date(4) + timedelta(days=span * m // count)
             done = due + timedelta(days=rng.randint(-20, 60)) if due < scale.today else None
-            milestones.append({"id": len(milestones) + 1, "action_id": a, "code": f"M{m}",
-                               "position": m, "title_en": f"Milestone {m} of {code}",
-                               "title_fr": f"Jalon {m} de {code}", "baseline_due": due,
-                               "completed_on": done if done and done < scale.today else None})  # fmt: skip
+            milestones.append(
+                {
+                    "id": len(milestones) + 1,
+                    "action_id": a,
+                    "code": f"M{m}",
+                    "position": m,
+                    "title_en": f"Milestone {m} of {code}",
+                    "title_fr": f"Jalon {m} de {code}",
+                    "baseline_due": due,
+                    "completed_on": done if done and done < scale.today else None,
+                }
+            )
     return actions, milestones
+
+
+def generate(engine: Engine, scale: Scale) -> dict[str, int]:
+    """Write the dataset into the empty schema behind `engine`; return the row counts."""
+    rng = random.Random(scale.seed)
+    with engine.begin() as conn:
+        base = _structure(conn, scale, rng)
+    history = History(
+        scale.departments,
+        base["actions"],
+        base["milestones"],
+        base["periods"],
+        scale.burst_users,
+        rng,
+    )
+    for rows in history.quarters():
+        with engine.begin() as conn:  # one transaction per quarter: ~40,000 rows
+            _insert(conn, ProgressUpdate.__table__, rows.updates)
+            _insert(conn, Revision.__table__, rows.revisions)
+            _insert(conn, MilestoneForecast.__table__, rows.forecasts)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            _reset_sequences(conn)
+        return {
+            name: int(conn.scalar(select(func.count()).select_from(table)) or 0)
+            for name, table in (
+                ("updates", ProgressUpdate.__table__),
+                ("revisions", Revision.__table__),
+                ("forecasts", MilestoneForecast.__table__),
+                ("users", User.__table__),
+            )
+        }
+
+
+def _reset_sequences(conn: Any) -> None:
+    """Explicit ids leave PostgreSQL's sequences behind: move them past the largest id."""
+    for table in (
+        "department",
+        "user_account",
+        "plan",
+        "strategic_area",
+        "action",
+        "milestone",
+        "reporting_period",
+        "progress_update",
+        "revision",
+    ):
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            )
+        )

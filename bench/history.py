@@ -45,6 +45,7 @@ class History:
     authors: dict[int, int] = field(default_factory=dict)
     bias: dict[tuple[int, int], int] = field(default_factory=dict)
     by_action: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    index_of: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.texts = [narrative(self.rng, self.rng.randint(1, 2)) for _ in range(400)]
@@ -96,10 +97,9 @@ class History:
         return self.rng.choices([s for s, _ in STATUS_WEIGHTS], weights)[0], percent
 
     def _period_index(self, quarter: str) -> int:
-        for n, period in enumerate(self.periods):
-            if period["quarter"] == quarter:
-                return n
-        return len(self.periods) - 1
+        if not self.index_of:
+            self.index_of = {p["quarter"]: n for n, p in enumerate(self.periods)}
+        return self.index_of.get(quarter, len(self.periods) - 1)
 
     def _update(
         self, rows: Rows, index: int, action: dict[str, Any], department: int, state: str
@@ -113,29 +113,50 @@ class History:
         reviewed = submitted + timedelta(days=3) if submitted and state == "accepted" else None
         steps = self._steps(state)
         update = {
-            "id": self.next_update, "action_id": action["id"], "department_id": department,
-            "period_id": period["id"], "status": status, "percent_complete": percent,
+            "id": self.next_update,
+            "action_id": action["id"],
+            "department_id": department,
+            "period_id": period["id"],
+            "status": status,
+            "percent_complete": percent,
             "forecast_completion": action["current_target"],
-            "accomplishments": self.rng.choice(self.texts), "risks": self.rng.choice(self.texts),
-            "next_steps": self.rng.choice(self.texts), "decrease_reason": "", "state": state,
-            "review_comment": "", "created_at": opened, "created_by_id": author,
-            "updated_at": reviewed or submitted or opened, "updated_by_id": author,
-            "submitted_at": submitted, "submitted_by_id": author if submitted else None,
-            "reviewed_at": reviewed, "reviewed_by_id": reviewer if reviewed else None,
+            "accomplishments": self.rng.choice(self.texts),
+            "risks": self.rng.choice(self.texts),
+            "next_steps": self.rng.choice(self.texts),
+            "decrease_reason": "",
+            "state": state,
+            "review_comment": "",
+            "created_at": opened,
+            "created_by_id": author,
+            "updated_at": reviewed or submitted or opened,
+            "updated_by_id": author,
+            "submitted_at": submitted,
+            "submitted_by_id": author if submitted else None,
+            "reviewed_at": reviewed,
+            "reviewed_by_id": reviewer if reviewed else None,
             "version": len(steps),
-        }  # fmt: skip
+        }
         self.next_update += 1
         rows.updates.append(update)
         milestones = self._forecasts(rows, update, action, department, index)
         for number, (event, step_state) in enumerate(steps, start=1):
             snapshot = _snapshot(update, period["quarter"], number, step_state, milestones)
             who = reviewer if event == "accepted" else author
-            when = reviewed if event == "accepted" else submitted if event == "submitted" else opened
-            rows.revisions.append({
-                "id": self.next_revision, "update_id": update["id"], "number": number,
-                "state": step_state, "event": event, "snapshot": snapshot, "author_id": who,
-                "created_at": when,
-            })  # fmt: skip
+            when = (
+                reviewed if event == "accepted" else submitted if event == "submitted" else opened
+            )
+            rows.revisions.append(
+                {
+                    "id": self.next_revision,
+                    "update_id": update["id"],
+                    "number": number,
+                    "state": step_state,
+                    "event": event,
+                    "snapshot": snapshot,
+                    "author_id": who,
+                    "created_at": when,
+                }
+            )
             self.next_revision += 1
 
     def _steps(self, state: str) -> list[tuple[str, str]]:
@@ -146,17 +167,27 @@ class History:
         return [*steps, ("accepted", "accepted")] if state == "accepted" else steps
 
     def _forecasts(
-        self, rows: Rows, update: dict[str, Any], action: dict[str, Any], department: int,
+        self,
+        rows: Rows,
+        update: dict[str, Any],
+        action: dict[str, Any],
+        department: int,
         index: int,
-    ) -> list[dict[str, Any]]:  # fmt: skip
+    ) -> list[dict[str, Any]]:
         """Milestone forecasts for the lead department's updates and the last two quarters."""
         if department != action["lead_department_id"] and index < len(self.periods) - 2:
             return []
         found = []
         for milestone in self.by_action.get(action["id"], []):
-            forecast_on = milestone["baseline_due"] + timedelta(days=self.rng.choice((0, 0, 30, 90)))
-            row = {"update_id": update["id"], "milestone_id": milestone["id"],
-                   "forecast_on": forecast_on, "completed_on": milestone["completed_on"]}  # fmt: skip
+            forecast_on = milestone["baseline_due"] + timedelta(
+                days=self.rng.choice((0, 0, 30, 90))
+            )
+            row = {
+                "update_id": update["id"],
+                "milestone_id": milestone["id"],
+                "forecast_on": forecast_on,
+                "completed_on": milestone["completed_on"],
+            }
             rows.forecasts.append(row)
             found.append(row)
         return found
@@ -173,22 +204,32 @@ def _snapshot(
     """The revision's snapshot, in the shape of `tracker.services.revisions.snapshot_of`."""
     accepted = state == "accepted"
     return {
-        "action_id": update["action_id"], "department_id": update["department_id"],
-        "period": quarter, "version": number, "state": state, "status": update["status"],
+        "action_id": update["action_id"],
+        "department_id": update["department_id"],
+        "period": quarter,
+        "version": number,
+        "state": state,
+        "status": update["status"],
         "percent_complete": update["percent_complete"],
         "forecast_completion": update["forecast_completion"],
-        "accomplishments": update["accomplishments"], "risks": update["risks"],
-        "next_steps": update["next_steps"], "decrease_reason": "", "review_comment": "",
+        "accomplishments": update["accomplishments"],
+        "risks": update["risks"],
+        "next_steps": update["next_steps"],
+        "decrease_reason": "",
+        "review_comment": "",
         "milestones": [
-            {"milestone_id": m["milestone_id"], "forecast_on": _iso(m["forecast_on"]),
-             "completed_on": _iso(m["completed_on"])}
+            {
+                "milestone_id": m["milestone_id"],
+                "forecast_on": _iso(m["forecast_on"]),
+                "completed_on": _iso(m["completed_on"]),
+            }
             for m in milestones
         ],
         "submitted_by_id": update["submitted_by_id"] if state != "draft" else None,
         "submitted_at": _iso(update["submitted_at"]) if state != "draft" else None,
         "reviewed_by_id": update["reviewed_by_id"] if accepted else None,
         "reviewed_at": _iso(update["reviewed_at"]) if accepted else None,
-    }  # fmt: skip
+    }
 
 
 def _iso(value: date | datetime | None) -> str | None:

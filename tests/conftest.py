@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
@@ -26,6 +28,23 @@ from tracker.services import accounts
 # Timing-based deadlines flake on a loaded two-core machine; correctness is what is tested.
 settings.register_profile("tracker", deadline=None)
 settings.load_profile("tracker")
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "tracker" / "translations"
+FRENCH_PO = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the French catalogue if its .mo is missing or stale, as `make translations` does."""
+    mo = FRENCH_PO.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= FRENCH_PO.stat().st_mtime:
+        return
+    with FRENCH_PO.open("rb") as source:
+        catalog = read_po(source)
+    partial = mo.with_suffix(f".{os.getpid()}.tmp")
+    with partial.open("wb") as target:
+        write_mo(target, catalog)
+    partial.replace(mo)  # atomic: parallel sessions never read half a file
+
 
 PASSWORD = "correct horse battery staple"
 CSRF_RE = re.compile(

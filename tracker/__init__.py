@@ -11,6 +11,7 @@ from flask import Flask
 import config as config_module
 from tracker import access, assets, errors, i18n, labels, requests, security
 from tracker import db as database
+from tracker.api import auth as api_auth
 from tracker.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,12 +69,15 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from tracker.admin.routes import bp as admin_bp
+    from tracker.api.routes import bp as api_bp
     from tracker.audit.routes import bp as audit_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.main.routes import bp as main_bp
     from tracker.operations.routes import bp as operations_bp
     from tracker.plans.routes import bp as plans_bp
+    from tracker.reports.routes import bp as reports_bp
     from tracker.review.routes import bp as review_bp
+    from tracker.tokens.routes import bp as tokens_bp
     from tracker.updates.routes import bp as updates_bp
 
     app.register_blueprint(main_bp)
@@ -84,11 +88,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(operations_bp)
     app.register_blueprint(updates_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(tokens_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_hooks(app: Flask) -> None:
     """Request hooks: transaction mode, access rules, security headers, error pages."""
     requests.init_app(app)
+    api_auth.init_app(app)
     access.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -6,6 +6,9 @@ from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from tracker.api.problems import is_api_request, problem_for
 
 MESSAGES = {
     400: _l("The request could not be understood."),
@@ -19,8 +22,10 @@ MESSAGES = {
 }
 
 
-def render_error(error: HTTPException) -> tuple[str, int]:
-    """Render errors/error.html for any HTTP error."""
+def render_error(error: HTTPException) -> tuple[str, int] | Response:
+    """Render errors/error.html for any HTTP error (problem+json under /api/)."""
+    if is_api_request():
+        return problem_for(error)
     code = error.code or 500
     message = MESSAGES.get(code, _l("Something went wrong on our side. It has been logged."))
     if isinstance(error, CSRFError):

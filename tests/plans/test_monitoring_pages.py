@@ -113,9 +113,10 @@ def test_attention_sections_with_counts(
 
 def test_attention_empty_states(app: Flask, client: FlaskClient, planner: None) -> None:
     with app.app_context():
-        PlanFactory(slug="calm", first_year=2025, last_year=2026)
+        PlanFactory(slug="calm", first_year=2025, last_year=2026, status="draft")
         db.session.commit()
     html = page(client, "/plans/calm/attention")
+    assert "This plan is not active" in html
     assert "Missing updates (0)" in html
     assert "Every update due so far has been submitted." in html
     assert "No action is off track or at risk." in html
@@ -134,6 +135,7 @@ def cells_of(html: str, acronym: str) -> list[str]:
 
 def test_compliance_table(app: Flask, client: FlaskClient, planner: None, comply: None) -> None:
     html = page(client, "/plans/comply/compliance")
+    assert "This plan is not active" not in html
     assert '<th scope="col">2024-25 Q4</th>' in html and '<th scope="col">2025-26 Q3</th>' in html
     bbb = cells_of(html, "BBB")
     assert bbb[0].startswith('compliance--not_applicable"> <span class="compliance-label">Not')

@@ -271,4 +271,4 @@ def test_query_count_does_not_grow(app: Flask) -> None:
             counts.append(len(statements))
             assert found.missing_count > 0
     assert counts[0] == counts[1]
-    assert counts[0] <= 10
+    assert counts[0] <= 11  # ten queries and the BEGIN on SQLite

@@ -206,9 +206,12 @@ def test_submitted_update_is_read_only_to_the_department(app: Flask, world: Worl
     html = client.get(world.form_url).get_data(as_text=True)
     assert "waiting for review" in html
     assert 'name="percent_complete"' not in html
-    response = post_update(client, world.form_url, form_data(world, "save", version="1"))
+    data = form_data(world, "save", version="1", next_steps="Typed after submitting")
+    response = post_update(client, world.form_url, data)
     assert response.status_code == 409
-    assert "waiting for review" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "waiting for review" in html
+    assert "Your changes were not saved" in html and "Typed after submitting" in html
     update = the_update(app, world)
     assert update is not None and update.state == "submitted" and update.version == 1
 

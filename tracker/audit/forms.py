@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -17,7 +18,9 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = SelectField(_l("Action"), default="", validators=[Optional()])
+    action = SelectField(
+        lazy_pgettext("audit event", "Action"), default="", validators=[Optional()]
+    )
     actor = StringField(_l("Actor e-mail contains"), validators=[Optional(), Length(max=254)])
     object_type = SelectField(_l("Object type"), default="", validators=[Optional()])
     object_id = StringField(_l("Object id"), validators=[Optional(), Length(max=60)])

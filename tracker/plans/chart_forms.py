@@ -26,7 +26,7 @@ NO_REPORT_LABEL = _l("No report yet")
 
 def _check(field: SelectField, message: str) -> None:
     """Refuse a value that is not one of the field's choices (the empty value is allowed)."""
-    allowed = {str(c[0]) for c in field.choices or []}
+    allowed = {str(c.value) for c in field.choices or []}
     if field.data and field.data not in allowed:
         raise ValidationError(message)
 

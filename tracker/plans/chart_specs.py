@@ -33,7 +33,9 @@ def points_text(value: float | None) -> str:
     if value is None:
         return str(_("n/a"))
     rounded = round(value)
-    return str(ngettext("%(num)s point", "%(num)s points", abs(rounded), num=f"{rounded:+d}"))
+    signed = f"{rounded:+d}" if rounded else "0"
+    text = ngettext("%(signed)s point", "%(signed)s points", abs(rounded), signed=signed)
+    return str(text)
 
 
 def epoch_ms(day: date) -> int:

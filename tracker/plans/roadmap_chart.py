@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from tracker.i18n import current_language, quarter_label
 from tracker.labels import MILESTONE_STATE_LABELS
@@ -14,7 +13,7 @@ from tracker.plans.chart_specs import ChartSpec, Series, epoch_ms
 from tracker.services import progress
 from tracker.services.fiscal import FiscalQuarter, fiscal_year_label
 from tracker.services.periods import start_month
-from tracker.services.roadmap import Roadmap, RoadmapRow
+from tracker.services.roadmap import Roadmap
 
 MILESTONE_STATES = (progress.MILESTONE_DONE, progress.MILESTONE_LATE, progress.MILESTONE_UPCOMING)
 
@@ -25,50 +24,25 @@ def span(start: FiscalQuarter, end: FiscalQuarter) -> list[int]:
     return [epoch_ms(start.start_date(month)), epoch_ms(end.next().start_date(month))]
 
 
-def moved_text(row: RoadmapRow, roadmap: Roadmap) -> str:
-    """The table's marker: how the forecast target moved since the as-of quarter."""
-    if roadmap.as_of is None:
-        return ""
-    since = quarter_label(roadmap.as_of.quarter)
-    if row.moved > 0:
-        return str(
-            ngettext(
-                "Moved +%(num)s quarter since %(since)s",
-                "Moved +%(num)s quarters since %(since)s",
-                row.moved,
-                since=since,
-            )
-        )
-    if row.moved < 0:
-        return str(
-            ngettext(
-                "Moved %(num)s quarter earlier since %(since)s",
-                "Moved %(num)s quarters earlier since %(since)s",
-                -row.moved,
-                since=since,
-            )
-        )
-    return str(_("Unchanged since %(since)s", since=since))
-
-
 def _summary(r: Roadmap) -> str:
     slipped = sum(1 for row in r.rows if row.slippage > 0)
     late = sum(1 for row in r.rows for m in row.milestones if m.state == progress.MILESTONE_LATE)
     summary = _(
-        "%(shown)s of %(total)s actions shown; %(slipped)s forecast to finish after their "
-        "baseline target and %(late)s milestones late.",
+        "%(shown)s of %(total)s actions shown: %(slipped)s forecast past their baseline "
+        "target, %(late)s milestones late",
         shown=len(r.rows),
         total=r.total,
         slipped=slipped,
         late=late,
     )
     if r.as_of is not None:
-        summary += " " + _(
-            "Since %(since)s, %(later)s actions moved later and %(earlier)s earlier.",
+        summary += _(
+            "; since %(since)s, %(later)s moved later and %(earlier)s earlier",
             since=quarter_label(r.as_of.quarter),
             later=r.moved_later,
             earlier=r.moved_earlier,
         )
+    summary += "."
     return str(summary)
 
 

@@ -1,4 +1,4 @@
-"""Plan pages: the list, a plan's overview and an action's page."""
+"""Plan pages: the list and an action's page (the dashboard, roadmap and trends: charts.py)."""
 
 from __future__ import annotations
 
@@ -18,12 +18,6 @@ def index() -> str:
     return render_template("plans/index.html", plans=plans.list_plans())
 
 
-@bp.route("/<slug>/")
-@signed_in
-def overview(slug: str) -> str:
-    return render_template("plans/overview.html", overview=plans.plan_overview(slug, date.today()))
-
-
 @bp.route("/<slug>/actions/<code>")
 @signed_in
 def action(slug: str, code: str) -> str:
@@ -34,4 +28,4 @@ def action(slug: str, code: str) -> str:
 
 
 # Views defined on this blueprint in their own modules (imported last: they import `bp`).
-from tracker.plans import monitoring  # noqa: E402, F401
+from tracker.plans import charts, monitoring  # noqa: E402, F401

@@ -118,7 +118,7 @@ def milestone_trend_chart(trend: MilestoneTrend) -> ChartSpec | None:
     return ChartSpec(
         id="chart-milestone-trend",
         kind="trend",
-        title=_("Milestone trend analysis"),
+        title=_("Milestone dates reported for action %(code)s", code=trend.action.code),
         summary=_trend_story(trend),
         labels=tuple(quarter_label(q) for q in trend.quarters),
         series=(*lines, Series("reporting-date", _("End of the reporting quarter"), reporting)),

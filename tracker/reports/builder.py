@@ -73,9 +73,9 @@ def build_snapshot(
     start, end = year_bounds(fiscal_year, month)
     year = _Year(fiscal_year, start, end, month, tuple(quarters_of_year(fiscal_year)))
     action_data = queries.actions(plan.id)
-    forecasts = queries.latest_forecasts(plan.id, year.number)
-    milestones = _milestones(queries.milestones(plan.id), action_data, forecasts, end)
-    rows = _action_rows(plan.id, year, action_data, milestones)
+    updates = _Updates.load(plan.id, year.number, action_data)
+    milestones = _milestones(queries.milestones(plan.id), action_data, updates.forecasts(), end)
+    rows = _action_rows(year, action_data, updates, milestones)
     all_milestones = [m.row for found in milestones.values() for m in found]
     counts = queries.state_counts(plan.id, fiscal_year)
     return ReportSnapshot(
@@ -111,7 +111,7 @@ _STATE_ORDER = (
 
 
 def _latest_per_action(updates: Iterable[AcceptedUpdate]) -> dict[int, AcceptedUpdate]:
-    """Each action's update of its latest quarter (the per-quarter rank already put lead first)."""
+    """Each action's update of its latest quarter (each quarter's choice put the lead first)."""
     latest: dict[int, AcceptedUpdate] = {}
     for update in updates:
         found = latest.get(update.action_id)
@@ -120,25 +120,48 @@ def _latest_per_action(updates: Iterable[AcceptedUpdate]) -> dict[int, AcceptedU
     return latest
 
 
+@dataclass(frozen=True)
+class _Updates:
+    """The accepted updates a snapshot is made of."""
+
+    quarterly: list[AcceptedUpdate]  # per action and quarter of the year
+    year_end: dict[int, AcceptedUpdate]  # per action: its latest in the year
+    statuses: dict[int, AcceptedUpdate]  # per action: its latest up to the end of the year
+
+    @classmethod
+    def load(cls, plan_id: int, year: int, actions: list[ActionData]) -> _Updates:
+        quarterly = queries.quarterly_accepted(plan_id, year)
+        year_end = _latest_per_action(quarterly)
+        silent = [a.id for a in actions if a.id not in year_end]
+        statuses = {u.action_id: u for u in queries.earlier_accepted(plan_id, year, silent)}
+        statuses.update(year_end)
+        return cls(quarterly, year_end, statuses)
+
+    def forecasts(self) -> Forecasts:
+        """Per milestone, its forecast in the latest of these updates that carries one."""
+        chosen = {u.id: u for u in (*self.quarterly, *self.statuses.values())}
+        rows = queries.forecasts(list(chosen))
+        rows.sort(key=lambda r: (chosen[r[0]].quarter, r[0]), reverse=True)
+        found: Forecasts = {}
+        for _update_id, milestone_id, forecast_on, completed_on in rows:
+            found.setdefault(milestone_id, (forecast_on, completed_on))
+        return found
+
+
 def _action_rows(
-    plan_id: int,
     year: _Year,
     actions: list[ActionData],
+    updates: _Updates,
     milestones: dict[int, list[_Milestone]],
 ) -> dict[int, list[ActionRow]]:
     """Each area's action rows: year-end status, quarterly statuses and highlights."""
-    quarterly = queries.quarterly_accepted(plan_id, year.number)
-    year_end = _latest_per_action(quarterly)
-    silent = [a.id for a in actions if a.id not in year_end]
-    statuses = {u.action_id: u for u in queries.earlier_accepted(plan_id, year.number, silent)}
-    statuses.update(year_end)
-    texts = queries.narratives([u.id for u in year_end.values()])
-    by_quarter = {(u.action_id, u.quarter): u.status for u in quarterly}
+    texts = queries.narratives([u.id for u in updates.year_end.values()])
+    by_quarter = {(u.action_id, u.quarter): u.status for u in updates.quarterly}
     rows: dict[int, list[ActionRow]] = defaultdict(list)
     for action in actions:
-        update = statuses.get(action.id)
+        update = updates.statuses.get(action.id)
         highlight = None
-        if update is not None and action.id in year_end:
+        if update is not None and action.id in updates.year_end:
             highlight = Highlight(update.quarter, update.department, *texts[update.id])
         found = milestones.get(action.id, [])
         rows[action.area_id].append(

@@ -28,9 +28,9 @@ def render_csv(snapshot: ReportSnapshot, rows: RowSource) -> Iterator[bytes]:
 
 def _lines(snapshot: ReportSnapshot, rows: RowSource) -> Iterator[list[object]]:
     yield list(raw.headings())
-    lang, month = snapshot.language, snapshot.start_month
+    cells = raw.Cells(snapshot.language, snapshot.start_month)
     for row in rows():
-        yield [_text(value) for value in raw.cells(row, lang, month)]
+        yield [_text(value) for value in cells(row)]
 
 
 def _text(value: object) -> object:

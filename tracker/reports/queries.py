@@ -1,19 +1,21 @@
 """The set-based reads behind a report snapshot: a fixed number of Core selects returning tuples.
 
-Only accepted updates count. An action's year-end update is its accepted update of the latest
-quarter up to the end of the year, the lead department's first (the ordering
-`progress.action_statuses` uses); a quarter's status is that quarter's accepted update, lead
-first.
+Only accepted updates count. A quarter's status is the action's accepted update of that
+quarter, the lead department's first (then the newest); an action's year-end update is the one
+of its latest quarter up to the end of the year (the ordering `progress.action_statuses` uses).
+Updates are fetched as narrow tuples and chosen in Python: cheaper than a window function over
+tens of thousands of rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import functools
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple, TypeVar
 
-from sqlalchemy import ColumnElement, Label, case, func, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import Select, String, case, func, select, type_coerce
 
 from tracker.extensions import db
 from tracker.models import (
@@ -29,6 +31,7 @@ from tracker.models import (
 from tracker.services.fiscal import FiscalQuarter
 
 ACCEPTED = WorkflowState.ACCEPTED.value
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -80,16 +83,6 @@ class MilestoneData:
     completed_on: date | None
 
 
-def _lead_first() -> ColumnElement[int]:
-    return case((ProgressUpdate.department_id == Action.lead_department_id, 0), else_=1)
-
-
-def _ranked(partition: Sequence[ColumnElement[int] | InstrumentedAttribute[int]]) -> Label[int]:
-    """Rank within `partition`: latest quarter, then the lead department's, then newest row."""
-    order = (ReportingPeriod.quarter.desc(), _lead_first(), ProgressUpdate.id.desc())
-    return func.row_number().over(partition_by=partition, order_by=order).label("rank")
-
-
 def areas(plan_id: int) -> list[AreaData]:
     """The plan's strategic areas in plan order."""
     rows = db.session.execute(
@@ -130,22 +123,34 @@ def actions(plan_id: int) -> list[ActionData]:
     return [ActionData(*row) for row in rows]
 
 
+def periods_between(first: FiscalQuarter, last: FiscalQuarter) -> Select[int]:
+    """Ids of the reporting periods of quarters first..last, as a subquery.
+
+    Filtering updates on `period_id IN (...)` lets the database use the (period, state) index
+    instead of scanning every update of every year."""
+    return select(ReportingPeriod.id).where(
+        ReportingPeriod.quarter >= first, ReportingPeriod.quarter <= last
+    )
+
+
+def year_quarters(year: int) -> tuple[FiscalQuarter, FiscalQuarter]:
+    """The first and last quarter of fiscal year `year`."""
+    return FiscalQuarter(year, 1), FiscalQuarter(year, 4)
+
+
 def _accepted(
-    plan_id: int, first: FiscalQuarter, last: FiscalQuarter, by_quarter: bool
-) -> list[AcceptedUpdate]:
-    """Rank-1 accepted updates per action (and per quarter when `by_quarter`) in first..last."""
-    partition: list[ColumnElement[int] | InstrumentedAttribute[int]] = [ProgressUpdate.action_id]
-    if by_quarter:
-        partition.append(ProgressUpdate.period_id)
-    ranked = (
+    plan_id: int, first: FiscalQuarter, last: FiscalQuarter, action_ids: Collection[int] | None
+) -> list[_Candidate]:
+    """Every accepted update of the plan in quarters first..last, as narrow tuples."""
+    stmt = (
         select(
             ProgressUpdate.id,
             ProgressUpdate.action_id,
-            ReportingPeriod.quarter,
+            type_coerce(ReportingPeriod.quarter, String),
             ProgressUpdate.status,
             ProgressUpdate.percent_complete,
             Department.acronym,
-            _ranked(partition),
+            case((ProgressUpdate.department_id == Action.lead_department_id, 0), else_=1),
         )
         .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
         .join(Action, Action.id == ProgressUpdate.action_id)
@@ -153,27 +158,84 @@ def _accepted(
         .where(
             Action.plan_id == plan_id,
             ProgressUpdate.state == ACCEPTED,
-            ReportingPeriod.quarter >= first,
-            ReportingPeriod.quarter <= last,
+            ProgressUpdate.period_id.in_(periods_between(first, last)),
         )
-        .subquery()
     )
-    rows = db.session.execute(select(*ranked.c[:6]).where(ranked.c.rank == 1))
-    return [AcceptedUpdate(*row) for row in rows]
+    if action_ids is not None:
+        stmt = stmt.where(ProgressUpdate.action_id.in_(action_ids))
+    # Core execution: plain tuples, no ORM row processing (tens of thousands of rows).
+    return [_Candidate(*row) for row in db.session.connection().execute(stmt)]
+
+
+class _Candidate(NamedTuple):
+    id: int
+    action_id: int
+    quarter: str  # canonical text: sorts like the quarter
+    status: str
+    percent: int | None
+    department: str
+    not_lead: int  # 0 for the lead department's update
+
+    def rank(self) -> tuple[str, int, int]:
+        """Higher is preferred: latest quarter, then the lead's, then the newest row."""
+        return (self.quarter, -self.not_lead, self.id)
+
+    def public(self) -> AcceptedUpdate:
+        return AcceptedUpdate(
+            self.id,
+            self.action_id,
+            parse_quarter(self.quarter),
+            self.status,
+            self.percent,
+            self.department,
+        )
+
+
+@functools.lru_cache(maxsize=512)
+def parse_quarter(text: str) -> FiscalQuarter:
+    """A quarter from its stored text, cached (a year's rows hold a handful of quarters)."""
+    return FiscalQuarter.parse(text)
+
+
+def _best(candidates: Iterable[_Candidate], key: Callable[[_Candidate], K]) -> dict[K, _Candidate]:
+    best: dict[K, _Candidate] = {}
+    for candidate in candidates:
+        k = key(candidate)
+        found = best.get(k)
+        if found is None or candidate.rank() > found.rank():
+            best[k] = candidate
+    return best
 
 
 def quarterly_accepted(plan_id: int, year: int) -> list[AcceptedUpdate]:
-    """The accepted update that sets each action's status in each quarter of `year`."""
-    return _accepted(plan_id, FiscalQuarter(year, 1), FiscalQuarter(year, 4), by_quarter=True)
+    """The accepted update that sets each action's status in each quarter of `year`: the lead
+    department's, else the newest."""
+    found = _accepted(plan_id, FiscalQuarter(year, 1), FiscalQuarter(year, 4), None)
+    best = _best(found, lambda c: (c.action_id, c.quarter))
+    return [c.public() for c in best.values()]
 
 
 def earlier_accepted(plan_id: int, year: int, action_ids: Collection[int]) -> list[AcceptedUpdate]:
     """For actions with no accepted update in `year`: their latest accepted one before it."""
     if not action_ids:
         return []
-    found = _accepted(plan_id, FiscalQuarter(0, 1), FiscalQuarter(year - 1, 4), by_quarter=False)
-    wanted = set(action_ids)
-    return [u for u in found if u.action_id in wanted]
+    found = _accepted(plan_id, FiscalQuarter(0, 1), FiscalQuarter(year - 1, 4), action_ids)
+    return [c.public() for c in _best(found, lambda c: c.action_id).values()]
+
+
+def forecasts(update_ids: Collection[int]) -> list[tuple[int, int, date | None, date | None]]:
+    """(update id, milestone id, forecast_on, completed_on) of the given updates."""
+    if not update_ids:
+        return []
+    rows = db.session.execute(
+        select(
+            MilestoneForecast.update_id,
+            MilestoneForecast.milestone_id,
+            MilestoneForecast.forecast_on,
+            MilestoneForecast.completed_on,
+        ).where(MilestoneForecast.update_id.in_(update_ids))
+    )
+    return [(u, m, forecast_on, done) for u, m, forecast_on, done in rows]
 
 
 def narratives(update_ids: Collection[int]) -> dict[int, tuple[str, str]]:
@@ -196,8 +258,7 @@ def state_counts(plan_id: int, year: int) -> dict[str, int]:
         .join(Action, Action.id == ProgressUpdate.action_id)
         .where(
             Action.plan_id == plan_id,
-            ReportingPeriod.quarter >= FiscalQuarter(year, 1),
-            ReportingPeriod.quarter <= FiscalQuarter(year, 4),
+            ProgressUpdate.period_id.in_(periods_between(*year_quarters(year))),
         )
         .group_by(ProgressUpdate.state)
     )
@@ -221,28 +282,3 @@ def milestones(plan_id: int) -> list[MilestoneData]:
         .order_by(Milestone.action_id, Milestone.position, Milestone.code)
     )
     return [MilestoneData(*row) for row in rows]
-
-
-def latest_forecasts(plan_id: int, year: int) -> dict[int, tuple[date | None, date | None]]:
-    """Milestone id -> (forecast_on, completed_on) of its latest accepted forecast up to the
-    end of `year` (latest quarter, the lead department's first)."""
-    rank = _ranked([MilestoneForecast.milestone_id])
-    ranked = (
-        select(
-            MilestoneForecast.milestone_id,
-            MilestoneForecast.forecast_on,
-            MilestoneForecast.completed_on,
-            rank,
-        )
-        .join(ProgressUpdate, ProgressUpdate.id == MilestoneForecast.update_id)
-        .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
-        .join(Action, Action.id == ProgressUpdate.action_id)
-        .where(
-            Action.plan_id == plan_id,
-            ProgressUpdate.state == ACCEPTED,
-            ReportingPeriod.quarter <= FiscalQuarter(year, 4),
-        )
-        .subquery()
-    )
-    rows = db.session.execute(select(*ranked.c[:3]).where(ranked.c.rank == 1))
-    return {m: (forecast_on, completed_on) for m, forecast_on, completed_on in rows}

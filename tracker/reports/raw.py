@@ -12,11 +12,20 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 
 from tracker.extensions import db
 from tracker.labels import state_label, status_label
-from tracker.models import Action, Department, ProgressUpdate, ReportingPeriod, StrategicArea
+from tracker.models import (
+    Action,
+    ActionStatus,
+    Department,
+    ProgressUpdate,
+    ReportingPeriod,
+    StrategicArea,
+    WorkflowState,
+)
+from tracker.reports.queries import parse_quarter, periods_between, year_quarters
 from tracker.services.fiscal import FiscalQuarter
 
 BATCH = 2000
@@ -49,7 +58,7 @@ def update_rows(plan_id: int, fiscal_year: int) -> Iterator[RawUpdate]:
     stmt = (
         select(
             ProgressUpdate.id,
-            ReportingPeriod.quarter,
+            type_coerce(ReportingPeriod.quarter, String),
             StrategicArea.code,
             Action.code,
             Action.title_en,
@@ -58,7 +67,7 @@ def update_rows(plan_id: int, fiscal_year: int) -> Iterator[RawUpdate]:
             ProgressUpdate.state,
             ProgressUpdate.status,
             ProgressUpdate.percent_complete,
-            ProgressUpdate.forecast_completion,
+            type_coerce(ProgressUpdate.forecast_completion, String),
             ProgressUpdate.accomplishments,
             ProgressUpdate.risks,
             ProgressUpdate.next_steps,
@@ -71,8 +80,7 @@ def update_rows(plan_id: int, fiscal_year: int) -> Iterator[RawUpdate]:
         .join(Department, Department.id == ProgressUpdate.department_id)
         .where(
             Action.plan_id == plan_id,
-            ReportingPeriod.quarter >= FiscalQuarter(fiscal_year, 1),
-            ReportingPeriod.quarter <= FiscalQuarter(fiscal_year, 4),
+            ProgressUpdate.period_id.in_(periods_between(*year_quarters(fiscal_year))),
         )
         .order_by(
             ReportingPeriod.quarter,
@@ -81,10 +89,20 @@ def update_rows(plan_id: int, fiscal_year: int) -> Iterator[RawUpdate]:
             Action.code,
             Department.acronym,
         )
-        .execution_options(yield_per=BATCH)
     )
-    for row in db.session.execute(stmt):
-        yield RawUpdate._make(row)
+    # Core execution, streamed in batches: plain tuples, no ORM objects or row processing.
+    result = db.session.connection().execution_options(yield_per=BATCH).execute(stmt)
+    for row in result:
+        quarter, forecast = row[1], row[10]
+        yield RawUpdate._make(
+            (
+                *row[:1],
+                parse_quarter(quarter),
+                *row[2:10],
+                forecast and parse_quarter(forecast),
+                *row[11:],
+            )
+        )
 
 
 def headings() -> list[str]:
@@ -113,25 +131,47 @@ WIDTHS = (10, 14, 8, 9, 40, 12, 12, 12, 10, 14, 60, 60, 60, 18, 18)
 TEXT_COLUMNS = frozenset({10, 11, 12})
 
 
-def cells(row: RawUpdate, lang: str, month: int) -> list[str | int | datetime | None]:
-    """One update as typed cells (labels in `lang`; times naive UTC for spreadsheets)."""
-    return [
-        row.id,
-        row.quarter.label(lang, month),
-        row.area,
-        row.action,
-        (row.title_fr or row.title_en) if lang == "fr" else (row.title_en or row.title_fr),
-        row.department,
-        state_label(row.state),
-        status_label(row.status),
-        row.percent,
-        row.forecast.label(lang, month) if row.forecast is not None else None,
-        row.accomplishments,
-        row.risks,
-        row.next_steps,
-        _naive_utc(row.submitted_at),
-        _naive_utc(row.reviewed_at),
-    ]
+class Cells:
+    """Turns raw rows into typed cells in one language; labels are looked up once, not per row."""
+
+    def __init__(self, lang: str, month: int) -> None:
+        self.lang, self.month = lang, month
+        self.statuses = {s.value: status_label(s.value) for s in ActionStatus}
+        self.states = {s.value: state_label(s.value) for s in WorkflowState}
+        self.quarters: dict[FiscalQuarter, str] = {}
+
+    def quarter(self, quarter: FiscalQuarter | None) -> str | None:
+        """A quarter's label, cached."""
+        if quarter is None:
+            return None
+        label = self.quarters.get(quarter)
+        if label is None:
+            label = self.quarters[quarter] = quarter.label(self.lang, self.month)
+        return label
+
+    def __call__(self, row: RawUpdate) -> list[str | int | datetime | None]:
+        """One update as typed cells (times naive UTC, for spreadsheets)."""
+        if self.lang == "fr":
+            title = row.title_fr or row.title_en
+        else:
+            title = row.title_en or row.title_fr
+        return [
+            row.id,
+            self.quarter(row.quarter),
+            row.area,
+            row.action,
+            title,
+            row.department,
+            self.states.get(row.state, row.state),
+            self.statuses.get(row.status, row.status),
+            row.percent,
+            self.quarter(row.forecast),
+            row.accomplishments,
+            row.risks,
+            row.next_steps,
+            _naive_utc(row.submitted_at),
+            _naive_utc(row.reviewed_at),
+        ]
 
 
 def _naive_utc(value: datetime | None) -> datetime | None:

@@ -55,21 +55,23 @@ def percent(value: float | None, lang: str) -> str:
 def rate_text(rate: RateFigure, lang: str) -> str:
     """'92% (185 of 200)' or 'n/a' when nothing was due."""
     if rate.percent is None:
-        return _("n/a")
-    return _(
-        "%(percent)s (%(on_time)s of %(due)s)",
-        percent=percent(rate.percent, lang),
-        on_time=rate.on_time,
-        due=rate.due,
+        return str(_("n/a"))
+    return str(
+        _(
+            "%(percent)s (%(on_time)s of %(due)s)",
+            percent=percent(rate.percent, lang),
+            on_time=rate.on_time,
+            due=rate.due,
+        )
     )
 
 
 def slippage_text(quarters: int) -> str:
     """'+2 quarters', '-1 quarter' or 'On schedule'."""
     if quarters == 0:
-        return _("On schedule")
-    return ngettext(
-        "%(shift)s quarter", "%(shift)s quarters", abs(quarters), shift=f"{quarters:+d}"
+        return str(_("On schedule"))
+    return str(
+        ngettext("%(shift)s quarter", "%(shift)s quarters", abs(quarters), shift=f"{quarters:+d}")
     )
 
 
@@ -85,30 +87,34 @@ def stamp(value: datetime) -> str:
 
 def report_title(snapshot: ReportSnapshot) -> str:
     """'Annual progress report, fiscal year 2018-19'."""
-    return _("Annual progress report, fiscal year %(year)s", year=snapshot.year_label())
+    return str(_("Annual progress report, fiscal year %(year)s", year=snapshot.year_label()))
 
 
 def version_stamp(snapshot: ReportSnapshot, version: int) -> str:
     """'Version 2, generated 2019-04-15 06:00 UTC'."""
-    return _(
-        "Version %(version)s, generated %(when)s",
-        version=version,
-        when=stamp(snapshot.generated_at),
+    return str(
+        _(
+            "Version %(version)s, generated %(when)s",
+            version=version,
+            when=stamp(snapshot.generated_at),
+        )
     )
 
 
 def pending_note(snapshot: ReportSnapshot) -> str:
     """The sentence that says only accepted updates count and how many were pending."""
     u = snapshot.updates
-    return _(
-        "Only accepted updates are counted. When this report was generated, %(pending)s of the "
-        "year's %(total)s updates were not accepted: %(submitted)s submitted and awaiting review, "
-        "%(returned)s returned for correction and %(draft)s in draft.",
-        pending=u.pending,
-        total=u.total,
-        submitted=u.submitted,
-        returned=u.returned,
-        draft=u.draft,
+    return str(
+        _(
+            "Only accepted updates are counted. When this report was generated, %(pending)s of "
+            "the year's %(total)s updates were not accepted: %(submitted)s submitted and "
+            "awaiting review, %(returned)s returned for correction and %(draft)s in draft.",
+            pending=u.pending,
+            total=u.total,
+            submitted=u.submitted,
+            returned=u.returned,
+            draft=u.draft,
+        )
     )
 
 

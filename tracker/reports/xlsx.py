@@ -168,7 +168,7 @@ def _raw_sheet(sheet: Worksheet, f: Formats, snapshot: ReportSnapshot, rows: Row
     write_row(sheet, 0, raw.headings(), f, f.header)
     sheet.freeze_panes(1, 0)
     last = 0
-    lang, month = snapshot.language, snapshot.start_month
+    cells = raw.Cells(snapshot.language, snapshot.start_month)
     for last, row in enumerate(rows(), start=1):
-        write_row(sheet, last, raw.cells(row, lang, month), f)
+        write_row(sheet, last, cells(row), f)
     sheet.autofilter(0, 0, max(last, 1), len(raw.WIDTHS) - 1)

@@ -9,7 +9,7 @@ owed, when a submission is on time, and which time zone the due date ends in):
 - not_applicable: the department owed nothing that quarter.
 Columns run from the plan's first quarter to the latest period that has opened (so the current
 quarter shows as pending). Rates are on-time updates over owed updates of past-due periods.
-Seven queries whatever the plan's size.
+Six queries whatever the plan's size.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.extensions import db
-from tracker.i18n import quarter_label
+from tracker.i18n import current_language, quarter_label
 from tracker.labels import state_label, status_label
 from tracker.models import (
     Action,
@@ -180,7 +180,7 @@ def describe(
     dates = {m["milestone_id"]: m for m in snap.get("milestones", [])}
     for milestone in milestones:
         entry = dates.get(milestone.id, {})
-        name = f"{milestone.code} {milestone.text('title', _lang())}"
+        name = f"{milestone.code} {milestone.text('title', current_language())}"
         for key, label in (("forecast_on", _l("forecast")), ("completed_on", _l("completed"))):
             value = entry.get(key) or ""
             rows.append(ValueRow(f"{milestone.id}.{key}", f"{name}: {label}", value, False))
@@ -199,12 +199,6 @@ def compare(
     return [
         DiffRow(a.label, a.value, b.value, a.multiline) for a, b in zip(before, after, strict=True)
     ]
-
-
-def _lang() -> str:
-    from tracker.i18n import current_language
-
-    return current_language()
 
 
 def visible_to(viewer: User) -> ColumnElement[bool]:

@@ -154,6 +154,13 @@ class Roadmap:
     first: FiscalQuarter  # the time axis
     last: FiscalQuarter
 
+    def groups(self) -> list[tuple[AreaInfo, list[RoadmapRow]]]:
+        """The rows by area, in plan order (areas without a row left out)."""
+        found: dict[int, tuple[AreaInfo, list[RoadmapRow]]] = {}
+        for row in self.rows:
+            found.setdefault(row.area.id, (row.area, []))[1].append(row)
+        return list(found.values())
+
     @property
     def moved_later(self) -> int:
         return sum(1 for r in self.rows if r.moved > 0) if self.as_of else 0

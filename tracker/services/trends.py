@@ -6,8 +6,9 @@
   all quarters at once. Reported percent is the mean over the actions that reported and are not
   cancelled; expected percent is the mean of `progress.expected_percent` at the quarter's end
   over the same actions (from the start to the current target).
-- The milestone trend analysis of one action: for each quarter with a report, the forecast (or
-  completion) date of each milestone in the quarter's status-making update, by the same rule.
+- The milestone trend analysis of one action: for each quarter with a report that gives
+  milestone dates, the forecast (or completion) date of each milestone in that quarter's
+  best such report (accepted before submitted, then the lead department's, then the newest).
   A flat line is a stable date, a rising line a slipping one.
 Queries: five for the frame, then four, whatever the plan's size.
 """

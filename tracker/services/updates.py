@@ -225,7 +225,8 @@ def _save(
     db.session.flush()
     event = "submitted" if submit else "saved"
     revision = record_revision(update, event, user)
-    detail = {"action": ctx.action.code, "period": quarter, "revision": revision.number}
+    period = str(ctx.period.quarter)
+    detail = {"action": ctx.action.code, "period": period, "revision": revision.number}
     add_event(f"update.{event}", actor=user, obj=update, detail=detail)
     db.session.commit()
     return SaveResult(update, changed=True)

@@ -67,9 +67,8 @@ def edit(quarter: str, action_id: int) -> Page | Response:
         return _form_page(ctx, form, 400)
     except UpdateConflict:
         return _conflict_page(user, quarter, action_id, form)
-    except UpdateNotEditable as error:
-        flash(error.message, "error")
-        return _form_page(updates.load_context(user, quarter, action_id), form, 409)
+    except UpdateNotEditable:  # the page says why; the typed values are shown, not lost
+        return _form_page(updates.load_context(user, quarter, action_id), form, 409, unsaved=True)
     if submit:
         flash(_("Your update is submitted for review."), "success")
         return redirect(url_for(".index", period=quarter))
@@ -82,9 +81,12 @@ def _titles(ctx: updates.UpdateContext) -> dict[str, str]:
     return {str(m.id): f"{m.code} {m.text('title', lang)}" for m in ctx.action.milestones}
 
 
-def _form_page(ctx: updates.UpdateContext, form: UpdateForm, status: int = 200) -> Page:
+def _form_page(
+    ctx: updates.UpdateContext, form: UpdateForm, status: int = 200, unsaved: bool = False
+) -> Page:
     form.prepare(ctx.window, ctx.action.milestones)
     snapshot = revisions.snapshot_of(ctx.update) if ctx.update else None
+    typed = revisions.snapshot_with_input({}, form.to_input()) if unsaved else None
     page = render_template(
         "updates/form.html",
         ctx=ctx,
@@ -93,6 +95,7 @@ def _form_page(ctx: updates.UpdateContext, form: UpdateForm, status: int = 200) 
         summary=form.summary(_titles(ctx)),
         titles=_titles(ctx),
         values=revisions.describe(snapshot, ctx.action.milestones) if snapshot else [],
+        unsaved=revisions.describe(typed, ctx.action.milestones, workflow=False) if typed else [],
     )
     return page, status
 

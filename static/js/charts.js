@@ -1,0 +1,364 @@
+/*
+ * Charts of the plan pages, drawn with Chart.js (loaded before this file, see tracker/assets.py).
+ *
+ * Each <canvas data-chart="ID"> has its data in <script type="application/json" id="ID">,
+ * written by tracker/plans/chart_specs.py; the table after the chart holds the same numbers.
+ * No inline script, no plugin beyond Chart.js core: the roadmap's "today" line is a small plugin
+ * object defined here. Series differ by pattern, dash or point shape as well as by colour.
+ */
+(function () {
+  "use strict";
+
+  const lang = document.documentElement.lang || "en";
+  const TEXT = "#1b1f24";
+  const GRID = "#d5dbe1";
+  const DAY = 24 * 60 * 60 * 1000;
+
+  // Colour and pattern of each series key (see the Series keys in tracker/plans/*_charts.py).
+  const STYLES = {
+    "status-completed": { color: "#1d5fa3", pattern: "dots" },
+    "status-on_track": { color: "#2e7d32", pattern: null },
+    "status-at_risk": { color: "#b07d00", pattern: "diagonal" },
+    "status-off_track": { color: "#b3261e", pattern: "cross" },
+    "status-on_hold": { color: "#6a3d9a", pattern: "vertical" },
+    "status-not_started": { color: "#8a939c", pattern: "horizontal" },
+    "status-cancelled": { color: "#505050", pattern: "backslash" },
+    "status-no_report": { color: "#ffffff", pattern: "dots", ink: "#545d66", border: "#545d66" },
+    reported: { color: "#1d5fa3", pattern: null, point: "circle" },
+    expected: { color: "#545d66", pattern: "diagonal", point: "triangle", dash: [6, 4] },
+    actions: { color: "#8a939c", pattern: "diagonal" },
+    slipped: { color: "#b3261e", pattern: null },
+    submitted: { color: "#1d5fa3", pattern: null },
+    "on-time": { color: "#2e7d32", pattern: "diagonal" },
+    "reporting-date": { color: "#8a939c", dash: [2, 4] },
+  };
+  const LINE_COLOURS = ["#1d5fa3", "#b3261e", "#2e7d32", "#6a3d9a", "#b45309", "#00796b", "#5d4037", "#0277bd"];
+  const LINE_POINTS = ["circle", "rect", "triangle", "star", "crossRot", "rectRounded", "cross", "line"];
+  const LINE_DASHES = [[], [8, 4], [2, 3], [10, 3, 2, 3]];
+  const MILESTONE_POINTS = { "milestone-done": "rectRot", "milestone-late": "triangle", "milestone-upcoming": "circle" };
+  const MILESTONE_COLOURS = { "milestone-done": "#1e5b2a", "milestone-late": "#b3261e", "milestone-upcoming": "#1b1f24" };
+
+  const patterns = new Map();
+
+  /** A repeating fill: `colour` with light (or `ink`) strokes of the given kind. */
+  function pattern(colour, kind, ink) {
+    if (!kind) return colour;
+    const key = colour + kind + (ink || "");
+    if (patterns.has(key)) return patterns.get(key);
+    const size = 8;
+    const tile = document.createElement("canvas");
+    tile.width = tile.height = size;
+    const ctx = tile.getContext("2d");
+    ctx.fillStyle = colour;
+    ctx.fillRect(0, 0, size, size);
+    ctx.strokeStyle = ctx.fillStyle = ink || "rgba(255, 255, 255, 0.8)";
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    if (kind === "dots") {
+      ctx.arc(size / 2, size / 2, 1.5, 0, 2 * Math.PI);
+      ctx.fill();
+    } else {
+      const lines = {
+        diagonal: [[0, size, size, 0], [-size / 2, size / 2, size / 2, -size / 2], [size / 2, size * 1.5, size * 1.5, size / 2]],
+        backslash: [[0, 0, size, size], [-size / 2, size / 2, size / 2, size * 1.5], [size / 2, -size / 2, size * 1.5, size / 2]],
+        cross: [[0, size, size, 0], [0, 0, size, size]],
+        vertical: [[size / 2, 0, size / 2, size]],
+        horizontal: [[0, size / 2, size, size / 2]],
+      }[kind] || [];
+      lines.forEach(([x1, y1, x2, y2]) => { ctx.moveTo(x1, y1); ctx.lineTo(x2, y2); });
+      ctx.stroke();
+    }
+    const result = ctx.createPattern(tile, "repeat");
+    patterns.set(key, result);
+    return result;
+  }
+
+  function styleOf(key) {
+    return STYLES[key] || { color: "#545d66", pattern: null };
+  }
+
+  const percentFormat = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
+  const monthFormat = new Intl.DateTimeFormat(lang, { year: "numeric", month: "short", timeZone: "UTC" });
+
+  function isoDate(ms) {
+    return new Date(ms).toISOString().slice(0, 10);
+  }
+
+  function formatValue(unit, value) {
+    if (value === null || value === undefined) return "n/a";
+    if (unit === "percent") return percentFormat.format(value / 100);
+    if (unit === "date") return isoDate(value);
+    return String(value);
+  }
+
+  function valueAxis(payload, axis) {
+    const scale = { beginAtZero: true, grid: { color: GRID }, ticks: { color: TEXT } };
+    if (payload.unit === "percent") {
+      scale.max = payload.max || 100;
+      scale.ticks.callback = (value) => percentFormat.format(value / 100);
+    } else {
+      scale.ticks.precision = 0;
+    }
+    scale.axis = axis;
+    return scale;
+  }
+
+  function tooltip(unit) {
+    return {
+      callbacks: {
+        label: (item) => `${item.dataset.label}: ${formatValue(unit, item.raw)}`,
+      },
+    };
+  }
+
+  function legend() {
+    return { position: "bottom", labels: { color: TEXT, usePointStyle: false, boxWidth: 18 } };
+  }
+
+  /** Bars: grouped per label, or stacked (actions by status). Horizontal when stacked. */
+  function barChart(payload) {
+    const stacked = payload.kind === "stacked-bar";
+    const datasets = payload.datasets.map((ds) => {
+      const style = styleOf(ds.key);
+      return {
+        key: ds.key,
+        label: ds.label,
+        data: ds.data,
+        backgroundColor: pattern(style.color, style.pattern, style.ink),
+        borderColor: style.border || style.color,
+        borderWidth: 1,
+      };
+    });
+    const index = { stacked: stacked, grid: { display: false }, ticks: { color: TEXT, autoSkip: false } };
+    const value = Object.assign(valueAxis(payload), { stacked: stacked });
+    return {
+      type: "bar",
+      data: { labels: payload.labels, datasets: datasets },
+      options: {
+        indexAxis: stacked ? "y" : "x",
+        scales: stacked ? { x: value, y: index } : { x: index, y: value },
+        plugins: { legend: legend(), tooltip: tooltip(payload.unit) },
+      },
+    };
+  }
+
+  /** Lines over quarters: reported (solid, circles) against expected (dashed, triangles). */
+  function lineChart(payload) {
+    const datasets = payload.datasets.map((ds) => {
+      const style = styleOf(ds.key);
+      return {
+        key: ds.key,
+        label: ds.label,
+        data: ds.data,
+        borderColor: style.color,
+        backgroundColor: style.color,
+        borderDash: style.dash || [],
+        pointStyle: style.point || "circle",
+        pointRadius: 4,
+        spanGaps: false,
+      };
+    });
+    return {
+      type: "line",
+      data: { labels: payload.labels, datasets: datasets },
+      options: {
+        scales: { x: { grid: { color: GRID }, ticks: { color: TEXT } }, y: valueAxis(payload) },
+        plugins: { legend: pointLegend(), tooltip: tooltip(payload.unit) },
+      },
+    };
+  }
+
+  function pointLegend() {
+    const config = legend();
+    config.labels.usePointStyle = true;
+    return config;
+  }
+
+  /** Milestone trend analysis: reporting quarter across, reported date up, one line each. */
+  function trendChart(payload) {
+    const datasets = payload.datasets.map((ds, n) => {
+      if (ds.key === "reporting-date") {
+        const style = styleOf(ds.key);
+        return { key: ds.key, label: ds.label, data: ds.data, borderColor: style.color, backgroundColor: style.color, borderDash: style.dash, pointRadius: 0, pointStyle: "line", borderWidth: 2 };
+      }
+      const colour = LINE_COLOURS[n % LINE_COLOURS.length];
+      const shape = LINE_POINTS[n % LINE_POINTS.length];
+      return {
+        key: ds.key,
+        label: ds.label,
+        data: ds.data,
+        borderColor: colour,
+        backgroundColor: colour,
+        borderDash: LINE_DASHES[n % LINE_DASHES.length],
+        pointStyle: ds.marks.map((done) => (done ? "rectRot" : shape)),
+        pointRadius: ds.marks.map((done) => (done ? 7 : 5)),
+        spanGaps: true,
+      };
+    });
+    const dates = { grid: { color: GRID }, ticks: { color: TEXT, callback: (value) => monthFormat.format(new Date(value)) } };
+    return {
+      type: "line",
+      data: { labels: payload.labels, datasets: datasets },
+      options: {
+        scales: { x: { grid: { color: GRID }, ticks: { color: TEXT } }, y: dates },
+        plugins: { legend: pointLegend(), tooltip: tooltip("date") },
+      },
+    };
+  }
+
+  // The roadmap's vertical lines: today (solid) and the as-of date (dashed), labelled on top.
+  const markerLines = {
+    id: "markerLines",
+    afterDatasetsDraw(chart, args, options) {
+      const scale = chart.scales.x;
+      const area = chart.chartArea;
+      const ctx = chart.ctx;
+      (options.lines || []).forEach((line) => {
+        if (line.value < scale.min || line.value > scale.max) return;
+        const x = scale.getPixelForValue(line.value);
+        const colour = line.key === "today" ? "#b3261e" : TEXT;
+        ctx.save();
+        ctx.strokeStyle = ctx.fillStyle = colour;
+        ctx.lineWidth = 2;
+        ctx.setLineDash(line.key === "today" ? [] : [6, 4]);
+        ctx.beginPath();
+        ctx.moveTo(x, area.top);
+        ctx.lineTo(x, area.bottom);
+        ctx.stroke();
+        ctx.font = "600 12px system-ui, sans-serif";
+        ctx.textAlign = "center";
+        ctx.textBaseline = "bottom";
+        ctx.fillText(line.label, x, area.top - 2);
+        ctx.restore();
+      });
+    },
+  };
+
+  function tint(hex) {
+    return hex + "55"; // the area colour at one third strength
+  }
+
+  /** The roadmap: floating bars per action (baseline hatched, forecast solid, moved striped),
+   *  milestones as points whose shape says done, late or upcoming. */
+  function ganttChart(payload, canvas) {
+    const rows = payload.rows;
+    const colourAt = (ctx) => (rows[ctx.dataIndex] ? rows[ctx.dataIndex].colour : "#545d66");
+    const bar = {
+      baseline: (ds) => ({ backgroundColor: (ctx) => pattern(tint(colourAt(ctx)), "diagonal", colourAt(ctx)), borderColor: colourAt, borderWidth: 1 }),
+      forecast: (ds) => ({ backgroundColor: colourAt, borderColor: colourAt, borderWidth: 1 }),
+      moved: (ds) => ({ backgroundColor: (ctx) => pattern("#ffffff", "backslash", "#b45309"), borderColor: "#b45309", borderWidth: 2 }),
+    };
+    const datasets = payload.datasets.map((ds) => {
+      if (MILESTONE_POINTS[ds.key]) {
+        return {
+          type: "scatter",
+          key: ds.key,
+          label: ds.label,
+          data: ds.data,
+          pointStyle: MILESTONE_POINTS[ds.key],
+          pointRadius: 6,
+          pointHoverRadius: 8,
+          clip: false,
+          backgroundColor: ds.key === "milestone-upcoming" ? "#ffffff" : MILESTONE_COLOURS[ds.key],
+          borderColor: MILESTONE_COLOURS[ds.key],
+          borderWidth: 2,
+        };
+      }
+      return Object.assign({ type: "bar", key: ds.key, label: ds.label, data: ds.data, skipNull: true, pointStyle: "rect" }, bar[ds.key](ds));
+    });
+    canvas.parentNode.style.height = `${Math.max(12, rows.length * 34 + 110)}px`;
+    const years = new Map(payload.axis.years.map((y) => [y.value, y.label]));
+    const rowOf = (code) => rows.find((row) => row.code === code);
+    return {
+      type: "bar",
+      data: { labels: payload.labels, datasets: datasets },
+      options: {
+        indexAxis: "y",
+        layout: { padding: { top: 18 } },
+        scales: {
+          x: {
+            type: "linear",
+            min: payload.axis.min,
+            max: payload.axis.max,
+            afterBuildTicks: (scale) => { scale.ticks = payload.axis.years.map((y) => ({ value: y.value })); },
+            ticks: { color: TEXT, autoSkip: false, maxRotation: 0, callback: (value) => years.get(value) || "" },
+            grid: { color: "#8a939c" },
+          },
+          y: { type: "category", ticks: { color: TEXT, autoSkip: false }, grid: { display: false } },
+        },
+        plugins: {
+          legend: { position: "bottom", labels: { color: TEXT, usePointStyle: true, generateLabels: ganttLegend } },
+          tooltip: {
+            callbacks: {
+              title: (items) => {
+                const raw = items[0].raw;
+                const row = rowOf(raw && raw.y ? raw.y : items[0].label);
+                return row ? `${row.code} ${row.title} (${row.area})` : "";
+              },
+              label: (item) => {
+                if (Array.isArray(item.raw)) {
+                  return `${item.dataset.label}: ${isoDate(item.raw[0])} – ${isoDate(item.raw[1] - DAY)}`;
+                }
+                return `${item.dataset.label}: ${isoDate(item.raw.x)} ${item.raw.title}`;
+              },
+            },
+          },
+          markerLines: { lines: payload.markers },
+        },
+        onClick: (event, elements, chart) => {
+          const hit = elements[0];
+          if (!hit) return;
+          const raw = chart.data.datasets[hit.datasetIndex].data[hit.index];
+          const row = rowOf(raw && raw.y ? raw.y : chart.data.labels[hit.index]);
+          if (row) window.location.assign(row.url);
+        },
+        onHover: (event, elements, chart) => {
+          chart.canvas.style.cursor = elements.length ? "pointer" : "default";
+        },
+      },
+      plugins: [markerLines],
+    };
+  }
+
+  /** Legend entries of the roadmap in neutral grey (bars take their area's colour). */
+  function ganttLegend(chart) {
+    const items = Chart.defaults.plugins.legend.labels.generateLabels(chart);
+    return items.map((item) => {
+      const key = chart.data.datasets[item.datasetIndex].key;
+      if (["baseline", "forecast", "moved"].includes(key)) {
+        item.pointStyle = "rect";
+        item.fillStyle = { baseline: pattern("#c9d1d9", "diagonal", "#545d66"), forecast: "#545d66", moved: pattern("#ffffff", "backslash", "#b45309") }[key];
+        item.strokeStyle = key === "moved" ? "#b45309" : "#545d66";
+      }
+      return item;
+    });
+  }
+
+  const BUILDERS = { "stacked-bar": barChart, bar: barChart, line: lineChart, trend: trendChart, gantt: ganttChart };
+
+  function draw(canvas) {
+    const source = document.getElementById(canvas.dataset.chart);
+    if (!source) return;
+    const payload = JSON.parse(source.textContent);
+    const build = BUILDERS[payload.kind];
+    if (!build) return;
+    const config = build(payload, canvas);
+    config.options.responsive = true;
+    config.options.maintainAspectRatio = false;
+    new Chart(canvas, config);
+  }
+
+  function start() {
+    if (typeof Chart === "undefined") return; // Chart.js did not load: the tables still stand.
+    Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+    Chart.defaults.color = TEXT;
+    Chart.defaults.animation = false;
+    document.querySelectorAll("canvas[data-chart]").forEach(draw);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

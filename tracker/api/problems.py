@@ -1,0 +1,95 @@
+"""API errors as `application/problem+json` (RFC 9457), with a field-level `errors` list.
+
+Every problem uses the type "about:blank": its title is the HTTP status phrase and `detail`
+says what went wrong in the client's language. Validation problems (400) add
+`errors: [{"field": ..., "message": ...}]`, one entry per bad query parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from flask import current_app, has_request_context, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+PROBLEM_MIMETYPE = "application/problem+json"
+API_PREFIX = "/api/"
+
+DETAILS: dict[int, Any] = {
+    400: _l("The request could not be understood."),
+    401: _l("Send a valid API token in the Authorization header: Bearer <token>."),
+    403: _l("You do not have access to this resource."),
+    404: _l("There is no such resource."),
+    405: _l("This method is not allowed on this resource."),
+    409: _l("Someone else changed this at the same time."),
+    413: _l("The request is too large."),
+    422: _l("The request was understood but its content is not valid."),
+    429: _l("Too many requests. Please wait and try again."),
+}
+FALLBACK_DETAIL = _l("Something went wrong on our side. It has been logged.")
+GENERIC_CLIENT_DETAIL = _l("The request could not be handled.")
+# Headers of the original error that the problem response keeps.
+KEPT_HEADERS = ("Allow", "Retry-After")
+
+
+def is_api_request() -> bool:
+    """True while serving a path under /api/."""
+    return has_request_context() and request.path.startswith(API_PREFIX)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """What is wrong with one input field (a query parameter)."""
+
+    field: str
+    message: str
+
+
+class InvalidParameters(Exception):
+    """Raised by a view or a parser when query parameters are not valid (400)."""
+
+    def __init__(self, errors: Sequence[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = list(errors)
+
+
+def problem(
+    status: int,
+    detail: str | None = None,
+    errors: Sequence[FieldError] = (),
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A problem+json response for `status`."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": str(detail or DETAILS.get(status, FALLBACK_DETAIL)),
+        "instance": request.path,
+    }
+    if errors:
+        body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+    response = current_app.response_class(
+        current_app.json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE
+    )
+    response.headers.update(headers or {})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def problem_for(error: HTTPException) -> Response:
+    """The problem response for an HTTP error raised while serving the API."""
+    status = error.code or 500
+    kept = {k: v for k, v in error.get_headers() if k in KEPT_HEADERS}
+    if status == 401:
+        from tracker.api.auth import challenge
+
+        header, detail = challenge()
+        return problem(401, detail, headers={**kept, "WWW-Authenticate": header})
+    detail = DETAILS.get(status) or (FALLBACK_DETAIL if status >= 500 else GENERIC_CLIENT_DETAIL)
+    return problem(status, detail, headers=kept)

@@ -1,0 +1,152 @@
+"""The JSON API's endpoints (all GET): plans, actions, progress updates, periods, the user.
+
+Views parse and check the query parameters, call one service, and serialise the result. Lists are
+paginated with `page` and `per_page` and carry `next`/`prev` links in the body and a Link header.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
+from werkzeug.wrappers import Response
+
+from tracker.access import public, signed_in, signed_in_user
+from tracker.api import openapi, serialize
+from tracker.api.auth import current_token
+from tracker.api.params import PAGING, QueryArgs
+from tracker.api.problems import FieldError, InvalidParameters, problem
+from tracker.models import WorkflowState
+from tracker.services import api_queries, clock, plans
+from tracker.services.audit import record_denied_access
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.after_request
+def no_caching(response: Response) -> Response:
+    """Answers depend on who asks: no shared or stored copies."""
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    response.vary.add("Authorization")
+    return response
+
+
+@bp.errorhandler(InvalidParameters)
+def invalid_parameters(error: InvalidParameters) -> Response:
+    return problem(400, _("Some query parameters are not valid."), error.errors)
+
+
+@bp.errorhandler(api_queries.FilterInvalid)
+def invalid_filter(error: api_queries.FilterInvalid) -> Response:
+    return problem(
+        400, _("Some query parameters are not valid."), [FieldError(error.field, str(error))]
+    )
+
+
+@bp.errorhandler(api_queries.NotPermitted)
+def not_permitted(error: api_queries.NotPermitted) -> Response:
+    record_denied_access(signed_in_user(), request.full_path.rstrip("?"))
+    return problem(403, str(error))
+
+
+def _no_parameters() -> None:
+    QueryArgs(request.args, ()).finish()
+
+
+def _page_url(page: int) -> str:
+    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict()}
+    return url_for(str(request.endpoint), **{**values, "page": page})
+
+
+def _paged(pagination: Pagination, items: list[serialize.Json], **extra: object) -> Response:
+    """A page of `items` with its position and links, in the body and in a Link header."""
+    links = {"next": pagination.next_num if pagination.has_next else None}
+    links["prev"] = pagination.prev_num if pagination.has_prev else None
+    urls = {rel: _page_url(n) if n else None for rel, n in links.items()}
+    urls["first"] = _page_url(1)
+    urls["last"] = _page_url(max(pagination.pages, 1))
+    body = {
+        "items": items,
+        "page": pagination.page,
+        "per_page": pagination.per_page,
+        "total": pagination.total,
+        "pages": pagination.pages,
+        "next": urls["next"],
+        "prev": urls["prev"],
+        **extra,
+    }
+    response = jsonify(body)
+    response.headers["Link"] = ", ".join(f'<{u}>; rel="{r}"' for r, u in urls.items() if u)
+    return response
+
+
+@bp.route("/openapi.json")
+@public
+def openapi_document() -> Response:
+    response = jsonify(openapi.document())
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.route("/me")
+@signed_in
+def me() -> Response:
+    _no_parameters()
+    return jsonify(serialize.me(signed_in_user(), current_token()))
+
+
+@bp.route("/plans")
+@signed_in
+def plan_list() -> Response:
+    args = QueryArgs(request.args, PAGING)
+    paging = args.paging()
+    args.finish()
+    pagination = api_queries.plan_page(paging.page, paging.per_page)
+    return _paged(pagination, [serialize.plan(p) for p in pagination.items])
+
+
+@bp.route("/plans/<slug>")
+@signed_in
+def plan(slug: str) -> Response:
+    _no_parameters()
+    return jsonify(serialize.plan_overview(plans.plan_overview(slug, clock.today())))
+
+
+@bp.route("/plans/<slug>/actions/<code>")
+@signed_in
+def action(slug: str, code: str) -> Response:
+    _no_parameters()
+    return jsonify(serialize.action_detail(plans.action_detail(slug, code, clock.today())))
+
+
+@bp.route("/plans/<slug>/updates")
+@signed_in
+def updates(slug: str) -> Response:
+    args = QueryArgs(request.args, ("period", "department", "state", *PAGING))
+    filters = api_queries.UpdateFilters(
+        period=args.quarter("period"),
+        department=args.code("department"),
+        state=args.choice("state", WorkflowState),
+    )
+    paging = args.paging()
+    args.finish()
+    found = api_queries.update_page(
+        slug, filters, signed_in_user(), paging.page, paging.per_page, clock.today()
+    )
+    rows = [serialize.update(u, slug) for u in found.pagination.items]
+    period = serialize.quarter(found.period.quarter)
+    return _paged(found.pagination, rows, plan=slug, period=period)
+
+
+@bp.route("/periods")
+@signed_in
+def period_list() -> Response:
+    args = QueryArgs(request.args, PAGING)
+    paging = args.paging()
+    args.finish()
+    found = api_queries.period_page(paging.page, paging.per_page, clock.today())
+    rows = [serialize.period(p, found.today, found.current) for p in found.pagination.items]
+    current = serialize.quarter(found.current.quarter) if found.current else None
+    return _paged(found.pagination, rows, current=current)

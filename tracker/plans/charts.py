@@ -1,0 +1,80 @@
+"""A plan's chart pages: the dashboard (the plan's home page), the roadmap and the trends.
+
+The views hang on the plans blueprint (`tracker.plans.routes` imports this module at its end).
+Any signed-in user may see them: the figures come from submitted and accepted updates only, so
+no department ever sees another's drafts. Choices travel in the query string (GET forms, so a
+view can be shared); a choice the plan does not offer answers 400 with a message.
+"""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from tracker.access import signed_in
+from tracker.plans.chart_forms import MilestoneTrendForm, PeriodForm, RoadmapForm
+from tracker.plans.dashboard_charts import dashboard_charts
+from tracker.plans.roadmap_chart import roadmap_chart
+from tracker.plans.routes import bp
+from tracker.plans.trend_charts import milestone_trend_chart, trend_charts
+from tracker.services import clock, plans
+from tracker.services.dashboard import plan_dashboard
+from tracker.services.plan_frame import load_frame
+from tracker.services.roadmap import build_roadmap
+from tracker.services.trends import milestone_trend, progress_trends
+
+Page = tuple[str, int]
+
+
+@bp.route("/<slug>/")
+@signed_in
+def overview(slug: str) -> Page:
+    today = clock.today()
+    frame = load_frame(slug, today)
+    form = PeriodForm(request.args)
+    form.load_choices(frame)
+    dashboard = plan_dashboard(frame, form.quarter()) if form.validate() else None
+    html = render_template(
+        "plans/overview.html",
+        overview=plans.plan_overview(slug, today),
+        form=form,
+        dashboard=dashboard,
+        charts=dashboard_charts(dashboard) if dashboard else [],
+    )
+    return html, 200 if dashboard else 400
+
+
+@bp.route("/<slug>/roadmap")
+@signed_in
+def roadmap(slug: str) -> Page:
+    frame = load_frame(slug, clock.today())
+    form = RoadmapForm(request.args)
+    form.load_choices(frame)
+    found = build_roadmap(frame, form.filters()) if form.validate() else None
+    html = render_template(
+        "plans/roadmap.html",
+        plan=frame.plan,
+        form=form,
+        roadmap=found,
+        chart=roadmap_chart(found) if found else None,
+    )
+    return html, 200 if found else 400
+
+
+@bp.route("/<slug>/trends")
+@signed_in
+def trends(slug: str) -> Page:
+    frame = load_frame(slug, clock.today())
+    form = MilestoneTrendForm(request.args)
+    form.load_choices(frame)
+    trend = milestone_trend(frame, form.action.data or None) if form.validate() else None
+    if trend and trend.action:
+        form.action.data = trend.action.code
+    html = render_template(
+        "plans/trends.html",
+        plan=frame.plan,
+        form=form,
+        charts=trend_charts(progress_trends(frame)),
+        trend=trend,
+        milestone_chart=milestone_trend_chart(trend) if trend else None,
+    )
+    return html, 200 if trend else 400
