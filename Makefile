@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app tracker
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres lint setup translations messages db demo e2e bench clean
+.PHONY: run test test-postgres lint setup translations messages db demo e2e vendor bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,13 @@ NODE_STAMP := node_modules/.package-lock.json
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
+
+# Air-gapped servers: copy the Chart.js file the pages load from the CDN (same npm package and
+# version, same SRI hash) into the git-ignored static/vendor/, then set TRACKER_CHARTJS_LOCAL=true.
+vendor: $(NODE_STAMP)
+	mkdir -p static/vendor
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map \
+		static/vendor/
 
 # Browser tests: Debian's Chromium at /usr/bin/chromium (`apt-get install chromium`).
 e2e: setup $(NODE_STAMP)

@@ -17,8 +17,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import make_user
+from tests.conftest import AuthActions, make_user
+from tests.services import chart_scenario as sc
 from tracker import assets, create_app
+from tracker.models import Role
+from tracker.security import content_security_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "node_modules" / "chart.js"
@@ -93,8 +96,6 @@ def test_local_mode_serves_static_vendor_and_leaves_the_cdn_out(tmp_path: Path) 
     assert f'integrity="{assets.CHARTJS_SRI}"' in tag
     assert app.config["CSP_SCRIPT_SOURCES"] == ()
     with app.test_request_context():
-        from tracker.security import content_security_policy
-
         assert "script-src 'self';" in content_security_policy()
 
 
@@ -110,13 +111,15 @@ def test_existing_sources_are_kept(tmp_path: Path) -> None:
     assert app.config["CSP_SCRIPT_SOURCES"] == ("https://example.org", "https://cdn.jsdelivr.net")
 
 
-def test_chart_page_headers(app: Flask, client: FlaskClient, auth: object) -> None:
-    from tests.services import chart_scenario as sc
-
+def test_chart_page_loads_chartjs_with_its_hash(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
     sc.build(app)
-    make_user(app, __import__("tracker.models", fromlist=["Role"]).Role.PLANNER, "p@example.gc.ca")
-    auth.login("p@example.gc.ca")  # type: ignore[attr-defined]
+    make_user(app, Role.PLANNER, "planner@example.gc.ca")
+    auth.login("planner@example.gc.ca")
     response = client.get(f"/plans/{sc.SLUG}/roadmap")
+    assert response.status_code == 200
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self' https://cdn.jsdelivr.net;" in csp
-    assert assets.CHARTJS_SRI in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert f'src="{assets.CHARTJS_URL}" integrity="{assets.CHARTJS_SRI}"' in html

@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from tracker import scheduling
 from tracker.jobs import JOBS
 from tracker.models import Role
+from tracker.reports.cli import report_cli
 from tracker.services import accounts, demo, plan_io
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -160,3 +161,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(plan_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(report_cli)

@@ -10,21 +10,12 @@ from __future__ import annotations
 from flask import Flask, Request, after_this_request, current_app, g, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from flask.wrappers import Response
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.api.problems import API_PREFIX
 from tracker.extensions import db, login_manager
 from tracker.models import ApiToken, User
 from tracker.services import api_tokens
-
-REALM = "api"
-REFUSALS = {
-    "expired": _l("The API token has expired. Create a new one on your API tokens page."),
-    "revoked": _l("The API token was revoked."),
-}
-INVALID = _l("The API token is not valid.")
-MISSING = _l("Send a valid API token in the Authorization header: Bearer <token>.")
 
 
 def load_user_from_request(req: Request) -> User | None:
@@ -36,7 +27,7 @@ def load_user_from_request(req: Request) -> User | None:
         return None
     result = api_tokens.authenticate_token(credentials.strip())
     if result.token is None:
-        g.api_token_refusal = result.refusal
+        g.api_token_refusal = result.refusal  # for the 401 problem's challenge
         return None
     g.api_token = result.token
     if result.use_to_record:
@@ -59,14 +50,6 @@ def current_token() -> ApiToken | None:
     """The token that signed in the current API request, if any."""
     token = g.get("api_token")
     return token if isinstance(token, ApiToken) else None
-
-
-def challenge() -> tuple[str, str]:
-    """The WWW-Authenticate header (RFC 6750) and the detail for a 401 answer."""
-    refusal = g.get("api_token_refusal")
-    if refusal is None:  # no credentials: no error code, as RFC 6750 section 3.1 asks
-        return f'Bearer realm="{REALM}"', str(MISSING)
-    return f'Bearer realm="{REALM}", error="invalid_token"', str(REFUSALS.get(refusal, INVALID))
 
 
 class CookielessApiSessions(SecureCookieSessionInterface):

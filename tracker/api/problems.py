@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import Any
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -33,6 +33,12 @@ DETAILS: dict[int, Any] = {
 }
 FALLBACK_DETAIL = _l("Something went wrong on our side. It has been logged.")
 GENERIC_CLIENT_DETAIL = _l("The request could not be handled.")
+REALM = "api"
+TOKEN_REFUSALS = {
+    "expired": _l("The API token has expired. Create a new one on your API tokens page."),
+    "revoked": _l("The API token was revoked."),
+}
+INVALID_TOKEN = _l("The API token is not valid.")
 # Headers of the original error that the problem response keeps.
 KEPT_HEADERS = ("Allow", "Retry-After")
 
@@ -67,7 +73,7 @@ def problem(
     """A problem+json response for `status`."""
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
+        "title": HTTP_STATUS_CODES.get(status, "Unknown Error"),
         "status": status,
         "detail": str(detail or DETAILS.get(status, FALLBACK_DETAIL)),
         "instance": request.path,
@@ -87,9 +93,16 @@ def problem_for(error: HTTPException) -> Response:
     status = error.code or 500
     kept = {k: v for k, v in error.get_headers() if k in KEPT_HEADERS}
     if status == 401:
-        from tracker.api.auth import challenge
-
         header, detail = challenge()
         return problem(401, detail, headers={**kept, "WWW-Authenticate": header})
     detail = DETAILS.get(status) or (FALLBACK_DETAIL if status >= 500 else GENERIC_CLIENT_DETAIL)
     return problem(status, detail, headers=kept)
+
+
+def challenge() -> tuple[str, str]:
+    """The WWW-Authenticate header (RFC 6750) and the detail of a 401 problem."""
+    refusal = g.get("api_token_refusal")  # set by tracker.api.auth when a token was refused
+    if refusal is None:  # no credentials: no error code, as RFC 6750 section 3.1 asks
+        return f'Bearer realm="{REALM}"', str(DETAILS[401])
+    detail = TOKEN_REFUSALS.get(refusal, INVALID_TOKEN)
+    return f'Bearer realm="{REALM}", error="invalid_token"', str(detail)

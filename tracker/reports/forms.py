@@ -63,9 +63,9 @@ class VerifyForm(FlaskForm):
     )
     submit = SubmitField(_l("Verify"))
 
-    def validate(self, extra_validators: object = None) -> bool:  # type: ignore[override]
+    def validate(self, extra_validators: object = None) -> bool:
         """One of the two is needed."""
-        if not super().validate(extra_validators):  # type: ignore[arg-type]
+        if not super().validate(extra_validators):
             return False
         if not self.uploaded() and not (self.sha256.data or "").strip():
             self.file.errors = [_l("Choose a file, or paste its SHA-256 checksum.")]
@@ -84,4 +84,3 @@ class VerifyForm(FlaskForm):
             return
         while chunk := upload.stream.read(CHUNK):
             yield chunk
-

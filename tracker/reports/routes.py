@@ -67,9 +67,9 @@ def generate() -> Page | Response:
     return redirect(url_for("reports.show", report_id=report.id))
 
 
-def _show(report_id: int, form: VerifyForm, result: Verification | None, status: int = 200) -> (
-    tuple[str, int]
-):
+def _show(
+    report_id: int, form: VerifyForm, result: Verification | None, status: int = 200
+) -> tuple[str, int]:
     report = reports.get_report(report_id)
     html = render_template(
         "reports/show.html",

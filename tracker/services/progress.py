@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Label, and_, case, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Subquery, case, func, select
+from sqlalchemy.orm import aliased
 
 from tracker.extensions import db
 from tracker.models import Action, ActionStatus, Department, ProgressUpdate, ReportingPeriod
@@ -148,44 +149,79 @@ class ActionState:
     department: str  # acronym of the reporting department
 
 
-def _latest_first() -> Label[int]:
-    """Rank of each update within its action: accepted before submitted, then the latest
-    quarter, then the lead department's, then the newest row."""
-    return (
-        func.row_number()
-        .over(
-            partition_by=ProgressUpdate.action_id,
-            order_by=(
-                case((ProgressUpdate.state == WorkflowState.ACCEPTED.value, 0), else_=1),
-                ReportingPeriod.quarter.desc(),
-                case((ProgressUpdate.department_id == Action.lead_department_id, 0), else_=1),
-                ProgressUpdate.id.desc(),
-            ),
+def _latest_period(state: WorkflowState, as_of_period_id: int | None) -> ScalarSelect[int]:
+    """For the enclosing query's action: the newest period (by quarter, up to the as-of
+    period's) holding one of its updates in `state`. Walks the periods from the newest, one
+    index probe each, so the cost does not grow with the number of updates."""
+    exists = (
+        select(ProgressUpdate.id)
+        .where(
+            ProgressUpdate.action_id == Action.id,
+            ProgressUpdate.period_id == ReportingPeriod.id,
+            ProgressUpdate.state == state.value,
         )
-        .label("rank")
+        .correlate(Action, ReportingPeriod)
+        .exists()
     )
-
-
-def _counted(action_ids: Collection[int], as_of_period_id: int | None) -> ColumnElement[bool]:
-    """Accepted or submitted updates of `action_ids`, up to the as-of period's quarter."""
-    conditions: list[ColumnElement[bool]] = [
-        ProgressUpdate.action_id.in_(action_ids),
-        ProgressUpdate.state.in_([WorkflowState.ACCEPTED.value, WorkflowState.SUBMITTED.value]),
-    ]
+    stmt = select(ReportingPeriod.id).where(exists).correlate(Action)
     if as_of_period_id is not None:
-        as_of = select(ReportingPeriod.quarter).where(ReportingPeriod.id == as_of_period_id)
-        conditions.append(ReportingPeriod.quarter <= as_of.scalar_subquery())
-    return and_(*conditions)
+        as_of = aliased(ReportingPeriod)
+        limit = select(as_of.quarter).where(as_of.id == as_of_period_id).scalar_subquery()
+        stmt = stmt.where(ReportingPeriod.quarter <= limit)
+    return stmt.order_by(ReportingPeriod.quarter.desc()).limit(1).scalar_subquery()
+
+
+def _chosen_updates(action_ids: Collection[int], as_of_period_id: int | None) -> Subquery:
+    """(action_id, update_id) of each action's current update: in its newest period with an
+    accepted update (else with a submitted one), the lead department's, else the newest row."""
+    accepted = _latest_period(WorkflowState.ACCEPTED, as_of_period_id)
+    submitted = _latest_period(WorkflowState.SUBMITTED, as_of_period_id)
+    best = (
+        select(
+            Action.id.label("action_id"),
+            Action.lead_department_id.label("lead"),
+            func.coalesce(accepted, submitted).label("period_id"),
+            case(
+                (accepted.is_not(None), WorkflowState.ACCEPTED.value),
+                else_=WorkflowState.SUBMITTED.value,
+            ).label("state"),
+        )
+        .where(Action.id.in_(action_ids))
+        .subquery()
+    )
+    row = aliased(ProgressUpdate)
+
+    def newest(*extra: ColumnElement[bool]) -> ScalarSelect[int]:
+        return (
+            select(func.max(row.id))
+            .where(
+                row.action_id == best.c.action_id,
+                row.period_id == best.c.period_id,
+                row.state == best.c.state,
+                *extra,
+            )
+            .scalar_subquery()
+        )
+
+    chosen = func.coalesce(newest(row.department_id == best.c.lead), newest())
+    return (
+        select(best.c.action_id, chosen.label("update_id"))
+        .where(best.c.period_id.is_not(None))
+        .subquery()
+    )
 
 
 def action_statuses(
     action_ids: Collection[int], as_of_period_id: int | None = None
 ) -> dict[int, ActionState]:
     """Each action's current state in ONE query; actions with no accepted or submitted update
-    (up to the `as_of_period_id` period's quarter, when given) are absent."""
+    (up to the `as_of_period_id` period's quarter, when given) are absent. Latest accepted
+    update first, else latest submitted; within a quarter the lead department's, else the
+    newest row."""
     if not action_ids:
         return {}
-    ranked = (
+    chosen = _chosen_updates(action_ids, as_of_period_id)
+    rows = db.session.execute(
         select(
             ProgressUpdate.id,
             ProgressUpdate.action_id,
@@ -194,15 +230,12 @@ def action_statuses(
             ProgressUpdate.state,
             ReportingPeriod.quarter,
             Department.acronym,
-            _latest_first(),
         )
+        .select_from(chosen)
+        .join(ProgressUpdate, ProgressUpdate.id == chosen.c.update_id)
         .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
-        .join(Action, Action.id == ProgressUpdate.action_id)
         .join(Department, Department.id == ProgressUpdate.department_id)
-        .where(_counted(action_ids, as_of_period_id))
-        .subquery()
-    )
-    rows = db.session.execute(select(ranked).where(ranked.c.rank == 1)).all()
+    ).all()
     return {
         row.action_id: ActionState(
             update_id=row.id,
