@@ -29,7 +29,8 @@ translations: $(MO)
 # After changing interface text: refresh the catalogue, then translate what is new or fuzzy.
 messages: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 \
-		--project "Roadmap Tracker" -w 100 -o $(LOCALES)/messages.pot .
+		--ignore-dirs ".* node_modules" --project "Roadmap Tracker" -w 100 \
+		-o $(LOCALES)/messages.pot .
 	$(BIN)/pybabel -q update -i $(LOCALES)/messages.pot -d $(LOCALES) -l fr -w 100 --ignore-obsolete
 
 db: setup

@@ -265,6 +265,9 @@ def generate(engine: Engine, scale: Scale) -> dict[str, int]:
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             _reset_sequences(conn)
+        # Fresh planner statistics, as a database in service has (autovacuum on PostgreSQL;
+        # ANALYZE or PRAGMA optimize on SQLite): without them SQLite guesses its plans.
+        conn.execute(text("ANALYZE"))
         return {
             name: int(conn.scalar(select(func.count()).select_from(table)) or 0)
             for name, table in (

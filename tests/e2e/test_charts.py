@@ -186,6 +186,7 @@ def test_roadmap_filters_and_as_of(planner: Page, axe: Callable[[Page], None]) -
 
 def test_roadmap_bar_opens_the_action(planner: Page) -> None:
     page = planner
+    page.emulate_media(reduced_motion="reduce")  # no smooth scrolling under the pointer
     page.goto(f"{PLAN}/roadmap")
     # The middle of the first action's forecast bar, in the canvas's own CSS pixels.
     point = page.evaluate(

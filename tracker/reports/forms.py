@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, Regexp
 
 from tracker.i18n import current_language
@@ -17,7 +18,7 @@ from tracker.services.fiscal import fiscal_year_label
 from tracker.services.periods import start_month
 
 CHUNK = 64 * 1024
-LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
+LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("fr", "Français")]
 
 
 class GenerateForm(FlaskForm):
@@ -30,12 +31,15 @@ class GenerateForm(FlaskForm):
     def load_choices(self, choices: Sequence[tuple[Plan, list[int]]]) -> None:
         """One group of completed fiscal years per plan."""
         lang, month = current_language(), start_month()
-        self.target.choices = {
-            plan.text("title", lang): [
-                (f"{plan.slug}:{year}", fiscal_year_label(year, lang, month)) for year in years
-            ]
+        self.target.choices = [
+            SelectChoice(
+                f"{plan.slug}:{year}",
+                fiscal_year_label(year, lang, month),
+                optgroup=plan.text("title", lang),
+            )
             for plan, years in choices
-        }
+            for year in years
+        ]
 
     def chosen(self) -> tuple[str, int]:
         """(plan slug, fiscal year) of the validated choice."""

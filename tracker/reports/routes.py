@@ -113,6 +113,7 @@ def download(report_id: int, fmt: str) -> Response:
         etag=stored.sha256,
         max_age=0,
     )
+    response.headers["Content-Type"] = stored.media_type  # as stored, charset included
     digest = base64.b64encode(binascii.unhexlify(stored.sha256)).decode("ascii")
     response.headers["Repr-Digest"] = f"sha-256=:{digest}:"
     return response

@@ -1,9 +1,10 @@
 """The Excel file (XlsxWriter): summary with native charts, a sheet per area, milestones,
 compliance, needs attention and every update of the year.
 
-Written in constant-memory mode (rows go to temporary files as they are written). User text is
-always written with `write_string`, and the workbook never turns strings into formulas or links,
-so text starting with `=`, `+`, `-` or `@` stays text.
+Written in constant-memory mode (rows go to temporary files as they are written); the raw-data
+rows are written by `xlsx_raw` and spliced in. User text is always written with `write_string`
+(or as an inline string), and the workbook never turns strings into formulas or links, so text
+starting with `=`, `+`, `-`, `@`, tab or carriage return stays text.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 from tracker.reports import raw, text
 from tracker.reports.raw import RowSource
 from tracker.reports.snapshot import AreaRow, ReportSnapshot
+from tracker.reports.xlsx_raw import RawRows
 from tracker.reports.xlsx_sheets import (
     Formats,
     area_sheet,
@@ -44,6 +46,9 @@ def render_xlsx(snapshot: ReportSnapshot, version: int, rows: RowSource) -> byte
     """The workbook's bytes."""
     output = io.BytesIO()
     with force_locale(snapshot.language):
+        data = RawRows(len(raw.WIDTHS))
+        cells = raw.Cells(snapshot.language, snapshot.start_month)
+        data.write(cells(row) for row in rows())
         workbook = xlsxwriter.Workbook(output, OPTIONS)
         workbook.set_properties(
             {
@@ -69,9 +74,9 @@ def render_xlsx(snapshot: ReportSnapshot, version: int, rows: RowSource) -> byte
         milestones_sheet(workbook.add_worksheet(fixed[1]), formats, snapshot)
         compliance_sheet(workbook.add_worksheet(fixed[2]), formats, snapshot)
         attention_sheet(workbook.add_worksheet(fixed[3]), formats, snapshot)
-        _raw_sheet(workbook.add_worksheet(fixed[4]), formats, snapshot, rows)
+        _raw_sheet(workbook.add_worksheet(fixed[4]), formats, data.count)
         workbook.close()
-    return output.getvalue()
+    return data.splice(output.getvalue(), len(workbook.worksheets()))
 
 
 def sheet_names(areas: Sequence[AreaRow], reserved: Sequence[str]) -> list[str]:
@@ -161,14 +166,10 @@ def _area_chart(workbook: Workbook, sheet: Worksheet, first: int, last: int) -> 
     sheet.insert_chart(first - 2, 4, chart, {"x_scale": 1.3, "y_scale": 1.1})
 
 
-def _raw_sheet(sheet: Worksheet, f: Formats, snapshot: ReportSnapshot, rows: RowSource) -> None:
-    """Every update of the year, streamed row by row."""
+def _raw_sheet(sheet: Worksheet, f: Formats, count: int) -> None:
+    """Every update of the year: the header here, the `count` data rows from `RawRows`."""
     for column, width in enumerate(raw.WIDTHS):
         sheet.set_column(column, column, width)
     write_row(sheet, 0, raw.headings(), f, f.header)
     sheet.freeze_panes(1, 0)
-    last = 0
-    cells = raw.Cells(snapshot.language, snapshot.start_month)
-    for last, row in enumerate(rows(), start=1):
-        write_row(sheet, last, cells(row), f)
-    sheet.autofilter(0, 0, max(last, 1), len(raw.WIDTHS) - 1)
+    sheet.autofilter(0, 0, max(count, 1), len(raw.WIDTHS) - 1)

@@ -1,0 +1,106 @@
+"""The workbook's raw-data rows, written as sheet XML directly and spliced into the file.
+
+A year holds tens of thousands of updates (100 actions x 100 departments x 4 quarters): at
+XlsxWriter's cost per cell that sheet alone would take many seconds. XlsxWriter still writes
+the sheet itself (header row, frozen pane, filter, column widths); its data rows are produced
+here as inline-string cells, spooled to a temporary file, and inserted before `</sheetData>`
+when the finished file is copied. Text is always an inline string, never a formula; times are
+written as 'YYYY-MM-DD HH:MM' text (UTC).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import IO
+
+from xlsxwriter.utility import xl_col_to_name
+
+MAX_CELL_CHARS = 32767
+_ESCAPED = re.compile("_x[0-9A-Fa-f]{4}_")
+# XML 1.0 cannot hold most control characters, and a bare CR would be read back as LF: Excel's
+# own _xHHHH_ escape keeps them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
+Cell = str | int | float | datetime | None
+
+
+def _text(value: str) -> str:
+    value = value[:MAX_CELL_CHARS]
+    if "_x" in value:
+        value = _ESCAPED.sub(lambda m: "_x005F" + m[0], value)
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if _CONTROL.search(value):
+        value = _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", value)
+    return value
+
+
+class RawRows:
+    """Data rows spooled as sheet XML, starting on the sheet's second row."""
+
+    def __init__(self, columns: int) -> None:
+        self.names = [xl_col_to_name(n) for n in range(columns)]
+        self.file: IO[bytes] = tempfile.TemporaryFile()
+        self.count = 0
+
+    def write(self, rows: Iterable[Sequence[Cell]]) -> None:
+        """Append rows (one list of cells each); text goes in as inline strings."""
+        buffer: list[str] = []
+        for cells in rows:
+            self.count += 1
+            r = self.count + 1
+            parts = [f'<row r="{r}">']
+            for name, value in zip(self.names, cells, strict=False):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    parts.append(
+                        f'<c r="{name}{r}" t="inlineStr"><is><t xml:space="preserve">'
+                        f"{_text(value)}</t></is></c>"
+                    )
+                elif isinstance(value, datetime):
+                    parts.append(
+                        f'<c r="{name}{r}" t="inlineStr"><is><t>{value:%Y-%m-%d %H:%M}</t></is></c>'
+                    )
+                else:
+                    parts.append(f'<c r="{name}{r}"><v>{value}</v></c>')
+            parts.append("</row>")
+            buffer.append("".join(parts))
+            if len(buffer) >= 500:
+                self._flush(buffer)
+        self._flush(buffer)
+
+    def _flush(self, buffer: list[str]) -> None:
+        self.file.write("".join(buffer).encode("utf-8"))
+        buffer.clear()
+
+    def splice(self, workbook: bytes, sheet: int) -> bytes:
+        """The workbook with these rows inserted into its `sheet`-th sheet (1-based)."""
+        name = f"xl/worksheets/sheet{sheet}.xml"
+        last = f"{self.names[-1]}{self.count + 1}".encode("ascii")
+        output = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(workbook)) as source,
+            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
+        ):
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename != name:
+                    target.writestr(info, data)
+                    continue
+                head, tail = data.split(b"</sheetData>", 1)
+                head = _DIMENSION.sub(b'<dimension ref="A1:' + last + b'"/>', head, count=1)
+                entry = zipfile.ZipInfo(name, date_time=info.date_time)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                with target.open(entry, "w") as out:
+                    out.write(head)
+                    self.file.seek(0)
+                    shutil.copyfileobj(self.file, out)
+                    out.write(b"</sheetData>" + tail)
+        self.file.close()
+        return output.getvalue()
