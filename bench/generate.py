@@ -202,7 +202,9 @@ def _actions(scale: Scale, rng: random.Random) -> tuple[list[dict[str, Any]], li
     actions, milestones = [], []
     for a in range(1, scale.actions + 1):
         area = (a - 1) % len(AREAS)
-        baseline = quarters[min(len(quarters) - 1, rng.randrange(8, len(quarters) + 4))]
+        baseline = quarters[
+            min(len(quarters) - 1, rng.randrange(min(8, len(quarters) - 1), len(quarters) + 4))
+        ]
         current = baseline + rng.choice((0, 0, 0, 1, 2, 4))
         code = f"{AREAS[area][0][0]}{a:03d}"
         actions.append(

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from bench.generate import Scale, generate
 from bench.pages import CANDIDATES, TRIVIAL, available, sign_in, statements_of
 from tests.conftest import database_url, reset_schema
@@ -64,6 +65,9 @@ def measured(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[dict[str, int], dict[str, int]]]:
     base: Path = tmp_path_factory.mktemp("budget")
+    (base / "small").mkdir()
+    (base / "larger").mkdir()
+    # Two SQLite files; on PostgreSQL one database, emptied before each size.
     small = _counts(database_url(base / "small"), SMALL)
     larger = _counts(database_url(base / "larger"), LARGER)
     yield small, larger

@@ -3,8 +3,8 @@
  *
  * Each <canvas data-chart="ID"> has its data in <script type="application/json" id="ID">,
  * written by tracker/plans/chart_specs.py; the table after the chart holds the same numbers.
- * No inline script, no plugin beyond Chart.js core: the roadmap's "today" line is a small plugin
- * object defined here. Series differ by pattern, dash or point shape as well as by colour.
+ * No inline script, no plugin beyond Chart.js core. Series differ by pattern, dash or point shape
+ * as well as by colour.
  */
 (function () {
   "use strict";
@@ -12,7 +12,6 @@
   const lang = document.documentElement.lang || "en";
   const TEXT = "#1b1f24";
   const GRID = "#d5dbe1";
-  const DAY = 24 * 60 * 60 * 1000;
 
   // Colour and pattern of each series key (see the Series keys in tracker/plans/*_charts.py).
   const STYLES = {
@@ -35,8 +34,6 @@
   const LINE_COLOURS = ["#1d5fa3", "#b3261e", "#2e7d32", "#6a3d9a", "#b45309", "#00796b", "#5d4037", "#0277bd"];
   const LINE_POINTS = ["circle", "rect", "triangle", "star", "crossRot", "rectRounded", "cross", "line"];
   const LINE_DASHES = [[], [8, 4], [2, 3], [10, 3, 2, 3]];
-  const MILESTONE_POINTS = { "milestone-done": "rectRot", "milestone-late": "triangle", "milestone-upcoming": "circle" };
-  const MILESTONE_COLOURS = { "milestone-done": "#1e5b2a", "milestone-late": "#b3261e", "milestone-upcoming": "#1b1f24" };
 
   const patterns = new Map();
 
@@ -206,135 +203,11 @@
     };
   }
 
-  // The roadmap's vertical lines: today (solid) and the as-of date (dashed), labelled on top.
-  const markerLines = {
-    id: "markerLines",
-    afterDatasetsDraw(chart, args, options) {
-      const scale = chart.scales.x;
-      const area = chart.chartArea;
-      const ctx = chart.ctx;
-      (options.lines || []).forEach((line) => {
-        if (line.value < scale.min || line.value > scale.max) return;
-        const x = scale.getPixelForValue(line.value);
-        const colour = line.key === "today" ? "#b3261e" : TEXT;
-        ctx.save();
-        ctx.strokeStyle = ctx.fillStyle = colour;
-        ctx.lineWidth = 2;
-        ctx.setLineDash(line.key === "today" ? [] : [6, 4]);
-        ctx.beginPath();
-        ctx.moveTo(x, area.top);
-        ctx.lineTo(x, area.bottom);
-        ctx.stroke();
-        ctx.font = "600 12px system-ui, sans-serif";
-        ctx.textAlign = "center";
-        ctx.textBaseline = "bottom";
-        ctx.fillText(line.label, x, area.top - 2);
-        ctx.restore();
-      });
-    },
-  };
+  // Builders by payload kind; static/js/roadmap-chart.js adds "gantt".
+  const BUILDERS = { "stacked-bar": barChart, bar: barChart, line: lineChart, trend: trendChart };
 
-  function tint(hex) {
-    return hex + "55"; // the area colour at one third strength
-  }
-
-  /** The roadmap: floating bars per action (baseline hatched, forecast solid, moved striped),
-   *  milestones as points whose shape says done, late or upcoming. */
-  function ganttChart(payload, canvas) {
-    const rows = payload.rows;
-    const colourAt = (ctx) => (rows[ctx.dataIndex] ? rows[ctx.dataIndex].colour : "#545d66");
-    const bar = {
-      baseline: (ds) => ({ backgroundColor: (ctx) => pattern(tint(colourAt(ctx)), "diagonal", colourAt(ctx)), borderColor: colourAt, borderWidth: 1 }),
-      forecast: (ds) => ({ backgroundColor: colourAt, borderColor: colourAt, borderWidth: 1 }),
-      moved: (ds) => ({ backgroundColor: (ctx) => pattern("#ffffff", "backslash", "#b45309"), borderColor: "#b45309", borderWidth: 2 }),
-    };
-    const datasets = payload.datasets.map((ds) => {
-      if (MILESTONE_POINTS[ds.key]) {
-        return {
-          type: "scatter",
-          key: ds.key,
-          label: ds.label,
-          data: ds.data,
-          pointStyle: MILESTONE_POINTS[ds.key],
-          pointRadius: 6,
-          pointHoverRadius: 8,
-          clip: false,
-          backgroundColor: ds.key === "milestone-upcoming" ? "#ffffff" : MILESTONE_COLOURS[ds.key],
-          borderColor: MILESTONE_COLOURS[ds.key],
-          borderWidth: 2,
-        };
-      }
-      return Object.assign({ type: "bar", key: ds.key, label: ds.label, data: ds.data, skipNull: true, pointStyle: "rect" }, bar[ds.key](ds));
-    });
-    canvas.parentNode.style.height = `${Math.max(12, rows.length * 34 + 110)}px`;
-    const years = new Map(payload.axis.years.map((y) => [y.value, y.label]));
-    const rowOf = (code) => rows.find((row) => row.code === code);
-    return {
-      type: "bar",
-      data: { labels: payload.labels, datasets: datasets },
-      options: {
-        indexAxis: "y",
-        layout: { padding: { top: 18 } },
-        scales: {
-          x: {
-            type: "linear",
-            min: payload.axis.min,
-            max: payload.axis.max,
-            afterBuildTicks: (scale) => { scale.ticks = payload.axis.years.map((y) => ({ value: y.value })); },
-            ticks: { color: TEXT, autoSkip: false, maxRotation: 0, callback: (value) => years.get(value) || "" },
-            grid: { color: "#8a939c" },
-          },
-          y: { type: "category", ticks: { color: TEXT, autoSkip: false }, grid: { display: false } },
-        },
-        plugins: {
-          legend: { position: "bottom", labels: { color: TEXT, usePointStyle: true, generateLabels: ganttLegend } },
-          tooltip: {
-            callbacks: {
-              title: (items) => {
-                const raw = items[0].raw;
-                const row = rowOf(raw && raw.y ? raw.y : items[0].label);
-                return row ? `${row.code} ${row.title} (${row.area})` : "";
-              },
-              label: (item) => {
-                if (Array.isArray(item.raw)) {
-                  return `${item.dataset.label}: ${isoDate(item.raw[0])} – ${isoDate(item.raw[1] - DAY)}`;
-                }
-                return `${item.dataset.label}: ${isoDate(item.raw.x)} ${item.raw.title}`;
-              },
-            },
-          },
-          markerLines: { lines: payload.markers },
-        },
-        onClick: (event, elements, chart) => {
-          const hit = elements[0];
-          if (!hit) return;
-          const raw = chart.data.datasets[hit.datasetIndex].data[hit.index];
-          const row = rowOf(raw && raw.y ? raw.y : chart.data.labels[hit.index]);
-          if (row) window.location.assign(row.url);
-        },
-        onHover: (event, elements, chart) => {
-          chart.canvas.style.cursor = elements.length ? "pointer" : "default";
-        },
-      },
-      plugins: [markerLines],
-    };
-  }
-
-  /** Legend entries of the roadmap in neutral grey (bars take their area's colour). */
-  function ganttLegend(chart) {
-    const items = Chart.defaults.plugins.legend.labels.generateLabels(chart);
-    return items.map((item) => {
-      const key = chart.data.datasets[item.datasetIndex].key;
-      if (["baseline", "forecast", "moved"].includes(key)) {
-        item.pointStyle = "rect";
-        item.fillStyle = { baseline: pattern("#c9d1d9", "diagonal", "#545d66"), forecast: "#545d66", moved: pattern("#ffffff", "backslash", "#b45309") }[key];
-        item.strokeStyle = key === "moved" ? "#b45309" : "#545d66";
-      }
-      return item;
-    });
-  }
-
-  const BUILDERS = { "stacked-bar": barChart, bar: barChart, line: lineChart, trend: trendChart, gantt: ganttChart };
+  // What other chart scripts of the page share (loaded after this one, before drawing starts).
+  window.TrackerCharts = { BUILDERS, TEXT, pattern, isoDate };
 
   function draw(canvas) {
     const source = document.getElementById(canvas.dataset.chart);
@@ -356,9 +229,10 @@
     document.querySelectorAll("canvas[data-chart]").forEach(draw);
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
+  // Deferred scripts run before DOMContentLoaded: wait for it so every builder is registered.
+  if (document.readyState === "complete") {
     start();
+  } else {
+    document.addEventListener("DOMContentLoaded", start);
   }
 })();

@@ -68,28 +68,31 @@ def status_chart(d: Dashboard) -> ChartSpec:
     )
 
 
+def _progress_summary(d: Dashboard) -> str:
+    t = d.total
+    if not t.averaged:
+        return str(_("No action had reported by the end of %(quarter)s.", quarter=_quarter(d)))
+    summary = _(
+        "Across the plan, actions reported %(reported)s complete on average against "
+        "%(expected)s expected at the end of %(quarter)s.",
+        reported=whole(t.average_percent),
+        expected=whole(t.average_expected),
+        quarter=_quarter(d),
+    )
+    worst = largest([(_name(f), -f.variance) for f in d.areas if f.variance is not None])
+    if worst and worst[1] > 0:
+        summary += " " + _(
+            "%(area)s is furthest behind (%(points)s).",
+            area=worst[0],
+            points=points_text(-worst[1]),
+        )
+    return str(summary)
+
+
 def progress_chart(d: Dashboard) -> ChartSpec:
     """Average reported against expected percent, per area and for the whole plan."""
     rows = [*d.areas, d.total]
-    t = d.total
-    if t.averaged:
-        summary = _(
-            "Across the plan, actions reported %(reported)s complete on average against "
-            "%(expected)s expected at the end of %(quarter)s.",
-            reported=whole(t.average_percent),
-            expected=whole(t.average_expected),
-            quarter=_quarter(d),
-        )
-        behind = [(_name(f), -f.variance) for f in d.areas if f.variance is not None]
-        worst = largest(behind)
-        if worst and worst[1] > 0:
-            summary += " " + _(
-                "%(area)s is furthest behind (%(points)s).",
-                area=worst[0],
-                points=points_text(-worst[1]),
-            )
-    else:
-        summary = _("No action had reported by the end of %(quarter)s.", quarter=_quarter(d))
+    summary = _progress_summary(d)
     return ChartSpec(
         id="chart-progress",
         kind="bar",
@@ -153,30 +156,34 @@ def slipped_chart(d: Dashboard) -> ChartSpec:
     )
 
 
+def _submission_summary(d: Dashboard) -> str:
+    s = d.total.submission
+    if not s.owed:
+        return str(_("No update was owed for %(quarter)s.", quarter=_quarter(d)))
+    summary = _(
+        "Departments have submitted %(submitted)s of the %(owed)s updates owed for "
+        "%(quarter)s (%(rate)s), %(on_time)s of them on time.",
+        submitted=s.submitted,
+        owed=s.owed,
+        quarter=_quarter(d),
+        rate=whole(s.rate),
+        on_time=s.on_time,
+    )
+    rates = [(_name(f), f.submission.rate or 0.0) for f in d.areas if f.submission.owed]
+    lowest = min(rates, key=lambda pair: pair[1]) if rates else None
+    if lowest and lowest[1] < max(pair[1] for pair in rates):
+        summary += " " + _(
+            "%(area)s has the lowest submission rate (%(rate)s).",
+            area=lowest[0],
+            rate=whole(lowest[1]),
+        )
+    return str(summary)
+
+
 def submission_chart(d: Dashboard) -> ChartSpec:
     """Share of owed updates submitted, and submitted on time, per area and for the plan."""
     rows = [*d.areas, d.total]
-    s = d.total.submission
-    if s.owed:
-        summary = _(
-            "Departments have submitted %(submitted)s of the %(owed)s updates owed for "
-            "%(quarter)s (%(rate)s), %(on_time)s of them on time.",
-            submitted=s.submitted,
-            owed=s.owed,
-            quarter=_quarter(d),
-            rate=whole(s.rate),
-            on_time=s.on_time,
-        )
-        rates = [(_name(f), f.submission.rate) for f in d.areas if f.submission.owed]
-        lowest = min(rates, key=lambda pair: pair[1] or 0.0) if len(rates) > 1 else None
-        if lowest:
-            summary += " " + _(
-                "%(area)s has the lowest submission rate (%(rate)s).",
-                area=lowest[0],
-                rate=whole(lowest[1]),
-            )
-    else:
-        summary = _("No update was owed for %(quarter)s.", quarter=_quarter(d))
+    summary = _submission_summary(d)
     return ChartSpec(
         id="chart-submission",
         kind="bar",

@@ -14,6 +14,7 @@ from tracker.reports.pdf_style import (
     grid,
     markup,
     para,
+    plain,
     safe,
 )
 from tracker.reports.snapshot import ActionRow, AreaRow, ReportSnapshot
@@ -185,15 +186,16 @@ def _action_cells(snapshot: ReportSnapshot, a: ActionRow) -> list[object]:
             late=a.milestones_late,
             missed=a.milestones_missed,
         )
+    w = ACTION_WIDTHS
     return [
-        para(a.code, "cell_bold"),
+        plain(a.code, w[0]),
         para(a.title(lang), "cell"),
-        para(a.lead, "cell"),
+        plain(a.lead, w[2]),
         markup(status, "cell"),
         markup(progress, "cell"),
         markup(targets, "cell"),
-        para(text.slippage_text(a.slippage), "cell"),
-        *[para(text.status_text(s) if s else "\u2014", "cell") for s in a.quarterly],
+        plain(text.slippage_text(a.slippage), w[6]),
+        *[plain(text.status_text(s) if s else "\u2014", w[7]) for s in a.quarterly],
         para(milestones, "cell"),
     ]
 

@@ -6,6 +6,7 @@ no font file has to be installed. `para` escapes markup and replaces what the en
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
@@ -108,6 +109,8 @@ def clean(text: str, limit: int | None = None) -> str:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if limit is not None and len(text) > limit:
         text = text[:limit].rstrip() + "\u2026"
+    if _fits(text):
+        return text
     out = []
     for char in text:
         if char in "\n\t" or _encodable(char):
@@ -116,6 +119,18 @@ def clean(text: str, limit: int | None = None) -> str:
             decomposed = unicodedata.normalize("NFKD", char)
             out.append("".join(c for c in decomposed if _encodable(c)) or "?")
     return "".join(out)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _fits(text: str) -> bool:
+    """Fast path: the whole text is WinAnsi without control characters (the usual case)."""
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return _CONTROL.search(text) is None
 
 
 def safe(text: str, limit: int | None = None) -> str:
@@ -142,6 +157,12 @@ def _encodable(char: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def plain(text: str, width: float) -> str:
+    """A short table value as a plain string (far cheaper than a Paragraph), cut to fit
+    `width` points of its column; line breaks are kept."""
+    return "\n".join(fit(line, width - 6, size=7.5) for line in text.split("\n"))
 
 
 def para(text: str, style: str = "body", limit: int | None = None) -> Paragraph:
@@ -171,6 +192,9 @@ def grid(
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        # Plain-string cells (short values that need no wrapping: see `plain`).
+        ("FONT", (0, header_rows), (-1, -1), "Helvetica", 7.5, 9.2),
+        ("TEXTCOLOR", (0, header_rows), (-1, -1), INK),
     ]
     for n in range(header_rows, len(rows)):
         if (n - header_rows) % 2:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from flask_babel import gettext as _
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from tracker.reports import text
-from tracker.reports.pdf_style import COMPLIANCE_TINTS, FRAME_WIDTH, grid, markup, para, safe
+from tracker.reports.pdf_style import (
+    COMPLIANCE_TINTS,
+    FRAME_WIDTH,
+    grid,
+    markup,
+    para,
+    plain,
+    safe,
+)
 from tracker.reports.snapshot import ReportSnapshot
 from tracker.services.progress import VARIANCE_THRESHOLD
 
@@ -16,13 +24,23 @@ Story = list[Flowable]
 
 
 def _table(
-    heads: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
+    heads: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    wrap: Collection[int] = (1,),
 ) -> Flowable:
-    """A plain text table; an empty one says so."""
+    """A text table whose `wrap` columns wrap (Paragraphs), the others are plain strings cut to
+    fit; an empty table says so."""
     if not rows:
         return para(_("None."))
-    cells = [[para(h, "head") for h in heads]]
-    cells += [[para(value, "cell") for value in row] for row in rows]
+    cells: list[list[object]] = [[para(h, "head") for h in heads]]
+    for row in rows:
+        cells.append(
+            [
+                para(value, "cell") if n in wrap else plain(value, widths[n])
+                for n, value in enumerate(row)
+            ]
+        )
     return grid(cells, widths)
 
 
@@ -71,7 +89,7 @@ def milestones(snapshot: ReportSnapshot) -> Story:
             "small",
         ),
         Spacer(1, 4),
-        _table(heads, rows, [45, 50, 270, 62, 62, 66, 80, 60]),
+        _table(heads, rows, [45, 50, 270, 62, 62, 66, 80, 60], wrap={2}),
     ]
 
 
@@ -86,17 +104,18 @@ def compliance(snapshot: ReportSnapshot) -> Story:
     ]
     rows: list[list[object]] = [[para(h, "head") for h in heads]]
     extra: list[tuple[object, ...]] = []
+    quarter_width = min(110.0, (FRAME_WIDTH - 370) / max(len(c.quarters), 1))
     for n, row in enumerate(c.rows, start=1):
-        cells: list[object] = [para(row.acronym, "cell_bold"), para(row.name(lang), "cell")]
+        cells: list[object] = [plain(row.acronym, 70), para(row.name(lang), "cell")]
         for k, cell in enumerate(row.cells, start=2):
-            detail = ""
+            label = text.compliance_text(cell.state)
             if cell.owed:
                 detail = _("%(on_time)s of %(owed)s on time", on_time=cell.on_time, owed=cell.owed)
-            label = safe(text.compliance_text(cell.state))
-            cells.append(markup(f"{label}<br/><font size=6.5>{safe(detail)}</font>", "cell"))
+                label = f"{label}\n{detail}"
+            cells.append(plain(label, quarter_width))
             if cell.state in COMPLIANCE_TINTS:
                 extra.append(("BACKGROUND", (k, n), (k, n), COMPLIANCE_TINTS[cell.state]))
-        rows.append([*cells, para(text.rate_text(row.rate, lang), "cell")])
+        rows.append([*cells, plain(text.rate_text(row.rate, lang), 100)])
     rates = [para(text.rate_text(r, lang), "cell_bold") for r in c.quarter_rates]
     rows.append(
         [
@@ -106,7 +125,6 @@ def compliance(snapshot: ReportSnapshot) -> Story:
             para(text.rate_text(c.rate, lang), "cell_bold"),
         ]
     )
-    quarter_width = min(110.0, (FRAME_WIDTH - 370) / max(len(c.quarters), 1))
     widths = [70, 200, *[quarter_width] * len(c.quarters), 100]
     intro = _(
         "Updates owed by each department (lead or participant of an action under way) and "
@@ -181,6 +199,7 @@ def attention(snapshot: ReportSnapshot) -> Story:
             [_("Action"), _("Title"), _("Flag"), _("Reported"), _("Expected")],
             flagged,
             [50, 360, 150, 60, 60],
+            wrap={1, 2},
         ),
         para(_("Overdue milestones"), "h3"),
         _table(
@@ -197,7 +216,10 @@ def attention(snapshot: ReportSnapshot) -> Story:
         para(_("Missing updates by department"), "h3"),
         para(_("Updates owed for periods past their due date and still not submitted."), "small"),
         _table(
-            [_("Department"), _("Name"), _("Missing"), _("Quarters")], missing, [70, 260, 50, 330]
+            [_("Department"), _("Name"), _("Missing"), _("Quarters")],
+            missing,
+            [70, 260, 50, 330],
+            wrap={1, 3},
         ),
         para(_("Silent actions"), "h3"),
         para(

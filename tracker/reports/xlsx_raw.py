@@ -22,22 +22,28 @@ from typing import IO
 from xlsxwriter.utility import xl_col_to_name
 
 MAX_CELL_CHARS = 32767
+# Deflate level for the (large) raw sheet: level 1 is several times faster than the default
+# for a file only a few percent larger.
+COMPRESS_LEVEL = 1
 _ESCAPED = re.compile("_x[0-9A-Fa-f]{4}_")
 # XML 1.0 cannot hold most control characters, and a bare CR would be read back as LF: Excel's
-# own _xHHHH_ escape keeps them.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
+# own _xHHHH_ escape keeps them. One translate() call escapes a string in a single pass.
+_CONTROLS = [*range(0x00, 0x09), 0x0B, 0x0C, 0x0D, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]
+_ESCAPES = {code: f"_x{code:04X}_" for code in _CONTROLS} | {
+    ord("&"): "&amp;",
+    ord("<"): "&lt;",
+    ord(">"): "&gt;",
+}
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 Cell = str | int | float | datetime | None
 
 
 def _text(value: str) -> str:
+    """Cell text as XML: escaped, control characters as _xHHHH_, cut to Excel's limit."""
     value = value[:MAX_CELL_CHARS]
-    if "_x" in value:
+    if "_x" in value:  # literal text that looks like an escape must itself be escaped
         value = _ESCAPED.sub(lambda m: "_x005F" + m[0], value)
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if _CONTROL.search(value):
-        value = _CONTROL.sub(lambda m: f"_x{ord(m[0]):04X}_", value)
-    return value
+    return value.translate(_ESCAPES)
 
 
 class RawRows:
@@ -58,7 +64,7 @@ class RawRows:
             for name, value in zip(self.names, cells, strict=False):
                 if value is None:
                     continue
-                if isinstance(value, str):
+                if type(value) is str:
                     parts.append(
                         f'<c r="{name}{r}" t="inlineStr"><is><t xml:space="preserve">'
                         f"{_text(value)}</t></is></c>"
@@ -86,7 +92,9 @@ class RawRows:
         output = io.BytesIO()
         with (
             zipfile.ZipFile(io.BytesIO(workbook)) as source,
-            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
+            zipfile.ZipFile(
+                output, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL
+            ) as target,
         ):
             for info in source.infolist():
                 data = source.read(info)
@@ -95,9 +103,7 @@ class RawRows:
                     continue
                 head, tail = data.split(b"</sheetData>", 1)
                 head = _DIMENSION.sub(b'<dimension ref="A1:' + last + b'"/>', head, count=1)
-                entry = zipfile.ZipInfo(name, date_time=info.date_time)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                with target.open(entry, "w") as out:
+                with target.open(name, "w") as out:  # deflated at COMPRESS_LEVEL
                     out.write(head)
                     self.file.seek(0)
                     shutil.copyfileobj(self.file, out)

@@ -213,6 +213,16 @@ def _save(
     errors = (check_submission if submit else check_draft)(data, ctx.rules())
     if errors:
         raise UpdateInvalid(errors)
+    update = stage_update(ctx, data, user, submit=submit)
+    db.session.commit()
+    return SaveResult(update, changed=True)
+
+
+def stage_update(
+    ctx: UpdateContext, data: UpdateInput, user: User, *, submit: bool, via: str = "form"
+) -> ProgressUpdate:
+    """Write checked `data`, its revision and audit event to the session, without committing."""
+    update = ctx.update
     if update is None:
         update = ProgressUpdate(
             action_id=ctx.action.id,
@@ -227,9 +237,10 @@ def _save(
     revision = record_revision(update, event, user)
     period = str(ctx.period.quarter)
     detail = {"action": ctx.action.code, "period": period, "revision": revision.number}
+    if via != "form":
+        detail["via"] = via
     add_event(f"update.{event}", actor=user, obj=update, detail=detail)
-    db.session.commit()
-    return SaveResult(update, changed=True)
+    return update
 
 
 def _apply(update: ProgressUpdate, data: UpdateInput, user: User, submit: bool) -> None:

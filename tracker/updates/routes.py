@@ -129,3 +129,6 @@ def compare(update_id: int) -> str:
         abort(400)
     comparison = revisions.compare_revisions(update_id, first, second, signed_in_user())
     return render_template("updates/compare.html", c=comparison)
+
+
+from tracker.updates import spreadsheet_routes  # noqa: E402, F401  (registers its views on bp)
