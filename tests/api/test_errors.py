@@ -12,7 +12,7 @@ from tests.conftest import AuthActions
 from tests.test_security import LEAK_MARKER, assert_security_headers
 from tracker.access import public, roles
 from tracker.extensions import db
-from tracker.models import AuditEvent, Role
+from tracker.models import AuditEvent, Role, User
 
 
 @pytest.fixture
@@ -173,3 +173,18 @@ def test_successful_answers_carry_the_security_headers_and_no_store(
     assert_security_headers(response)
     assert "no-store" in response.headers["Cache-Control"]
     assert "Authorization" in response.headers["Vary"]
+
+
+def test_problem_details_speak_the_users_language(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "bcd@example.gc.ca"))
+        assert user is not None
+        user.language = "fr"
+        db.session.commit()
+    body = assert_problem(api_get(client, "/api/v1/plans/nope", world.tokens["bcd"]), 404)
+    assert body["detail"] == "Cette ressource n'existe pas."
+    assert body["title"] == "Not Found"  # about:blank: the HTTP status phrase
+    anonymous = api_get(client, "/api/v1/plans", headers={"Accept-Language": "fr"})
+    assert "Authorization" in assert_problem(anonymous, 401)["detail"]

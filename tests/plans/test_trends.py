@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import AuthActions, make_user
+from tests.conftest import AuthActions, make_user, post_form
 from tests.plans.chart_pages import get, payload, queries, sized_plan, table
 from tests.services import chart_scenario as sc
 from tracker.models import Role
@@ -111,3 +111,10 @@ def test_query_count_does_not_grow(
     assert queries(app, client, f"/plans/small/trends{query}") == queries(
         app, client, f"/plans/large/trends{query}"
     )
+
+
+def test_french(client: FlaskClient, planner: None) -> None:
+    post_form(client, "/language", {"lang": "fr", "next": "/"}, page="/")
+    html = get(client, URL)
+    assert payload(html, "chart-trend-0")["labels"][0] == "T1 2024-2025"
+    assert "2024-09-30" in table(html, "chart-milestone-trend-table")[1][1]

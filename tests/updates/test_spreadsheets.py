@@ -10,8 +10,8 @@ from typing import Any
 import openpyxl
 import pytest
 from flask import Flask
-from flask_babel import force_locale
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.conftest import post_form
@@ -34,8 +34,6 @@ from tests.updates.helpers import (
     the_update,
 )
 from tracker.extensions import db
-from tracker.services.fiscal import FiscalQuarter
-from tracker.services.spreadsheets import updates_sheet_name
 from tracker.models import (
     AuditEvent,
     MilestoneForecast,
@@ -43,18 +41,13 @@ from tracker.models import (
     Revision,
     WorkflowState,
 )
+from tracker.services.fiscal import FiscalQuarter
+from tracker.services.spreadsheets import updates_sheet_name
 
 XLSX_URL = f"/updates/{QUARTER}/template.xlsx"
 CSV_URL = f"/updates/{QUARTER}/template.csv"
 IMPORT_URL = f"/updates/{QUARTER}/import"
 SHEET = f"Updates {QUARTER}"
-# Columns of the updates sheet (row 3 is the first action) and of the Milestones sheet.
-COLS = dict(
-    zip(
-        "plan code title state status percent forecast acc risks next reason".split(), "ABCDEFGHIJK"
-    )
-)
-MCOLS = dict(zip("plan code mcode title baseline forecast completed".split(), "ABCDEFG"))
 
 
 @pytest.fixture
@@ -101,14 +94,9 @@ def template(client: FlaskClient) -> bytes:
 
 def good_edit(book: openpyxl.Workbook) -> None:
     sheet = book[SHEET]
-    sheet[f"{COLS['status']}3"] = "At risk"
-    sheet[f"{COLS['percent']}3"] = 45
-    sheet[f"{COLS['forecast']}3"] = "2026-Q4"
-    sheet[f"{COLS['acc']}3"] = "Built the prototype."
-    sheet[f"{COLS['risks']}3"] = "Hiring is slow."
-    milestones = book["Milestones"]
-    milestones[f"{MCOLS['forecast']}2"] = "2026-03-20"
-    milestones[f"{MCOLS['forecast']}3"] = "2026-11-30"
+    sheet["E3"], sheet["F3"], sheet["G3"] = "At risk", 45, "2026-Q4"
+    sheet["H3"], sheet["I3"] = "Built the prototype.", "Hiring is slow."
+    book["Milestones"]["F2"], book["Milestones"]["F3"] = "2026-03-20", "2026-11-30"
 
 
 # ---------- Templates ----------
@@ -361,188 +349,76 @@ def add_row(book: openpyxl.Workbook) -> None:
     sheet.append([cell.value for cell in sheet[3]])
 
 
+UPDATE_HEADINGS = (
+    "Plan|Action code|Action|Workflow state|Status|Percent complete|Forecast completion quarter|"
+    "Accomplishments|Risks and issues|Next steps|Why the percent complete went down"
+).split("|")
+MILESTONE_HEADINGS = (
+    "Plan|Action code|Milestone code|Milestone|Baseline due|Forecast date|Completion date".split(
+        "|"
+    )
+)
+WHOLE = "Enter a whole number from 0 to 100."
+FORMULA = "This cell holds a formula."
+DATE = "Enter a date as YYYY-MM-DD"
+RISKS = "Describe the risks and issues"
+CHOOSE = "Choose a status from the list"
 BAD_ROWS = [
-    (
-        "percent abc",
-        set_cells(U_F3="abc"),
-        SHEET,
-        3,
-        "F (Percent complete)",
-        "Enter a whole number from 0 to 100.",
+    pytest.param(set_cells(U_F3="abc"), "U_F3", WHOLE, id="percent abc"),
+    pytest.param(set_cells(U_F3=140), "U_F3", WHOLE, id="percent 140"),
+    pytest.param(set_cells(U_F3=-1), "U_F3", WHOLE, id="percent -1"),
+    pytest.param(set_cells(U_F3=4.5), "U_F3", WHOLE, id="percent 4.5"),
+    pytest.param(set_cells(U_E3="Sort of"), "U_E3", CHOOSE, id="unknown status"),
+    pytest.param(set_cells(U_E3=None), "U_E3", CHOOSE, id="blank status"),
+    pytest.param(
+        set_cells(U_G3="Q4 2026"), "U_G3", "Write the quarter like 2026-Q4.", id="quarter"
     ),
-    (
-        "percent 140",
-        set_cells(U_F3=140),
-        SHEET,
-        3,
-        "F (Percent complete)",
-        "Enter a whole number from 0 to 100.",
-    ),
-    (
-        "percent -1",
-        set_cells(U_F3=-1),
-        SHEET,
-        3,
-        "F (Percent complete)",
-        "Enter a whole number from 0 to 100.",
-    ),
-    (
-        "percent 4.5",
-        set_cells(U_F3=4.5),
-        SHEET,
-        3,
-        "F (Percent complete)",
-        "Enter a whole number from 0 to 100.",
-    ),
-    (
-        "unknown status",
-        set_cells(U_E3="Sort of"),
-        SHEET,
-        3,
-        "E (Status)",
-        "Choose a status from the list",
-    ),
-    ("blank status", set_cells(U_E3=None), SHEET, 3, "E (Status)", "Choose a status from the list"),
-    (
-        "bad quarter",
-        set_cells(U_G3="Q4 2026"),
-        SHEET,
-        3,
-        "G (Forecast completion quarter)",
-        "Write the quarter like 2026-Q4.",
-    ),
-    (
-        "unknown action",
-        set_cells(U_B3="Z9.9"),
-        SHEET,
-        3,
-        "B (Action code)",
-        "There is no action Z9.9",
-    ),
-    (
-        "unknown plan",
-        set_cells(U_A3="no-such-plan"),
-        SHEET,
-        3,
-        "B (Action code)",
-        "There is no action S1.1",
-    ),
-    (
-        "another department's action",
+    pytest.param(set_cells(U_B3="Z9.9"), "U_B3", "There is no action Z9.9", id="unknown action"),
+    pytest.param(set_cells(U_A3="nope"), "U_B3", "There is no action S1.1", id="unknown plan"),
+    pytest.param(
         set_cells(U_B3="S1.2"),
-        SHEET,
-        3,
-        "B (Action code)",
+        "U_B3",
         "Action S1.2 is not assigned to your department.",
+        id="another department's action",
     ),
-    (
-        "missing code",
-        set_cells(U_B3=None),
-        SHEET,
-        3,
-        "B (Action code)",
-        "Give the plan and the action code",
+    pytest.param(set_cells(U_B3=None), "U_B3", "Give the plan and the action code", id="no code"),
+    pytest.param(set_cells(U_E3="Off track", U_I3=None), "U_I3", RISKS, id="off track, no risks"),
+    pytest.param(set_cells(U_E3="at_risk", U_I3=" "), "U_I3", RISKS, id="at risk, no risks"),
+    pytest.param(set_cells(U_H3="=1+1"), "U_H3", FORMULA, id="formula"),
+    pytest.param(set_cells(U_F3="=40+5"), "U_F3", FORMULA, id="formula in percent"),
+    pytest.param(set_cells(U_J3="x" * 20_001), "U_J3", "Keep this under", id="text too long"),
+    pytest.param(add_row, "U_B4", "Action S1.1 is already on row 3", id="duplicate row"),
+    pytest.param(set_cells(M_F2="31/03/2026"), "M_F2", DATE, id="malformed date"),
+    pytest.param(set_cells(M_G2="2026-02-30"), "M_G2", DATE, id="impossible date"),
+    pytest.param(set_cells(M_F2=46000), "M_F2", DATE, id="date as a number"),
+    pytest.param(set_cells(M_F2="=TODAY()"), "M_F2", FORMULA, id="formula in a date"),
+    pytest.param(
+        set_cells(M_C2="M9"), "M_C2", "Action S1.1 has no milestone “M9”.", id="unknown milestone"
     ),
-    (
-        "off track without risks",
-        set_cells(U_E3="Off track", U_I3=None),
-        SHEET,
-        3,
-        "I (Risks and issues)",
-        "Describe the risks and issues",
-    ),
-    (
-        "at risk by code without risks",
-        set_cells(U_E3="at_risk", U_I3=None),
-        SHEET,
-        3,
-        "I (Risks and issues)",
-        "Describe the risks and issues",
-    ),
-    (
-        "formula",
-        set_cells(U_H3="=1+1"),
-        SHEET,
-        3,
-        "H (Accomplishments)",
-        "This cell holds a formula.",
-    ),
-    (
-        "formula in percent",
-        set_cells(U_F3="=40+5"),
-        SHEET,
-        3,
-        "F (Percent complete)",
-        "This cell holds a formula.",
-    ),
-    ("text too long", set_cells(U_J3="x" * 20_001), SHEET, 3, "J (Next steps)", "Keep this under"),
-    ("duplicate row", add_row, SHEET, 4, "B (Action code)", "Action S1.1 is already on row 3"),
-    (
-        "malformed date",
-        set_cells(M_F2="31/03/2026"),
-        "Milestones",
-        2,
-        "F (Forecast date)",
-        "Enter a date as YYYY-MM-DD",
-    ),
-    (
-        "impossible date",
-        set_cells(M_G2="2026-02-30"),
-        "Milestones",
-        2,
-        "G (Completion date)",
-        "Enter a date as YYYY-MM-DD",
-    ),
-    (
-        "date as a number",
-        set_cells(M_F2=46000),
-        "Milestones",
-        2,
-        "F (Forecast date)",
-        "Enter a date as YYYY-MM-DD",
-    ),
-    (
-        "unknown milestone",
-        set_cells(M_C2="M9"),
-        "Milestones",
-        2,
-        "C (Milestone code)",
-        "Action S1.1 has no milestone “M9”.",
-    ),
-    (
-        "milestone of another department's action",
+    pytest.param(
         set_cells(M_B2="S1.2"),
-        "Milestones",
-        2,
-        "B (Action code)",
+        "M_B2",
         "not assigned to your department",
-    ),
-    (
-        "formula in a date",
-        set_cells(M_F2="=TODAY()"),
-        "Milestones",
-        2,
-        "F (Forecast date)",
-        "This cell holds a formula.",
+        id="milestone of another department's action",
     ),
 ]
 
 
-@pytest.mark.parametrize(
-    ("edit", "sheet", "row", "column", "message"),
-    [case[1:] for case in BAD_ROWS],
-    ids=[case[0] for case in BAD_ROWS],
-)
+@pytest.mark.parametrize(("edit", "where", "message"), BAD_ROWS)
 def test_a_bad_row_refuses_the_whole_file(
     app: Flask,
     world: World,
     dept: FlaskClient,
     edit: Callable[[openpyxl.Workbook], None],
-    sheet: str,
-    row: int,
-    column: str,
+    where: str,
     message: str,
 ) -> None:
+    which, ref = where.split("_")
+    letter, row = ref[0], int(ref[1:])
+    sheet, headings = (
+        (SHEET, UPDATE_HEADINGS) if which == "U" else ("Milestones", MILESTONE_HEADINGS)
+    )
+    column = f"{letter} ({headings['ABCDEFGHIJK'.index(letter)]})"
     data = edited(template(dept), edit)
     before = stored_counts(app)
     response = upload(dept, data)

@@ -107,7 +107,7 @@ def _summary(
     sheet.write_string(5, 0, _("Headline figures"), f.heading)
     row = 6
     for label, value in text.headline_figures(snapshot):
-        write_row(sheet, row, [label, value], f)
+        write_row(sheet, row, [label, int(value) if value.isdigit() else value], f)
         row += 1
     status_first = row + 1
     sheet.write_string(status_first, 0, _("Actions by status at the end of the year"), f.heading)
