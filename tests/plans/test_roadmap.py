@@ -13,7 +13,7 @@ from tests.conftest import AuthActions, make_user, post_form
 from tests.plans.chart_pages import get, payload, queries, sized_plan, table
 from tests.services import chart_scenario as sc
 from tracker.extensions import db
-from tracker.models import Plan, Role, StrategicArea
+from tracker.models import Action, Plan, Role, StrategicArea
 from tracker.plans.chart_specs import day_of
 
 URL = f"/plans/{sc.SLUG}/roadmap"
@@ -192,3 +192,16 @@ def area(app: Flask, slug: str) -> str:
                 .limit(1)
             )
         )
+
+
+def test_plan_text_cannot_break_out_of_the_json(
+    app: Flask, client: FlaskClient, planner: None
+) -> None:
+    with app.app_context():
+        action = db.session.scalar(select(Action).where(Action.code == "S1"))
+        assert action is not None
+        action.title_en = '</script><script>alert("x")</script>'
+        db.session.commit()
+    html = get(client, URL)
+    assert "<script>alert" not in html
+    assert payload(html, "chart-roadmap")["rows"][0]["title"] == action.title_en

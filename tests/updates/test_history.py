@@ -98,8 +98,20 @@ def test_compare_unknown_revision_is_404(app: Flask, world: World) -> None:
     assert client.get("/updates/999/compare?a=1&b=2").status_code == 404
 
 
-def test_action_page_shows_history_with_compare_form(app: Flask, world: World) -> None:
+def test_planner_does_not_see_a_draft_never_submitted(app: Flask, world: World) -> None:
     update_id = _two_revisions(app, world)
+    url = f"/plans/{world.plan_slug}/actions/{world.action_code}"
+    planner = login(app, PLANNER_EMAIL)
+    assert "Second words" not in planner.get(url).get_data(as_text=True)
+    assert planner.get(f"/updates/{update_id}/compare?a=1&b=2").status_code == 404
+
+
+def test_action_page_shows_history_with_compare_form(app: Flask, world: World) -> None:
+    client = login(app, DEPT_EMAIL)
+    post_update(client, world.form_url, form_data(world, accomplishments="First words"))
+    post_update(client, world.form_url, form_data(world, "send", version="1"))
+    with app.app_context():
+        update_id = int(db.session.scalar(select(ProgressUpdate.id)) or 0)
     url = f"/plans/{world.plan_slug}/actions/{world.action_code}"
     html = login(app, PLANNER_EMAIL).get(url).get_data(as_text=True)
     assert "Update history" in html

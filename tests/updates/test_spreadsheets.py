@@ -432,6 +432,17 @@ def test_a_bad_row_refuses_the_whole_file(
     assert stored_counts(app) == before
 
 
+def test_every_problem_of_a_row_is_listed(app: Flask, world: World, dept: FlaskClient) -> None:
+    data = edited(template(dept), set_cells(U_B3="Z9.9", U_F3=140, U_G3="soon", M_F2="tomorrow"))
+    response = upload(dept, data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "4 problems were found. No update was changed." in html
+    for column in ("B (Action code)", "F (Percent complete)", "G (Forecast completion quarter)"):
+        assert f"<td>{column}</td>" in html
+    assert "<td>F (Forecast date)</td>" in html
+
+
 def test_one_bad_row_among_good_ones_writes_nothing(
     app: Flask, world: World, dept: FlaskClient
 ) -> None:

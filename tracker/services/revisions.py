@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.extensions import db
@@ -202,10 +202,15 @@ def compare(
 
 
 def visible_to(viewer: User) -> ColumnElement[bool]:
-    """The updates `viewer` may read: a department user sees only their department's."""
+    """The updates `viewer` may read.
+
+    A department user sees only their department's. Everyone else sees an update once it has
+    been submitted at least once: a draft that was never sent is still the department's own
+    work (the API follows the same rule).
+    """
     if viewer.role == Role.DEPARTMENT.value:
         return ProgressUpdate.department_id == viewer.department_id
-    return true()
+    return ProgressUpdate.submitted_at.is_not(None)
 
 
 @dataclass(frozen=True)

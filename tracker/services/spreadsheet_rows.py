@@ -131,45 +131,30 @@ def _read_updates(sheet: Sheet, actions: _Actions, reading: Reading) -> dict[int
     seen: dict[int, int] = {}
     lookup = cells.status_lookup()
     for number, row in sheet.data_rows():
+        before = len(reading.errors)
         formulas = _formulas(sheet, number, row, reading)
-        if formulas & {"plan", "action_code"}:
-            continue
-        ctx = _action_of(sheet, number, row, actions, reading)
-        if ctx is None:
-            continue
-        if ctx.action.id in seen:
+        ctx = None
+        if not formulas & {"plan", "action_code"}:
+            ctx = _action_of(sheet, number, row, actions, reading)
+        if ctx is not None and ctx.action.id in seen:
             message = _(
                 "Action %(code)s is already on row %(row)s: keep one row per action.",
                 code=ctx.action.code,
                 row=seen[ctx.action.id],
             )
             reading.errors.append(sheet.error(number, "action_code", message))
+            ctx = None
+        elif ctx is not None:
+            seen[ctx.action.id] = number
+        # The values are read even when the action is not, so every problem shows at once.
+        status = _parse(sheet, number, row, "status", lambda c: cells.status(c, lookup), reading)
+        percent = _parse(sheet, number, row, "percent_complete", cells.percent, reading)
+        forecast = _parse(sheet, number, row, "forecast_completion", cells.quarter, reading)
+        if ctx is None or status is None or len(reading.errors) > before:
             continue
-        seen[ctx.action.id] = number
-        read = _update_row(sheet, number, row, ctx, lookup, formulas, reading)
-        if read is not None:
-            reading.updates[ctx.action.id] = read
+        texts = {key: cells.text(sheet.cell(row, key)) for key in TEXT_FIELDS}
+        reading.updates[ctx.action.id] = UpdateRow(number, ctx, status, percent, forecast, texts)
     return seen
-
-
-def _update_row(
-    sheet: Sheet,
-    number: int,
-    row: Row,
-    ctx: UpdateContext,
-    lookup: dict[str, ActionStatus],
-    formulas: set[str],
-    reading: Reading,
-) -> UpdateRow | None:
-    """The row's values, or None after reporting each cell that cannot be read."""
-    before = len(reading.errors)
-    status = _parse(sheet, number, row, "status", lambda c: cells.status(c, lookup), reading)
-    percent = _parse(sheet, number, row, "percent_complete", cells.percent, reading)
-    forecast = _parse(sheet, number, row, "forecast_completion", cells.quarter, reading)
-    if formulas or len(reading.errors) > before or status is None:
-        return None
-    texts = {key: cells.text(sheet.cell(row, key)) for key in TEXT_FIELDS}
-    return UpdateRow(number, ctx, status, percent, forecast, texts)
 
 
 def _parse(
@@ -194,6 +179,8 @@ def _read_milestones(
         formulas = _formulas(sheet, number, row, reading)
         if formulas & {"plan", "action_code", "milestone_code"}:
             continue
+        forecast = _parse(sheet, number, row, "forecast_on", cells.day, reading)
+        completed = _parse(sheet, number, row, "completed_on", cells.day, reading)
         ctx = _action_of(sheet, number, row, actions, reading)
         if ctx is None:
             continue
@@ -218,8 +205,6 @@ def _read_milestones(
             )
         else:
             rows[(ctx.action.id, milestone.id)] = number
-            forecast = _parse(sheet, number, row, "forecast_on", cells.day, reading)
-            completed = _parse(sheet, number, row, "completed_on", cells.day, reading)
             reading.dates.setdefault(ctx.action.id, {})[milestone.id] = (forecast, completed)
             continue
         reading.errors.append(sheet.error(number, "milestone_code", problem))
