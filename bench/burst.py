@@ -144,11 +144,10 @@ def reset_burst(app: Flask, slots: list[BurstSlot], quarter: FiscalQuarter) -> N
         ).all()  # fmt: skip
         ids = [row.id for row in rows if (row.action_id, row.department_id) in pairs]
         if ids:
-            for table, column in (
-                (Revision.__table__, Revision.update_id),
-                (MilestoneForecast.__table__, MilestoneForecast.update_id),
-                (ProgressUpdate.__table__, ProgressUpdate.id),
-            ):
-                db.session.execute(delete(table).where(column.in_(ids)))
+            db.session.execute(delete(Revision).where(Revision.update_id.in_(ids)))
+            db.session.execute(
+                delete(MilestoneForecast).where(MilestoneForecast.update_id.in_(ids))
+            )
+            db.session.execute(delete(ProgressUpdate).where(ProgressUpdate.id.in_(ids)))
             db.session.commit()
         db.session.remove()

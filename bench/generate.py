@@ -199,7 +199,8 @@ def _users(scale: Scale) -> Iterator[dict[str, Any]]:
 
 def _actions(scale: Scale, rng: random.Random) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     quarters = scale.quarters
-    actions, milestones = [], []
+    actions: list[dict[str, Any]] = []
+    milestones: list[dict[str, Any]] = []
     for a in range(1, scale.actions + 1):
         area = (a - 1) % len(AREAS)
         baseline = quarters[

@@ -30,6 +30,10 @@
     submitted: { color: "#1d5fa3", pattern: null },
     "on-time": { color: "#2e7d32", pattern: "diagonal" },
     "reporting-date": { color: "#8a939c", dash: [2, 4] },
+    "compliance-on_time": { color: "#2e7d32", pattern: null },
+    "compliance-late": { color: "#b07d00", pattern: "diagonal" },
+    "compliance-missing": { color: "#b3261e", pattern: "cross" },
+    "compliance-pending": { color: "#ffffff", pattern: "dots", ink: "#545d66", border: "#545d66" },
   };
   const LINE_COLOURS = ["#1d5fa3", "#b3261e", "#2e7d32", "#6a3d9a", "#b45309", "#00796b", "#5d4037", "#0277bd"];
   const LINE_POINTS = ["circle", "rect", "triangle", "star", "crossRot", "rectRounded", "cross", "line"];
@@ -113,8 +117,12 @@
   }
 
   /** Bars: grouped per label, or stacked (actions by status). Horizontal when stacked. */
-  function barChart(payload) {
+  function barChart(payload, canvas) {
     const stacked = payload.kind === "stacked-bar";
+    if (stacked) {
+      // One horizontal bar per label: the frame grows with them.
+      canvas.parentNode.style.height = `${Math.max(240, payload.labels.length * 32 + 110)}px`;
+    }
     const datasets = payload.datasets.map((ds) => {
       const style = styleOf(ds.key);
       return {

@@ -61,22 +61,34 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def demo_accounts() -> list[Account]:
-    """Filled in by `live_server` once the database is seeded."""
-    return []
+@dataclass(frozen=True)
+class SeededDatabase:
+    """A migrated SQLite database with the demo data, and the server environment that uses it."""
+
+    env: dict[str, str]
+    accounts: list[Account]
+    workdir: Path
 
 
 @pytest.fixture(scope="session")
-def live_server(
-    tmp_path_factory: pytest.TempPathFactory, demo_accounts: list[Account]
-) -> Iterator[support.LiveServer]:
-    """A migrated, seeded SQLite database served by gunicorn for the whole session."""
+def seeded_database(tmp_path_factory: pytest.TempPathFactory) -> SeededDatabase:
+    """`flask db upgrade` then `flask seed demo` on a fresh SQLite file, once a session."""
     workdir = tmp_path_factory.mktemp("live")
     env = support.server_env(f"sqlite:///{workdir / 'e2e.db'}")
     support.flask(env, "db", "upgrade")
-    demo_accounts.extend(seed(env))
-    server = support.start_server(env, workdir / "gunicorn.log")
+    return SeededDatabase(env, seed(env), workdir)
+
+
+@pytest.fixture(scope="session")
+def demo_accounts(seeded_database: SeededDatabase) -> list[Account]:
+    """The demo accounts to sign in with (one or more per role)."""
+    return seeded_database.accounts
+
+
+@pytest.fixture(scope="session")
+def live_server(seeded_database: SeededDatabase) -> Iterator[support.LiveServer]:
+    """The seeded database served by gunicorn for the whole session."""
+    server = support.start_server(seeded_database.env, seeded_database.workdir / "gunicorn.log")
     yield server
     server.stop()
 

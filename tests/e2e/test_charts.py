@@ -227,3 +227,13 @@ def test_trends(planner: Page, axe: Callable[[Page], None]) -> None:
     expect(
         page.get_by_role("heading", name="Milestone dates reported for action SE3.1")
     ).to_be_visible()
+
+
+def test_compliance_chart(planner: Page, axe: Callable[[Page], None]) -> None:
+    page = planner
+    page.goto(f"{PLAN}/compliance")
+    data = assert_chart_is_its_json(page, "chart-compliance")
+    assert_table_holds_the_numbers(page, "chart-compliance", data)
+    assert len(data["labels"]) == 16  # 2016-17 Q1 .. 2019-20 Q4
+    screenshot(page, "compliance")
+    axe(page)

@@ -17,6 +17,7 @@ from tracker.models import Action, Plan, Role, StrategicArea
 from tracker.plans.chart_specs import day_of
 
 URL = f"/plans/{sc.SLUG}/roadmap"
+TITLE = '</script><script>alert("x")</script>'
 
 
 @pytest.fixture
@@ -200,8 +201,8 @@ def test_plan_text_cannot_break_out_of_the_json(
     with app.app_context():
         action = db.session.scalar(select(Action).where(Action.code == "S1"))
         assert action is not None
-        action.title_en = '</script><script>alert("x")</script>'
+        action.title_en = TITLE
         db.session.commit()
     html = get(client, URL)
     assert "<script>alert" not in html
-    assert payload(html, "chart-roadmap")["rows"][0]["title"] == action.title_en
+    assert payload(html, "chart-roadmap")["rows"][0]["title"] == TITLE

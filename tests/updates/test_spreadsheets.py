@@ -437,10 +437,12 @@ def test_every_problem_of_a_row_is_listed(app: Flask, world: World, dept: FlaskC
     response = upload(dept, data)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "4 problems were found. No update was changed." in html
+    # Three cells of row 3, the date, and the two milestone rows of S1.1, no longer on sheet 1.
+    assert "6 problems were found. No update was changed." in html
     for column in ("B (Action code)", "F (Percent complete)", "G (Forecast completion quarter)"):
         assert f"<td>{column}</td>" in html
     assert "<td>F (Forecast date)</td>" in html
+    assert html.count("Action S1.1 has no row on the sheet “Updates 2025-Q2”.") == 2
 
 
 def test_one_bad_row_among_good_ones_writes_nothing(
@@ -637,3 +639,80 @@ def test_import_page_links_and_quarter_page_links(
     assert page.status_code == 200
     assert 'enctype="multipart/form-data"' in html
     assert "Milestone dates cannot be given in a CSV file" in html
+
+
+# ---------- Concurrency and query count ----------
+
+
+def test_a_save_racing_the_import_is_judged_again(
+    app: Flask, world: World, dept: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from tracker.services import spreadsheet_import
+
+    post_update(dept, world.form_url, form_data(world, percent_complete="20"))
+    data = edited(template(dept), lambda b: b[SHEET].__setitem__("F3", 30))
+    real = spreadsheet_import.stage_update
+    calls: list[int] = []
+
+    def racing(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            # Another request submits the draft between our read and our write.
+            db.session.rollback()
+            update = db.session.scalar(select(ProgressUpdate))
+            assert update is not None
+            update.state = WorkflowState.SUBMITTED.value
+            db.session.commit()
+            raise StaleDataError("version changed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(spreadsheet_import, "stage_update", racing)
+    imports = count_imports(app)
+    response = upload(dept, data)
+    assert response.status_code == 302
+    update = the_update(app, world)
+    assert update is not None and (update.state, update.percent_complete) == ("submitted", 20)
+    assert len(calls) == 1  # judged again: now submitted, so skipped and never written
+    assert count_imports(app) == imports + 1
+    assert "Skipped: already submitted" in dept.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+
+
+def count_imports(app: Flask) -> int:
+    with app.app_context():
+        return len(
+            db.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "updates.imported")
+            ).all()
+        )
+
+
+def test_template_query_count_does_not_grow_with_actions(
+    app: Flask, world: World, dept: FlaskClient
+) -> None:
+    from tests.factories import ActionFactory, MilestoneFactory
+    from tests.updates.helpers import QueryCounter
+    from tracker.models import Action, Department
+
+    add_update(app, world, world.previous_period_id)
+    post_update(dept, world.form_url, form_data(world))
+    with QueryCounter(app) as small:
+        template(dept)
+    with app.app_context():
+        first = db.session.get(Action, world.action_id)
+        acr = db.session.get(Department, world.department_id)
+        assert first is not None and acr is not None
+        ids = []
+        for n in range(5):
+            action = ActionFactory(area=first.area, code=f"S9.{n}", lead_department=acr)
+            MilestoneFactory(action=action, code="M1")
+            ids.append(action.id)
+        db.session.commit()
+    for action_id in ids:
+        add_update(app, world, world.previous_period_id, action_id=action_id)
+    with QueryCounter(app) as large:
+        template(dept)
+    assert large.count == small.count

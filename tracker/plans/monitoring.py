@@ -11,6 +11,7 @@ from werkzeug.utils import secure_filename
 
 from tracker.access import roles
 from tracker.models import Plan, Role
+from tracker.plans.compliance_chart import compliance_chart
 from tracker.plans.monitoring_forms import ComplianceFilterForm
 from tracker.plans.routes import bp
 from tracker.services import clock
@@ -42,7 +43,12 @@ def _compliance(slug: str) -> tuple[Plan, ComplianceFilterForm, Compliance | Non
 
 def _page(plan: Plan, form: ComplianceFilterForm, data: Compliance | None) -> tuple[str, int]:
     html = render_template(
-        "plans/compliance.html", plan=plan, form=form, compliance=data, labels=CELL_LABELS
+        "plans/compliance.html",
+        plan=plan,
+        form=form,
+        compliance=data,
+        labels=CELL_LABELS,
+        chart=compliance_chart(data) if data else None,
     )
     return html, 200 if data is not None else 400
 
