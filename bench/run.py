@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench import report as table
 from bench.burst import count_lost, reset_burst, run_burst
-from bench.client import Client, run_load
+from bench.client import Client, Load, run_load
 from bench.content import PASSWORD, burst_slots
 from bench.dataset import build, default_url
 from bench.generate import PLAN_SLUG, SMALL, Scale
@@ -31,6 +31,7 @@ from tracker import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 16
+SLOW_SECONDS = 1.0
 
 
 def free_port() -> int:
@@ -89,6 +90,17 @@ def report_probe(url: str, year: int, today: str) -> dict[str, float] | None:
     return found if found.get("available") else None
 
 
+def measure(client: Client, path: str, args: argparse.Namespace) -> Load:
+    """Warm up, then load the page. A page that takes seconds gets one round of concurrent
+    requests only, so that a slow page cannot hold the whole bench for an hour."""
+    warm = run_load(client, path, 1, 3, args.seconds)
+    slow = warm.percentile(50) > SLOW_SECONDS
+    if not slow:
+        run_load(client, path, CONNECTIONS, CONNECTIONS * 2, 10)
+    requests = CONNECTIONS if slow else args.requests
+    return run_load(client, path, CONNECTIONS, requests, args.seconds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="tiny dataset, to try the harness")
@@ -114,10 +126,7 @@ def main() -> None:
             clients[role].login(email, PASSWORD)
         loads = {}
         for page in [*pages, table.trivial_page()]:
-            run_load(clients[page.role], page.path, CONNECTIONS, CONNECTIONS * 2, 10)  # warm up
-            loads[page.label] = run_load(
-                clients[page.role], page.path, CONNECTIONS, args.requests, args.seconds
-            )
+            loads[page.label] = measure(clients[page.role], page.path, args)
         burst = run_burst(port, slots, quarter)
         burst.lost = count_lost(app, slots, quarter)
         memory = worker_rss_mb(server.pid)

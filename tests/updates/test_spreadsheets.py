@@ -268,6 +268,15 @@ def test_existing_draft_is_updated_with_old_and_new_values(
     html = dept.get(response.headers["Location"]).get_data(as_text=True)
     assert "Draft updated" in html
     assert "<del>20%</del>" in html and "<ins>30%</ins>" in html
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "updates.imported")
+        ).one()
+        entry = event.detail["actions"][0]
+    # The milestone dates went through Excel date cells and came back the same.
+    changed = {k for k in entry["new"] if entry["new"][k] != entry["old"][k]}
+    assert changed == {"percent_complete"}
+    assert entry["new"]["milestones"][0]["forecast_on"] == "2026-03-15"
 
 
 @pytest.mark.parametrize("state", [WorkflowState.SUBMITTED, WorkflowState.ACCEPTED])

@@ -124,7 +124,7 @@ def area_sections(snapshot: ReportSnapshot) -> Story:
     return story
 
 
-ACTION_WIDTHS = [34, 132, 38, 74, 54, 86, 50, 46, 46, 46, 46, 60]
+ACTION_WIDTHS = [34, 122, 50, 70, 58, 86, 50, 46, 46, 46, 46, 58]
 
 
 def _area(snapshot: ReportSnapshot, area: AreaRow) -> Story:
@@ -194,8 +194,8 @@ def _action_cells(snapshot: ReportSnapshot, a: ActionRow) -> list[object]:
         markup(status, "cell"),
         markup(progress, "cell"),
         markup(targets, "cell"),
-        plain(text.slippage_text(a.slippage), w[6]),
-        *[plain(text.status_text(s) if s else "\u2014", w[7]) for s in a.quarterly],
+        para(text.slippage_text(a.slippage), "cell"),
+        *[para(text.status_text(s) if s else "\u2014", "cell") for s in a.quarterly],
         para(milestones, "cell"),
     ]
 

@@ -180,39 +180,31 @@ def _updates_sheet(sheet: Worksheet, f: _Formats, scope: QuarterScope) -> None:
     sheet.freeze_panes(2, 3)
     for row in range(2, 2 + len(rows)):
         sheet.set_row(row, DATA_ROW_HEIGHT)
-    if not rows:
-        return
-    last = 1 + len(rows)
+    if rows:
+        _update_validations(sheet, 1 + len(rows))
+
+
+def _update_validations(sheet: Worksheet, last: int) -> None:
+    """Drop-down statuses, whole percents and a hint for quarters on rows 3 to `last` + 1."""
     keys = [c.key for c in UPDATE_COLUMNS]
-    status, percent = keys.index("status"), keys.index("percent_complete")
-    quarter = keys.index("forecast_completion")
-    sheet.data_validation(
-        2,
-        status,
-        last,
-        status,
-        {
+    rules = {
+        "status": {
             "validate": "list",
             "source": [str(label) for label in STATUS_LABELS.values()],
             "error_message": _("Choose a status from the list."),
         },
-    )
-    sheet.data_validation(
-        2,
-        percent,
-        last,
-        percent,
-        {
+        "percent_complete": {
             "validate": "integer",
             "criteria": "between",
             "minimum": 0,
             "maximum": 100,
             "error_message": _("Enter a whole number from 0 to 100."),
         },
-    )
-    sheet.data_validation(
-        2, quarter, last, quarter, {"validate": "any", "input_message": _("Like 2026-Q4.")}
-    )
+        "forecast_completion": {"validate": "any", "input_message": _("Like 2026-Q4.")},
+    }
+    for key, rule in rules.items():
+        col = keys.index(key)
+        sheet.data_validation(2, col, last, col, rule)
 
 
 def _milestones_sheet(sheet: Worksheet, f: _Formats, scope: QuarterScope) -> None:
