@@ -136,7 +136,7 @@ def plan_import(updates: Sheet, milestones: Sheet | None, scope: QuarterScope) -
         raise ImportRefused(
             400,
             _("Nothing was imported. Correct these problems and upload the file again."),
-            cells=sorted(errors),
+            cells=sorted(errors, key=lambda e: (e.sheet != updates.name, e.row, e.column)),
         )
     if not planned:
         raise ImportRefused(400, _("The file has no action rows to import."))

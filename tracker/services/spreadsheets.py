@@ -13,7 +13,7 @@ unique within a plan only).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -144,14 +144,14 @@ class ImportRefused(Exception):
         self.cells = list(cells)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class CellError:
     """One problem in one cell (or row) of the file, as Excel numbers rows."""
 
     sheet: str
     row: int
     column: str
-    message: str = field(compare=False)
+    message: str
 
 
 @dataclass(frozen=True)
