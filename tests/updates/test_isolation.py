@@ -64,7 +64,7 @@ def test_department_cannot_touch_another_departments_update(app: Flask, world: W
 def test_compare_page_is_scoped_to_the_department(app: Flask, world: World) -> None:
     own = login(app, DEPT_EMAIL)
     post_update(own, world.form_url, form_data(world))
-    post_update(own, world.form_url, form_data(world, version="1", accomplishments="v2"))
+    post_update(own, world.form_url, form_data(world, "send", version="1", accomplishments="v2"))
     with app.app_context():
         from sqlalchemy import select
 

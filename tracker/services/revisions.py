@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.extensions import db
@@ -25,6 +25,7 @@ from tracker.models import (
     Role,
     StrategicArea,
     User,
+    WorkflowState,
 )
 from tracker.services.fiscal import FiscalQuarter
 from tracker.services.update_rules import UpdateInput
@@ -210,7 +211,9 @@ def visible_to(viewer: User) -> ColumnElement[bool]:
     """
     if viewer.role == Role.DEPARTMENT.value:
         return ProgressUpdate.department_id == viewer.department_id
-    return ProgressUpdate.submitted_at.is_not(None)
+    return or_(
+        ProgressUpdate.state != WorkflowState.DRAFT.value, ProgressUpdate.submitted_at.is_not(None)
+    )
 
 
 @dataclass(frozen=True)
