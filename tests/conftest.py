@@ -60,6 +60,10 @@ def database_url(tmp_path: Path) -> str:
 
 
 _pg_schema_built = False
+PG_RESTART_SEQUENCES = """
+SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'S' AND n.nspname = 'public'
+"""
 
 
 def reset_schema() -> None:
@@ -70,11 +74,12 @@ def reset_schema() -> None:
         return
     # Rebuilding the schema costs about a second a test on PostgreSQL (DDL is fsynced), so it
     # is built once a session, and again only when a test (the migration tests) dropped it;
-    # otherwise emptying the tables is enough.
+    # otherwise emptying the tables and restarting the id sequences is enough.
     if _pg_schema_built and set(db.metadata.tables) <= set(inspect(db.engine).get_table_names()):
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
+            conn.execute(text(PG_RESTART_SEQUENCES))
         return
     with db.engine.begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
