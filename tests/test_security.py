@@ -296,3 +296,11 @@ def test_language_toggle_redirects_only_to_local_paths(
     response = toggle(client, "fr", next_url)
     assert response.status_code == 302
     assert response.headers["Location"] == expected
+
+
+def test_navigation_marks_the_current_section(app: Flask, client: FlaskClient) -> None:
+    make_user(app, Role.ADMIN, "nav-admin@example.gc.ca")
+    AuthActions(client).login("nav-admin@example.gc.ca")
+    html = client.get("/admin/users").get_data(as_text=True)
+    assert '<a href="/admin/users" aria-current="page">' in html
+    assert '<a href="/plans/" aria-current="page">' not in html
