@@ -66,6 +66,13 @@ class Config:
     # servers run `make vendor` and set TRACKER_CHARTJS_LOCAL=true to serve static/vendor/.
     CHARTJS_LOCAL = False
 
+    # Aggregated page figures, kept until the data changes (tracker/cache.py). Per process by
+    # default; CACHE_TYPE=RedisCache and CACHE_REDIS_URL share one store between workers.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 3600
+    CACHE_THRESHOLD = 200
+    CACHE_KEY_PREFIX = "tracker:"
+
 
 class DevelopmentConfig(Config):
     """Local development: `make run`."""

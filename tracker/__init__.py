@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 import config as config_module
-from tracker import access, assets, errors, i18n, labels, requests, security
+from tracker import access, assets, cache, errors, i18n, labels, requests, security
 from tracker import db as database
 from tracker.api import auth as api_auth
 from tracker.extensions import csrf, db, login_manager, migrate
@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extensions and the database behaviour."""
     db.init_app(app)
     database.init_app(app)
+    cache.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -5,24 +5,22 @@ Today is 2025-10-05: the current period is 2025-Q2; 2025-Q1 is the one before.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from tests.conftest import make_user
 from tests.factories import (
-    ActionFactory,
-    AreaFactory,
-    MilestoneFactory,
-    PlanFactory,
+    MILESTONE_DUE,
+    action_with_milestones,
     ensure_department,
+    forecasts_for,
+    plan_areas,
 )
 from tests.plans.builders import period, update
 from tracker.extensions import db
@@ -76,19 +74,17 @@ def make_tokens(app: Flask) -> dict[str, str]:
 def add_actions(app: Flask, count: int, milestones: int = 2, extra_departments: int = 0) -> None:
     """Add `count` actions (led by ACR, BCD taking part) with milestones and UPDATES."""
     with app.app_context():
-        plan = db.session.scalar(select(Plan).where(Plan.slug == SLUG))
-        if plan is None:
-            plan = PlanFactory(slug=SLUG, first_year=2025, last_year=2027)
+        [area] = plan_areas(SLUG, 2025, 2027)
         acr, bcd = ensure_department("ACR"), ensure_department("BCD")
         others = [ensure_department(f"X{n:02d}") for n in range(extra_departments)]
-        area = AreaFactory(plan=plan)
         for _ in range(count):
-            action = ActionFactory(area=area, lead_department=acr, participants=[bcd, *others])
-            stones = [MilestoneFactory(action=action) for _ in range(milestones)]
-            forecasts = {m.id: (date(2026, 6, 30), None) for m in stones}
+            action, stones = action_with_milestones(
+                area, acr, [bcd, *others], [MILESTONE_DUE] * milestones
+            )
+            expected = forecasts_for(stones, date(2026, 6, 30))
             for acronym, quarter, state in UPDATES:
                 department = acr if acronym == "ACR" else bcd
-                update(action, department, quarter, state, percent=40, forecasts=forecasts)
+                update(action, department, quarter, state, percent=40, forecasts=expected)
             for other in others:
                 update(action, other, "2025-Q2", "submitted", percent=10)
         for quarter in ("2025-Q1", "2025-Q2", "2025-Q3"):
@@ -141,20 +137,3 @@ def assert_problem(response: TestResponse, status: int) -> dict[str, Any]:
     assert body["title"] and body["detail"]
     assert body["instance"] == response.request.path
     return dict(body)
-
-
-@contextmanager
-def counting(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements run inside the block."""
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)

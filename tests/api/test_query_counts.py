@@ -12,8 +12,8 @@ from tests.api.helpers import (
     add_actions,
     api_get,
     build_world,
-    counting,
 )
+from tests.factories import counted
 
 # The most SQL statements each read may run, counting BEGIN and the token lookup.
 BUDGETS = {
@@ -32,7 +32,7 @@ def measure(app: Flask, client: FlaskClient, world: World, who: str) -> dict[str
     for template in BUDGETS:
         path = template.replace("{code}", world.codes[0])
         api_get(client, path, world.tokens[who])  # warm up: records the token's last use
-        with counting(app) as statements:
+        with counted(app) as statements:
             response = api_get(client, path, world.tokens[who])
         assert response.status_code == 200, (path, response.get_data(as_text=True))
         counts[template] = len(statements)

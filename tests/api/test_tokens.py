@@ -10,8 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.api.helpers import api_get, assert_problem, counting
+from tests.api.helpers import api_get, assert_problem
 from tests.conftest import AuthActions, csrf_token, make_user, post_form
+from tests.factories import counted
 from tracker.extensions import db
 from tracker.models import ApiToken, AuditEvent, Role, User
 from tracker.models.base import utcnow
@@ -142,12 +143,12 @@ def test_api_requests_record_the_last_use_once(
     with app.app_context():
         new = api_tokens.create_token(_user(user_id), "script", 7)
         token_id = new.token.id
-    with counting(app) as first:
+    with counted(app) as first:
         assert api_get(client, "/api/v1/me", new.secret).status_code == 200
     with app.app_context():
         used = _token(token_id).last_used_at
         assert used is not None
-    with counting(app) as second:
+    with counted(app) as second:
         assert api_get(client, "/api/v1/me", new.secret).status_code == 200
     assert any(s.startswith("UPDATE api_token") for s in first)
     assert not any(s.startswith("UPDATE") for s in second)

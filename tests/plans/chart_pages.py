@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
-from tests.factories import (
-    ActionFactory,
-    AreaFactory,
-    DepartmentFactory,
-    MilestoneFactory,
-    PlanFactory,
-)
+from tests.factories import DepartmentFactory, action_with_milestones, forecasts_for, plan_areas
 from tests.plans.builders import update
 from tracker.extensions import db
 from tracker.services.fiscal import FiscalQuarter
@@ -80,53 +71,26 @@ def get(client: FlaskClient, url: str, status: int = 200) -> str:
     return response.get_data(as_text=True)
 
 
-@contextmanager
-def counted(app: Flask) -> Iterator[list[str]]:
-    """The SQL statements run inside the block."""
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
-def queries(app: Flask, client: FlaskClient, url: str) -> int:
-    """How many statements one GET of `url` runs (after a warm-up request)."""
-    client.get(url)
-    with counted(app) as statements:
-        assert client.get(url).status_code == 200, url
-    return len(statements)
-
-
 def sized_plan(app: Flask, slug: str, size: int) -> None:
     """A plan with `size` actions over two areas and four quarters: participants, milestones,
     forecasts and updates in every workflow state."""
     states = ("accepted", "submitted", "draft", "returned")
     with app.app_context():
-        lead, part = DepartmentFactory(), DepartmentFactory()
-        plan = PlanFactory(slug=slug, first_year=2024, last_year=2025)
-        areas = [AreaFactory(plan=plan), AreaFactory(plan=plan)]
+        lead, part = DepartmentFactory.create(), DepartmentFactory.create()
+        areas = plan_areas(slug, 2024, 2025, count=2)
         for n in range(size):
-            action = ActionFactory(
-                area=areas[n % 2],
+            action, milestones = action_with_milestones(
+                areas[n % 2],
+                lead,
+                [part],
+                [date(2024, 9, 30), date(2025, 3, 31)],
                 code=f"C{n}",
-                lead_department=lead,
                 start_quarter=FiscalQuarter(2024, 1),
                 baseline_target=FiscalQuarter(2024, 4),
                 current_target=FiscalQuarter(2025, 2),
             )
-            action.participants.append(part)
-            milestones = [MilestoneFactory(action=action, baseline_due=date(2024, 9, 30))]
-            milestones.append(MilestoneFactory(action=action, baseline_due=date(2025, 3, 31)))
             for k in range(1, 5):
-                dates = {m.id: (date(2024, 12, k), None) for m in milestones}
+                dates = forecasts_for(milestones, date(2024, 12, k))
                 row = update(
                     action, lead, f"2024-Q{k}", states[(n + k) % 4], "on_track", 10 * k, dates
                 )

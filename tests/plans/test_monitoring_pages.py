@@ -12,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import AuthActions, make_user, post_form
-from tests.factories import ActionFactory, AreaFactory, DepartmentFactory, PlanFactory
+from tests.factories import ActionFactory, AreaFactory, DepartmentFactory, PlanFactory, queries
 from tests.plans.builders import period
-from tests.services.monitoring_builders import counted, report, sized_plan
+from tests.services.monitoring_builders import report, sized_plan
 from tests.services.test_attention import build_watch
 from tests.services.test_compliance import at, build_comply
 from tracker.extensions import db
@@ -251,15 +251,6 @@ def test_compliance_csv_protects_against_formulas(
 
 
 # --- query counts -----------------------------------------------------------------------------
-
-
-def queries(app: Flask, client: FlaskClient, url: str) -> int:
-    client.get(url)  # warm up: connections, caches
-    with counted(app) as statements:
-        response = client.get(url)
-        assert response.status_code == 200
-        response.get_data()  # run the CSV stream to its end
-    return len(statements)
 
 
 def test_query_count_does_not_grow(app: Flask, client: FlaskClient, planner: None) -> None:

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from tests.conftest import AuthActions, make_user, post_form
 from tests.factories import (
@@ -21,6 +17,7 @@ from tests.factories import (
     MilestoneFactory,
     PlanFactory,
     ensure_department,
+    queries,
 )
 from tests.plans.builders import update
 from tracker.extensions import db
@@ -229,29 +226,6 @@ def build_plan(app: Flask, slug: str, actions: int) -> None:
             )
             update(action, part, "2025-Q2", "submitted", "at_risk", 35)
         db.session.commit()
-
-
-@contextmanager
-def counted(app: Flask) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
-def queries(app: Flask, client: FlaskClient, url: str) -> int:
-    client.get(url)  # warm up: connections, caches
-    with counted(app) as statements:
-        assert client.get(url).status_code == 200
-    return len(statements)
 
 
 def test_query_count_does_not_grow_with_actions(

@@ -10,7 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import AuthActions, make_user, post_form
-from tests.plans.chart_pages import get, payload, queries, sized_plan, table
+from tests.factories import queries
+from tests.plans.chart_pages import get, payload, sized_plan, table
 from tests.services import chart_scenario as sc
 from tracker.extensions import db
 from tracker.models import Action, Plan, Role, StrategicArea

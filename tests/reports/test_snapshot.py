@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from tests.factories import ActionFactory, DepartmentFactory
+from tests.factories import ActionFactory, DepartmentFactory, counted
 from tests.plans.builders import update
 from tests.reports.builders import EXPECTED_A1, SLUG, YEAR, build_plan
 from tracker.extensions import db
@@ -122,25 +120,9 @@ def test_json_round_trip_is_lossless(snapshot: ReportSnapshot) -> None:
         snap.from_dict({**data, "schema": 99})
 
 
-@contextmanager
-def statements(app: Flask) -> Iterator[list[str]]:
-    found: list[str] = []
-
-    def count(*args: object) -> None:
-        found.append(str(args[2]))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield found
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def test_query_count_does_not_grow_with_the_plan(app: Flask) -> None:
     build_plan(app)
-    with statements(app) as small:
+    with counted(app) as small:
         build(app)
     with app.app_context():
         area = db.session.scalar(select(StrategicArea).where(StrategicArea.code == "SVC"))
@@ -151,7 +133,7 @@ def test_query_count_does_not_grow_with_the_plan(app: Flask) -> None:
             update(action, action.lead_department, "2024-Q3", "accepted", "at_risk", 30)
             update(action, department, "2024-Q4", "accepted", "on_track", 40)
         db.session.commit()
-    with statements(app) as large:
+    with counted(app) as large:
         result = build(app)
     assert len(result.actions) == 14
     assert len(large) == len(small)

@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any
 
-from flask import Flask
-from sqlalchemy import event
-
-from tests.factories import (
-    ActionFactory,
-    AreaFactory,
-    DepartmentFactory,
-    MilestoneFactory,
-    PlanFactory,
-)
+from tests.factories import DepartmentFactory, action_with_milestones, forecasts_for, plan_areas
 from tests.plans.builders import period, update
 from tracker.extensions import db
 from tracker.models import Action, Department, Plan, ProgressUpdate
@@ -48,42 +36,25 @@ def sized_plan(slug: str, size: int) -> Plan:
     with the next one taking part, a milestone each and updates in every state."""
     for quarter in QUARTERS:
         period(quarter)
-    plan = PlanFactory(slug=slug, first_year=2025, last_year=2026)
-    area = AreaFactory(plan=plan)
-    departments = [DepartmentFactory() for _ in range(size)]
+    [area] = plan_areas(slug, 2025, 2026)
+    departments = [DepartmentFactory.create() for _ in range(size)]
     states = ("submitted", "accepted", "draft", "returned")
     for n in range(size):
-        action = ActionFactory(area=area, code=f"C{n}", lead_department=departments[n])
-        action.participants.append(departments[(n + 1) % size])
-        milestone = MilestoneFactory(action=action, baseline_due=date(2025, 9, 30))
+        lead, part = departments[n], departments[(n + 1) % size]
+        action, milestones = action_with_milestones(
+            area, lead, [part], [date(2025, 9, 30)], code=f"C{n}"
+        )
         for k, quarter in enumerate(QUARTERS[:3]):
             state = states[(n + k) % len(states)]
             report(
                 action,
-                departments[n],
+                lead,
                 quarter,
                 state,
                 datetime.fromisoformat("2025-07-01T12:00:00+00:00"),
                 "on_track",
                 10 * k,
-                {milestone.id: (None, None)},
+                forecasts_for(milestones, None),
             )
     db.session.commit()
-    return plan
-
-
-@contextmanager
-def counted(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements run inside the block."""
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    return area.plan

@@ -2,6 +2,7 @@
 
 from tracker.models.audit import AuditEvent, JobRun
 from tracker.models.base import Base
+from tracker.models.data_version import DataVersion
 from tracker.models.org import ApiToken, Department, User
 from tracker.models.plan import Action, Milestone, Plan, StrategicArea, action_participant
 from tracker.models.progress import MilestoneForecast, ProgressUpdate, ReportingPeriod, Revision
@@ -15,6 +16,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "DataVersion",
     "Department",
     "JobOutcome",
     "JobRun",

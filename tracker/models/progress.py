@@ -50,8 +50,15 @@ class ProgressUpdate(Base):
         Index("ix_progress_update_department_period", "department_id", "period_id"),
         Index("ix_progress_update_period_state", "period_id", "state"),
         Index("ix_progress_update_action_period", "action_id", "period_id"),
-        # Each action's latest update of a state, from the index alone (progress.action_statuses).
-        Index("ix_progress_update_action_period_state", "action_id", "period_id", "state"),
+        # Each action's latest update of a state (progress.chosen_updates), and the best update
+        # of each action, quarter and state (trends.counted_updates), from the index alone.
+        Index(
+            "ix_progress_update_action_period_state_department",
+            "action_id",
+            "period_id",
+            "state",
+            "department_id",
+        ),
         # The planners' review queue: submitted updates, oldest first.
         Index("ix_progress_update_state_submitted", "state", "submitted_at"),
     )

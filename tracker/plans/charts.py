@@ -8,11 +8,14 @@ view can be shared); a choice the plan does not offer answers 400 with a message
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template, request
 
 from tracker.access import signed_in
 from tracker.plans.chart_forms import MilestoneTrendForm, PeriodForm, RoadmapForm
 from tracker.plans.dashboard_charts import dashboard_charts
+from tracker.plans.pages import cached_page
 from tracker.plans.roadmap_chart import roadmap_chart
 from tracker.plans.routes import bp
 from tracker.plans.trend_charts import milestone_trend_chart, trend_charts
@@ -32,15 +35,20 @@ def overview(slug: str) -> Page:
     frame = load_frame(slug, today)
     form = PeriodForm(request.args)
     form.load_choices(frame)
-    dashboard = plan_dashboard(frame, form.quarter()) if form.validate() else None
-    html = render_template(
-        "plans/overview.html",
-        overview=plans.plan_overview(slug, today),
-        form=form,
-        dashboard=dashboard,
-        charts=dashboard_charts(dashboard) if dashboard else [],
-    )
-    return html, 200 if dashboard else 400
+    valid = form.validate()
+    quarter = form.quarter() if valid else None
+
+    def context() -> dict[str, Any]:
+        dashboard = plan_dashboard(frame, quarter) if valid else None
+        return {
+            "overview": plans.plan_overview(slug, today),
+            "form": form,
+            "dashboard": dashboard,
+            "charts": dashboard_charts(dashboard) if dashboard else [],
+        }
+
+    key = (slug, today, quarter) if valid else None
+    return cached_page("overview", key, context, plan=frame.plan), 200 if valid else 400
 
 
 @bp.route("/<slug>/roadmap")
@@ -49,15 +57,15 @@ def roadmap(slug: str) -> Page:
     frame = load_frame(slug, clock.today())
     form = RoadmapForm(request.args)
     form.load_choices(frame)
-    found = build_roadmap(frame, form.filters()) if form.validate() else None
-    html = render_template(
-        "plans/roadmap.html",
-        plan=frame.plan,
-        form=form,
-        roadmap=found,
-        chart=roadmap_chart(found) if found else None,
-    )
-    return html, 200 if found else 400
+    valid = form.validate()
+    filters = form.filters() if valid else None
+
+    def context() -> dict[str, Any]:
+        found = build_roadmap(frame, filters) if filters else None
+        return {"form": form, "roadmap": found, "chart": roadmap_chart(found) if found else None}
+
+    key = (slug, frame.today, filters) if filters else None
+    return cached_page("roadmap", key, context, plan=frame.plan), 200 if valid else 400
 
 
 @bp.route("/<slug>/trends")

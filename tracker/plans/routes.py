@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
-from tracker.access import signed_in
-from tracker.services import plans
+from tracker.access import signed_in, signed_in_user
+from tracker.services import history, plans
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -24,6 +24,17 @@ def action(slug: str, code: str) -> str:
     detail = plans.action_detail(slug, code, date.today())
     return render_template(
         "plans/action.html", plan=detail.plan, action=detail.row.action, detail=detail
+    )
+
+
+@bp.route("/<slug>/actions/<code>/history")
+@signed_in
+def action_history(slug: str, code: str) -> str:
+    """One quarter of an action's update history (`?period=2025-Q3`; the newest by default)."""
+    action = plans.get_action_or_404(slug, code)
+    shown = history.quarter_history(action, signed_in_user(), request.args.get("period") or None)
+    return render_template(
+        "plans/action_history.html", plan=action.area.plan, action=action, history=shown
     )
 
 

@@ -21,6 +21,7 @@ from datetime import date
 
 from sqlalchemy import func, or_, select
 
+from tracker.cache import remember
 from tracker.extensions import db
 from tracker.models import (
     Action,
@@ -134,7 +135,12 @@ class Attention:
 
 
 def needs_attention(plan_id: int, today: date) -> Attention:
-    """The needs-attention lists of plan `plan_id` on `today`."""
+    """The needs-attention lists of plan `plan_id` on `today`; kept until the data changes
+    (`tracker.cache`)."""
+    return remember("attention", (plan_id, today), lambda: _needs_attention(plan_id, today))
+
+
+def _needs_attention(plan_id: int, today: date) -> Attention:
     scope = load_scope(plan_id, today)
     milestones = _milestones(plan_id)
     forecasts = _latest_accepted_forecasts(scope)

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from tracker.cache import remember
 from tracker.extensions import db
 from tracker.i18n import current_language, quarter_label
 from tracker.services.obligations import (
@@ -118,9 +119,19 @@ def compliance_matrix(
     last: int | None = None,
     department: str | None = None,
 ) -> Compliance:
-    """Departments by quarter for fiscal years first..last (default: the plan's years).
+    """Departments by quarter for fiscal years first..last (default: the plan's years); kept
+    until the data changes (`tracker.cache`).
 
     Raises ValueError when `department` is not assigned to the plan's actions."""
+    key = (plan_id, today, first, last, department)
+    return remember(
+        "compliance", key, lambda: _compliance_matrix(plan_id, today, first, last, department)
+    )
+
+
+def _compliance_matrix(
+    plan_id: int, today: date, first: int | None, last: int | None, department: str | None
+) -> Compliance:
     scope = load_scope(plan_id, today)
     first_year = scope.plan.first_year if first is None else first
     last_year = scope.plan.last_year if last is None else last

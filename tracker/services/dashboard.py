@@ -24,6 +24,7 @@ from statistics import fmean
 
 from sqlalchemy import func, select
 
+from tracker.cache import remember
 from tracker.extensions import db
 from tracker.models import Action, ActionStatus
 from tracker.services import progress
@@ -183,7 +184,13 @@ def choose_period(frame: PlanFrame, quarter: FiscalQuarter | None) -> PeriodRef 
 
 
 def plan_dashboard(frame: PlanFrame, quarter: FiscalQuarter | None = None) -> Dashboard:
-    """The dashboard of `frame`'s plan for the period of `quarter` (default: the latest)."""
+    """The dashboard of `frame`'s plan for the period of `quarter` (default: the latest); kept
+    until the data changes (`tracker.cache`)."""
+    key = (frame.plan.id, frame.today, quarter)
+    return remember("dashboard", key, lambda: _dashboard(frame, quarter))
+
+
+def _dashboard(frame: PlanFrame, quarter: FiscalQuarter | None) -> Dashboard:
     period = choose_period(frame, quarter)
     if period is None:
         empty = [_figures(a, [], Submission()) for a in frame.areas]

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from tracker.cache import remember
 from tracker.extensions import db
 from tracker.models import (
     Action,
@@ -177,6 +178,11 @@ def _periods(plan: PlanRef, today: date) -> tuple[PeriodRef, ...]:
 
 
 def load_frame(slug: str, today: date) -> PlanFrame:
-    """The plan called `slug` as plain data (404 when there is none), in five queries."""
+    """The plan called `slug` as plain data (404 when there is none), in five queries; kept
+    until the data changes (`tracker.cache`)."""
+    return remember("frame", (slug, today), lambda: _load_frame(slug, today))
+
+
+def _load_frame(slug: str, today: date) -> PlanFrame:
     plan = _plan_ref(plan_or_404(slug))
     return PlanFrame(plan, _areas(plan.id), _actions(plan.id), _periods(plan, today), today)

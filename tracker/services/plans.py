@@ -63,7 +63,8 @@ def get_action_or_404(slug: str, code: str) -> Action:
         .where(Plan.slug == slug, Action.code == code)
         .options(
             joinedload(Action.area).joinedload(StrategicArea.plan),
-            selectinload(Action.lead_department),
+            joinedload(Action.lead_department),
+            # Both bounded: a plan's departments, the action's own milestones.
             selectinload(Action.participants),
             selectinload(Action.milestones),
         )

@@ -7,12 +7,21 @@ each action stands.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, ScalarSelect, Subquery, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    String,
+    Subquery,
+    case,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from tracker.extensions import db
@@ -30,6 +39,9 @@ FLAG_MILESTONE_SLIPPED = "milestone_slipped"
 MILESTONE_DONE = "done"
 MILESTONE_LATE = "late"
 MILESTONE_UPCOMING = "upcoming"
+
+# A condition on progress updates, given the entity to build it on (the table or an alias).
+Condition = Callable[[type[ProgressUpdate]], ColumnElement[bool]]
 
 
 class Scheduled(Protocol):
@@ -149,9 +161,21 @@ class ActionState:
     department: str  # acronym of the reporting department
 
 
-def _latest_period(state: WorkflowState, as_of_period_id: int | None) -> ScalarSelect[int]:
-    """For the enclosing query's action: the newest period (by quarter, up to the as-of
-    period's) holding one of its updates in `state`. Walks the periods from the newest, one
+def _quarter_limit(as_of_period_id: int | None) -> ScalarSelect[FiscalQuarter] | None:
+    """The quarter of the as-of period, as a scalar subquery (None: no limit)."""
+    if as_of_period_id is None:
+        return None
+    as_of = aliased(ReportingPeriod)
+    return select(as_of.quarter).where(as_of.id == as_of_period_id).scalar_subquery()
+
+
+def _latest_period(
+    state: WorkflowState,
+    up_to: ColumnElement[FiscalQuarter] | FiscalQuarter | None,
+    extra: Condition | None,
+) -> ScalarSelect[int]:
+    """For the enclosing query's action: the newest period (by quarter, up to `up_to`) holding
+    one of its updates in `state` that meets `extra`. Walks the periods from the newest, one
     index probe each, so the cost does not grow with the number of updates."""
     exists = (
         select(ProgressUpdate.id)
@@ -159,46 +183,58 @@ def _latest_period(state: WorkflowState, as_of_period_id: int | None) -> ScalarS
             ProgressUpdate.action_id == Action.id,
             ProgressUpdate.period_id == ReportingPeriod.id,
             ProgressUpdate.state == state.value,
+            *([extra(ProgressUpdate)] if extra else []),
         )
         .correlate(Action, ReportingPeriod)
         .exists()
     )
     stmt = select(ReportingPeriod.id).where(exists).correlate(Action)
-    if as_of_period_id is not None:
-        as_of = aliased(ReportingPeriod)
-        limit = select(as_of.quarter).where(as_of.id == as_of_period_id).scalar_subquery()
-        stmt = stmt.where(ReportingPeriod.quarter <= limit)
+    if up_to is not None:
+        stmt = stmt.where(ReportingPeriod.quarter <= up_to)
     return stmt.order_by(ReportingPeriod.quarter.desc()).limit(1).scalar_subquery()
 
 
-def _chosen_updates(action_ids: Collection[int], as_of_period_id: int | None) -> Subquery:
-    """(action_id, update_id) of each action's current update: in its newest period with an
-    accepted update (else with a submitted one), the lead department's, else the newest row."""
-    accepted = _latest_period(WorkflowState.ACCEPTED, as_of_period_id)
-    submitted = _latest_period(WorkflowState.SUBMITTED, as_of_period_id)
+def chosen_updates(
+    action_ids: Collection[int],
+    states: Sequence[WorkflowState] = (WorkflowState.ACCEPTED, WorkflowState.SUBMITTED),
+    up_to: ColumnElement[FiscalQuarter] | FiscalQuarter | None = None,
+    extra: Condition | None = None,
+) -> Subquery:
+    """(action_id, update_id) of each action's current update among those in `states` that
+    meet `extra` (a condition built on the update entity it is given), up to quarter `up_to`:
+    in the newest period holding one in the first state (else in the next state...), the lead
+    department's, else the newest row. Actions without any are absent. Cost: a few index
+    probes per action."""
+    latest = [_latest_period(state, up_to, extra) for state in states]
+    if len(states) == 1:
+        period: ColumnElement[int] = latest[0]
+        state: ColumnElement[str] = literal(states[0].value, String)
+    else:
+        period = func.coalesce(*latest)
+        pairs = zip(latest[:-1], states, strict=False)
+        state = case(*((found.is_not(None), s.value) for found, s in pairs), else_=states[-1].value)
     best = (
         select(
             Action.id.label("action_id"),
             Action.lead_department_id.label("lead"),
-            func.coalesce(accepted, submitted).label("period_id"),
-            case(
-                (accepted.is_not(None), WorkflowState.ACCEPTED.value),
-                else_=WorkflowState.SUBMITTED.value,
-            ).label("state"),
+            period.label("period_id"),
+            state.label("state"),
         )
         .where(Action.id.in_(action_ids))
         .subquery()
     )
     row = aliased(ProgressUpdate)
+    row_extra = [extra(row)] if extra else []
 
-    def newest(*extra: ColumnElement[bool]) -> ScalarSelect[int]:
+    def newest(*also: ColumnElement[bool]) -> ScalarSelect[int]:
         return (
             select(func.max(row.id))
             .where(
                 row.action_id == best.c.action_id,
                 row.period_id == best.c.period_id,
                 row.state == best.c.state,
-                *extra,
+                *row_extra,
+                *also,
             )
             .scalar_subquery()
         )
@@ -220,7 +256,7 @@ def action_statuses(
     newest row."""
     if not action_ids:
         return {}
-    chosen = _chosen_updates(action_ids, as_of_period_id)
+    chosen = chosen_updates(action_ids, up_to=_quarter_limit(as_of_period_id))
     rows = db.session.execute(
         select(
             ProgressUpdate.id,

@@ -1,4 +1,7 @@
-"""Revisions: append-only full snapshots of updates, their history and side-by-side comparison."""
+"""Revisions: append-only full snapshots of updates, who may read them, side-by-side comparison.
+
+An action's history of updates and revisions, as its pages show it: tracker/services/history.py.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +13,15 @@ from typing import Any
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.i18n import current_language, quarter_label
 from tracker.labels import state_label, status_label
 from tracker.models import (
     Action,
-    Department,
     Milestone,
     ProgressUpdate,
-    ReportingPeriod,
     Revision,
     Role,
     StrategicArea,
@@ -214,37 +215,6 @@ def visible_to(viewer: User) -> ColumnElement[bool]:
     return or_(
         ProgressUpdate.state != WorkflowState.DRAFT.value, ProgressUpdate.submitted_at.is_not(None)
     )
-
-
-@dataclass(frozen=True)
-class DepartmentHistory:
-    """One department's updates on an action, newest period first."""
-
-    department: Department
-    updates: list[ProgressUpdate]
-
-
-def history_for(action: Action, viewer: User) -> list[DepartmentHistory]:
-    """Every update on `action` the viewer may read, with revisions, grouped by department."""
-    rows = db.session.scalars(
-        select(ProgressUpdate)
-        .join(ProgressUpdate.period)
-        .join(ProgressUpdate.department)
-        .where(ProgressUpdate.action_id == action.id, visible_to(viewer))
-        .options(
-            contains_eager(ProgressUpdate.period),
-            contains_eager(ProgressUpdate.department),
-            selectinload(ProgressUpdate.revisions)
-            .load_only(Revision.number, Revision.state, Revision.event, Revision.created_at)
-            .joinedload(Revision.author),
-        )
-        .order_by(Department.acronym, ReportingPeriod.quarter.desc())
-    )
-    groups: dict[int, DepartmentHistory] = {}
-    for update in rows:
-        group = groups.setdefault(update.department_id, DepartmentHistory(update.department, []))
-        group.updates.append(update)
-    return list(groups.values())
 
 
 @dataclass(frozen=True)

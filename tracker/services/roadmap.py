@@ -21,11 +21,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
+from tracker.cache import remember
 from tracker.extensions import db
 from tracker.models import (
-    Action,
     Department,
     Milestone,
     MilestoneForecast,
@@ -53,40 +53,28 @@ class Forecast:
 def forecast_targets(
     action_ids: Collection[int], up_to: FiscalQuarter | None = None
 ) -> dict[int, Forecast]:
-    """Each action's latest accepted forecast completion (up to quarter `up_to`), one query."""
+    """Each action's latest accepted forecast completion (up to quarter `up_to`), one query
+    of a few index probes per action (`progress.chosen_updates`)."""
     if not action_ids:
         return {}
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=ProgressUpdate.action_id,
-            order_by=(
-                ReportingPeriod.quarter.desc(),
-                case((ProgressUpdate.department_id == Action.lead_department_id, 0), else_=1),
-                ProgressUpdate.id.desc(),
-            ),
-        )
-        .label("rank")
+    chosen = progress.chosen_updates(
+        action_ids,
+        (WorkflowState.ACCEPTED,),
+        up_to,
+        lambda update: update.forecast_completion.is_not(None),
     )
-    stmt = (
+    rows = db.session.execute(
         select(
-            ProgressUpdate.action_id,
+            chosen.c.action_id,
             ProgressUpdate.forecast_completion,
             ReportingPeriod.quarter,
             Department.acronym,
-            rank,
         )
+        .select_from(chosen)
+        .join(ProgressUpdate, ProgressUpdate.id == chosen.c.update_id)
         .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
-        .join(Action, Action.id == ProgressUpdate.action_id)
         .join(Department, Department.id == ProgressUpdate.department_id)
-        .where(ProgressUpdate.action_id.in_(action_ids))
-        .where(ProgressUpdate.state == WorkflowState.ACCEPTED.value)
-        .where(ProgressUpdate.forecast_completion.is_not(None))
     )
-    if up_to is not None:
-        stmt = stmt.where(ReportingPeriod.quarter <= up_to)
-    ranked = stmt.subquery()
-    rows = db.session.execute(select(ranked).where(ranked.c.rank == 1))
     return {r.action_id: Forecast(r.forecast_completion, r.quarter, r.acronym) for r in rows}
 
 
@@ -241,7 +229,13 @@ def _axis(
 
 
 def build_roadmap(frame: PlanFrame, filters: RoadmapFilters) -> Roadmap:
-    """The roadmap of `frame`'s plan with `filters` applied (as of a past quarter if asked)."""
+    """The roadmap of `frame`'s plan with `filters` applied (as of a past quarter if asked);
+    kept until the data changes (`tracker.cache`)."""
+    key = (frame.plan.id, frame.today, filters)
+    return remember("roadmap", key, lambda: _roadmap(frame, filters))
+
+
+def _roadmap(frame: PlanFrame, filters: RoadmapFilters) -> Roadmap:
     as_of = frame.period(filters.as_of) if filters.as_of else None
     if filters.as_of is not None and as_of is None:
         raise ValueError(f"no reporting period {filters.as_of} in this plan")

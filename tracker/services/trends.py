@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, func, or_, select
 
+from tracker.cache import remember
 from tracker.extensions import db
 from tracker.models import (
     Action,
@@ -90,23 +91,38 @@ def states_by_quarter(
 
 
 def counted_updates(action_ids: Sequence[int]) -> list[Counted]:
-    """Every submitted or accepted update of `action_ids` (one query)."""
+    """For each action, quarter and counted state (submitted, accepted), the update that ranks
+    first in it: the lead department's, else the newest. One query that groups in the
+    database, so at most actions x quarters x 2 rows reach Python, not every update."""
     if not action_ids:
         return []
+    lead = ProgressUpdate.department_id == Action.lead_department_id
+    best = (
+        select(
+            func.coalesce(
+                func.max(ProgressUpdate.id).filter(lead), func.max(ProgressUpdate.id)
+            ).label("id")
+        )
+        .join(Action, Action.id == ProgressUpdate.action_id)
+        .where(ProgressUpdate.action_id.in_(action_ids))
+        .where(ProgressUpdate.state.in_(COUNTED_STATES))
+        .group_by(ProgressUpdate.action_id, ProgressUpdate.period_id, ProgressUpdate.state)
+        .subquery()
+    )
     rows = db.session.execute(
         select(
             ProgressUpdate.id,
             ProgressUpdate.action_id,
             ReportingPeriod.quarter,
             ProgressUpdate.state,
-            case((ProgressUpdate.department_id == Action.lead_department_id, 1), else_=0),
+            case((lead, 1), else_=0),
             ProgressUpdate.status,
             ProgressUpdate.percent_complete,
         )
+        .select_from(best)
+        .join(ProgressUpdate, ProgressUpdate.id == best.c.id)
         .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
         .join(Action, Action.id == ProgressUpdate.action_id)
-        .where(ProgressUpdate.action_id.in_(action_ids))
-        .where(ProgressUpdate.state.in_(COUNTED_STATES))
     )
     return [
         Counted(i, a, q, s == WorkflowState.ACCEPTED.value, bool(lead), status, percent or 0)
@@ -155,7 +171,12 @@ def _point(
 
 
 def progress_trends(frame: PlanFrame) -> list[TrendSeries]:
-    """Reported and expected percent for the plan, then each area, quarter by quarter."""
+    """Reported and expected percent for the plan, then each area, quarter by quarter; kept
+    until the data changes (`tracker.cache`)."""
+    return remember("trends", (frame.plan.id, frame.today), lambda: _progress_trends(frame))
+
+
+def _progress_trends(frame: PlanFrame) -> list[TrendSeries]:
     quarters = [p.quarter for p in frame.periods]
     picks = states_by_quarter(counted_updates(frame.action_ids), quarters)
     month = start_month()
@@ -266,9 +287,15 @@ def _line(m: Milestone, reports: list[dict[int, MilestoneForecast]]) -> Mileston
 
 
 def milestone_trend(frame: PlanFrame, code: str | None = None) -> MilestoneTrend:
-    """The milestone trend of action `code` (default: the first with reported dates).
+    """The milestone trend of action `code` (default: the first with reported dates); kept
+    until the data changes (`tracker.cache`).
 
     Raises ValueError when `code` is not an action of the plan."""
+    key = (frame.plan.id, frame.today, code)
+    return remember("milestone-trend", key, lambda: _milestone_trend(frame, code))
+
+
+def _milestone_trend(frame: PlanFrame, code: str | None) -> MilestoneTrend:
     reported = frozenset(actions_with_forecasts(frame.action_ids))
     if code is not None:
         action = next((a for a in frame.actions if a.code == code), None)

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from tracker.access import roles, signed_in, signed_in_user
 from tracker.i18n import current_language
 from tracker.models import Action, Role, User
-from tracker.services import revisions, updates
+from tracker.services import history, revisions, updates
 from tracker.services.department_quarter import department_quarter
 from tracker.services.update_rules import (
     UpdateConflict,
@@ -32,10 +32,10 @@ def history_helper() -> dict[str, Any]:
     return {"update_history": _history}
 
 
-def _history(action: Action) -> list[revisions.DepartmentHistory]:
+def _history(action: Action) -> history.History:
     if not current_user.is_authenticated:
-        return []
-    return revisions.history_for(action, signed_in_user())
+        return history.History([], [], [])
+    return history.history_for(action, signed_in_user())
 
 
 @bp.route("/")

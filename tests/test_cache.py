@@ -1,0 +1,186 @@
+"""The aggregate cache: values kept per data version, and every write that matters invalidates
+them, in this process and in any other sharing the database (tracker/cache.py)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.conftest import AuthActions, make_user
+from tests.factories import PlanFactory, action_with_milestones, ensure_department, plan_areas
+from tracker import create_app
+from tracker.cache import data_version, remember
+from tracker.extensions import db
+from tracker.models import Action, Plan, Role, User
+from tracker.services.plan_frame import load_frame
+
+TODAY = date(2026, 4, 10)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _worker(app: Flask, **config: object) -> Flask:
+    """A second application on the same database: another gunicorn worker, in effect."""
+    return create_app(
+        {"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "test-secret", **config},
+        env="testing",
+    )
+
+
+def test_a_value_is_computed_once_per_data_version(app: Flask) -> None:
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    with app.app_context():
+        assert remember("answer", ("x",), compute) == 1
+        assert remember("answer", ("x",), compute) == 1
+        assert remember("answer", ("y",), compute) == 2  # another key
+        PlanFactory(slug="p")
+        db.session.commit()
+        assert remember("answer", ("x",), compute) == 3  # the data changed
+    assert len(calls) == 3
+
+
+def test_none_is_kept_and_errors_are_not(app: Flask) -> None:
+    calls: list[int] = []
+
+    def nothing() -> None:
+        calls.append(1)
+
+    def failing() -> int:
+        calls.append(1)
+        raise ValueError("no such quarter")
+
+    with app.app_context():
+        assert remember("nothing", (), nothing) is None
+        assert remember("nothing", (), nothing) is None
+        for _ in range(2):
+            with pytest.raises(ValueError, match="no such quarter"):
+                remember("failing", (), failing)
+    assert len(calls) == 3
+
+
+def test_the_version_advances_once_per_transaction_that_changes_plan_data(app: Flask) -> None:
+    with app.app_context():
+        before = data_version()
+        plan = PlanFactory(slug="p")
+        db.session.flush()
+        plan.title_en = "Renamed"
+        db.session.flush()
+        db.session.commit()
+        assert data_version() == before + 1
+        db.session.delete(db.session.get(Plan, plan.id))
+        db.session.commit()
+        assert data_version() == before + 2
+
+
+def test_writes_to_other_data_keep_the_version(app: Flask) -> None:
+    user_id = make_user(app, Role.PLANNER)
+    with app.app_context():
+        before = data_version()
+        user = db.session.get(User, user_id)
+        assert user is not None
+        user.failed_logins = 3
+        db.session.commit()
+        assert data_version() == before
+
+
+def test_a_write_in_another_worker_invalidates_this_workers_figures(app: Flask) -> None:
+    with app.app_context():
+        PlanFactory(slug="shared", title_en="Before")
+        db.session.commit()
+        assert load_frame("shared", TODAY).plan.title_en == "Before"
+    other = _worker(app)
+    with other.app_context():
+        plan = db.session.scalar(select(Plan).where(Plan.slug == "shared"))
+        assert plan is not None
+        plan.title_en = "After"
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    with app.app_context():
+        assert load_frame("shared", TODAY).plan.title_en == "After"
+
+
+def test_a_redis_store_is_shared_between_workers(app: Flask) -> None:
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"Redis is not reachable at {REDIS_URL} (CI=true: not a skip)")
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    shared = {
+        "CACHE_TYPE": "RedisCache",
+        "CACHE_REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex}:",
+    }
+    first, second = _worker(app, **shared), _worker(app, **shared)
+    calls: list[str] = []
+
+    def compute(name: str) -> str:
+        calls.append(name)
+        return name
+
+    with first.app_context():
+        assert remember("shared", (), lambda: compute("first")) == "first"
+    with second.app_context():
+        assert remember("shared", (), lambda: compute("second")) == "first"
+    assert calls == ["first"]
+    for worker in (first, second):
+        with worker.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_threads_asking_for_the_same_value_compute_it_once(app: Flask) -> None:
+    calls: list[int] = []
+    started = threading.Event()
+
+    def slow() -> int:
+        calls.append(1)
+        started.wait(timeout=5)
+        return 42
+
+    def ask() -> int:
+        with app.app_context():
+            # Each thread also asks for an inner value, as page content asks for its figures.
+            return remember("outer", (), lambda: remember("inner", (), slow))
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = [pool.submit(ask) for _ in range(4)]
+        time.sleep(0.2)
+        started.set()
+        assert [a.result(timeout=10) for a in answers] == [42] * 4
+    assert len(calls) == 1
+
+
+def test_the_dashboard_shows_a_change_made_after_it_was_cached(
+    app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    make_user(app, Role.PLANNER, "planner@example.ca")
+    with app.app_context():
+        (area,) = plan_areas("cached", 2025, 2027)
+        action, _ = action_with_milestones(area, ensure_department("SSC"), title_en="Old title")
+        db.session.commit()
+        action_id = action.id
+    auth.login("planner@example.ca")
+    assert "Old title" in client.get("/plans/cached/").get_data(as_text=True)
+    with app.app_context():
+        found = db.session.get(Action, action_id)
+        assert found is not None
+        found.title_en = "New title"
+        db.session.commit()
+    page = client.get("/plans/cached/").get_data(as_text=True)
+    assert "New title" in page and "Old title" not in page
