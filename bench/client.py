@@ -35,6 +35,7 @@ class Client:
     port: int
     host: str = "127.0.0.1"
     cookies: dict[str, str] = field(default_factory=dict)
+    bearer: str | None = None  # an API token, sent as `Authorization: Bearer`
     _local: threading.local = field(default_factory=threading.local)
 
     def _conn(self) -> HTTPConnection:
@@ -47,6 +48,8 @@ class Client:
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Reply:
         """Send one request on this thread's connection (reconnecting once if it was closed)."""
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if self.bearer:
+            headers["Authorization"] = f"Bearer {self.bearer}"
         body = None
         if form is not None:
             body = urlencode(form)

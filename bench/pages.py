@@ -9,13 +9,14 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 
 from bench.client import csrf_token
 from bench.content import PASSWORD
 from bench.generate import PLAN_SLUG
 from tracker.extensions import db
-from tracker.models import Action
+from tracker.models import Action, ApiToken, User
+from tracker.services.api_tokens import EXPIRY_CHOICES_DAYS, create_token
 
 # (label, URL rule, path pattern, who looks at it). Rows whose rule the app lacks are skipped.
 CANDIDATES = (
@@ -28,6 +29,11 @@ CANDIDATES = (
     ("review queue", "/review/", "/review/", "planner"),
     ("action page", "/plans/<slug>/actions/<code>", "/plans/{slug}/actions/{code}", "planner"),
     ("reports list", "/reports/", "/reports/", "oversight"),
+    ("API: plan", "/api/v1/plans/<slug>", "/api/v1/plans/{slug}", "api"),
+    ("API: action", "/api/v1/plans/<slug>/actions/<code>", "/api/v1/plans/{slug}/actions/{code}",
+     "api"),  # fmt: skip
+    ("API: updates", "/api/v1/plans/<slug>/updates", "/api/v1/plans/{slug}/updates", "api"),
+    ("API: periods", "/api/v1/periods", "/api/v1/periods", "api"),
 )
 TRIVIAL = ("trivial route (/healthz, 1 query)", "/healthz", "/healthz", "anonymous")
 ACCOUNTS = {
@@ -83,10 +89,33 @@ def counting(app: Flask) -> Iterator[list[Statement]]:
         event.remove(engine, "before_cursor_execute", count)
 
 
-def sign_in(app: Flask, role: str) -> FlaskClient:
-    """A test client signed in through the login form as the generated user of `role`."""
+# The API is read with a bearer token of the first planner (role "api" in CANDIDATES).
+API_ACCOUNT = ACCOUNTS["planner"]
+API_TOKEN_NAME = "bench"
+
+
+def api_token(app: Flask) -> str:
+    """A new bearer token of the API account; the bench's earlier tokens are deleted first."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == API_ACCOUNT))
+        if user is None:
+            raise RuntimeError(f"no user {API_ACCOUNT} in the bench database")
+        db.session.execute(
+            delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.name == API_TOKEN_NAME)
+        )
+        secret = create_token(user, API_TOKEN_NAME, max(EXPIRY_CHOICES_DAYS)).secret
+        db.session.commit()
+        return secret
+
+
+def sign_in(app: Flask, role: str, token: str | None = None) -> FlaskClient:
+    """A test client signed in through the login form as the generated user of `role`; for
+    "api", one sending the bearer `token` (a new one when None)."""
     client = app.test_client()
     if role == "anonymous":
+        return client
+    if role == "api":
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token or api_token(app)}"
         return client
     email = ACCOUNTS[role]
     token = csrf_token(client.get("/login").get_data(as_text=True))
@@ -112,7 +141,7 @@ def statements_of(app: Flask, client: FlaskClient, path: str) -> list[Statement]
 
 def query_counts(app: Flask, pages: list[Page]) -> dict[str, int]:
     """Queries per request of each page and of the trivial route, measured in-process."""
-    clients = {role: sign_in(app, role) for role in [*ACCOUNTS, "anonymous"]}
+    clients = {role: sign_in(app, role) for role in [*ACCOUNTS, "api", "anonymous"]}
     trivial = Page(TRIVIAL[0], TRIVIAL[2], TRIVIAL[3])
     return {
         page.label: len(statements_of(app, clients[page.role], page.path))

@@ -71,7 +71,6 @@ def render(
               f"(/login): {cold:.2f} s.", _memory_line(memory)]  # fmt: skip
     if missing:
         lines.append(f"Not built yet, so not measured: {', '.join(missing)}.")
-    lines.append("API reads: not measured (there is no JSON API yet).")
     lines.append(
         f"Targets: p95 < {P95_PAGE_MS:.0f} ms and throughput >= {RATIO} x the trivial route per "
         f"page; burst 0 errors, 0 lost, p95 < {P95_BURST_MS:.0f} ms; worker RSS < "

@@ -26,7 +26,7 @@ from bench.client import Client, Load, run_load
 from bench.content import PASSWORD, burst_slots
 from bench.dataset import build, default_url
 from bench.generate import PLAN_SLUG, SMALL, Scale
-from bench.pages import ACCOUNTS, TRIVIAL, available, query_counts
+from bench.pages import ACCOUNTS, TRIVIAL, api_token, available, query_counts
 from tracker import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +120,7 @@ def main() -> None:
     port = free_port()
     server, cold = start_server(url, port, marker.today)
     try:
-        clients = {"anonymous": Client(port)}
+        clients = {"anonymous": Client(port), "api": Client(port, bearer=api_token(app))}
         for role, email in ACCOUNTS.items():
             clients[role] = Client(port)
             clients[role].login(email, PASSWORD)

@@ -32,9 +32,9 @@ def chartjs_src() -> str:
 
 def chartjs_script() -> Markup:
     """The <script> tag that loads Chart.js with its integrity hash (deferred, in order)."""
-    return Markup(
-        '<script src="{}" integrity="{}" crossorigin="anonymous" defer></script>'
-    ).format(chartjs_src(), CHARTJS_SRI)
+    return Markup('<script src="{}" integrity="{}" crossorigin="anonymous" defer></script>').format(
+        chartjs_src(), CHARTJS_SRI
+    )
 
 
 def init_app(app: Flask) -> None:

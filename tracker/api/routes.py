@@ -18,6 +18,7 @@ from tracker.api import openapi, serialize
 from tracker.api.auth import current_token
 from tracker.api.params import PAGING, QueryArgs
 from tracker.api.problems import FieldError, InvalidParameters, problem
+from tracker.cache import remember
 from tracker.models import WorkflowState
 from tracker.services import api_queries, clock, plans
 from tracker.services.audit import record_denied_access
@@ -111,14 +112,23 @@ def plan_list() -> Response:
 @signed_in
 def plan(slug: str) -> Response:
     _no_parameters()
-    return jsonify(serialize.plan_overview(plans.plan_overview(slug, clock.today())))
+    today = clock.today()
+    body = remember(
+        "api-plan", (slug, today), lambda: serialize.plan_overview(plans.plan_overview(slug, today))
+    )
+    return jsonify(body)
 
 
 @bp.route("/plans/<slug>/actions/<code>")
 @signed_in
 def action(slug: str, code: str) -> Response:
     _no_parameters()
-    return jsonify(serialize.action_detail(plans.action_detail(slug, code, clock.today())))
+    today = clock.today()
+
+    def detail() -> serialize.Json:
+        return serialize.action_detail(plans.action_detail(slug, code, today))
+
+    return jsonify(remember("api-action", (slug, code, today), detail))
 
 
 @bp.route("/plans/<slug>/updates")

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request
+from flask import request
 
 from tracker.access import signed_in
+from tracker.pages import cached_page
 from tracker.plans.chart_forms import MilestoneTrendForm, PeriodForm, RoadmapForm
 from tracker.plans.dashboard_charts import dashboard_charts
-from tracker.plans.pages import cached_page
 from tracker.plans.roadmap_chart import roadmap_chart
 from tracker.plans.routes import bp
 from tracker.plans.trend_charts import milestone_trend_chart, trend_charts
@@ -48,7 +48,7 @@ def overview(slug: str) -> Page:
         }
 
     key = (slug, today, quarter) if valid else None
-    return cached_page("overview", key, context, plan=frame.plan), 200 if valid else 400
+    return cached_page("plans/overview", key, context, plan=frame.plan), 200 if valid else 400
 
 
 @bp.route("/<slug>/roadmap")
@@ -65,7 +65,7 @@ def roadmap(slug: str) -> Page:
         return {"form": form, "roadmap": found, "chart": roadmap_chart(found) if found else None}
 
     key = (slug, frame.today, filters) if filters else None
-    return cached_page("roadmap", key, context, plan=frame.plan), 200 if valid else 400
+    return cached_page("plans/roadmap", key, context, plan=frame.plan), 200 if valid else 400
 
 
 @bp.route("/<slug>/trends")
@@ -74,15 +74,19 @@ def trends(slug: str) -> Page:
     frame = load_frame(slug, clock.today())
     form = MilestoneTrendForm(request.args)
     form.load_choices(frame)
-    trend = milestone_trend(frame, form.action.data or None) if form.validate() else None
-    if trend and trend.action:
-        form.action.data = trend.action.code
-    html = render_template(
-        "plans/trends.html",
-        plan=frame.plan,
-        form=form,
-        charts=trend_charts(progress_trends(frame)),
-        trend=trend,
-        milestone_chart=milestone_trend_chart(trend) if trend else None,
-    )
-    return html, 200 if trend else 400
+    valid = form.validate()
+    code = (form.action.data or None) if valid else None
+
+    def context() -> dict[str, Any]:
+        trend = milestone_trend(frame, code) if valid else None
+        if trend and trend.action:
+            form.action.data = trend.action.code
+        return {
+            "form": form,
+            "charts": trend_charts(progress_trends(frame)),
+            "trend": trend,
+            "milestone_chart": milestone_trend_chart(trend) if trend else None,
+        }
+
+    key = (slug, frame.today, code) if valid else None
+    return cached_page("plans/trends", key, context, plan=frame.plan), 200 if valid else 400

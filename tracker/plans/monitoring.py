@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, render_template, request, stream_with_context
+from flask import Response, request, stream_with_context
 from werkzeug.utils import secure_filename
 
 from tracker.access import roles
 from tracker.models import Plan, Role
+from tracker.pages import cached_page
 from tracker.plans.compliance_chart import compliance_chart
 from tracker.plans.monitoring_forms import ComplianceFilterForm
-from tracker.plans.pages import cached_page
 from tracker.plans.routes import bp
 from tracker.services import clock
 from tracker.services.attention import needs_attention
@@ -30,8 +30,12 @@ MONITORS = (Role.PLANNER, Role.ADMIN, Role.OVERSIGHT)
 @roles(*MONITORS)
 def attention(slug: str) -> str:
     plan = plan_or_404(slug)
-    found = needs_attention(plan.id, clock.today())
-    return render_template("plans/attention.html", attention=found)
+    today = clock.today()
+
+    def context() -> dict[str, Any]:
+        return {"attention": needs_attention(plan.id, today)}
+
+    return cached_page("plans/attention", (slug, today), context, plan=plan)
 
 
 def _filters(plan: Plan) -> tuple[ComplianceFilterForm, dict[str, Any] | None]:
@@ -54,7 +58,7 @@ def compliance(slug: str) -> tuple[str, int]:
         return {"form": form, "compliance": data, "labels": CELL_LABELS, "chart": chart}
 
     key = (slug, today, *filters.values()) if filters is not None else None
-    return cached_page("compliance", key, context, plan=plan), 200 if key else 400
+    return cached_page("plans/compliance", key, context, plan=plan), 200 if key else 400
 
 
 @bp.route("/<slug>/compliance.csv")

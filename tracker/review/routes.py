@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -9,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from tracker.access import roles, signed_in_user
 from tracker.models import Role, WorkflowState
+from tracker.pages import cached_page
 from tracker.review.forms import DecisionForm, QueueFilterForm
 from tracker.services import review, revisions
 from tracker.services.update_rules import UpdateConflict, UpdateInvalid, UpdateNotEditable
@@ -23,9 +26,15 @@ Page = str | tuple[str, int]
 def queue() -> Page:
     form = QueueFilterForm(request.args)
     valid = form.validate()
-    queue = review.review_queue(form.filters() if valid else review.QueueFilters())
-    form.fill_choices(queue)
-    return render_template("review/queue.html", form=form, queue=queue), 200 if valid else 400
+    filters = form.filters() if valid else review.QueueFilters()
+
+    def context() -> dict[str, Any]:
+        queue = review.review_queue(filters)
+        form.fill_choices(queue)
+        return {"form": form, "queue": queue}
+
+    key = (filters,) if valid else None
+    return cached_page("review/queue", key, context), 200 if valid else 400
 
 
 @bp.route("/<int:update_id>")

@@ -37,6 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from tracker.cache import remember
 from tracker.extensions import db
 from tracker.models import (
     Action,
@@ -149,16 +150,7 @@ def deadline_of(due_on: date) -> datetime:
 
 def load_scope(plan_id: int, today: date) -> PlanScope:
     """The plan's scope in five queries whatever its size."""
-    found = db.get_or_404(Plan, plan_id)
-    plan = PlanRef(
-        found.id,
-        found.slug,
-        found.title_en,
-        found.title_fr,
-        found.first_year,
-        found.last_year,
-        found.status,
-    )
+    plan = plan_ref(db.get_or_404(Plan, plan_id))
     lead = aliased(Department)
     rows = db.session.execute(
         select(Action, lead)
@@ -167,14 +159,14 @@ def load_scope(plan_id: int, today: date) -> PlanScope:
         .where(Action.plan_id == plan_id)
         .order_by(StrategicArea.position, Action.position, Action.code)
     ).all()
-    departments = {d.id: _department(d) for _, d in rows}
+    departments = {d.id: department_ref(d) for _, d in rows}
     participants = db.session.scalars(
         select(Department)
         .join(action_participant, action_participant.c.department_id == Department.id)
         .join(Action, Action.id == action_participant.c.action_id)
         .where(Action.plan_id == plan_id)
     )
-    departments.update((d.id, _department(d)) for d in participants)
+    departments.update((d.id, department_ref(d)) for d in participants)
     actions = tuple(_action(a, d.acronym) for a, d in rows)
     return PlanScope(
         plan,
@@ -194,17 +186,36 @@ def plan_or_404(slug: str) -> Plan:
 
 
 def plan_departments(plan_id: int) -> list[DepartmentRef]:
-    """Departments assigned to the plan's actions (leads and participants), by acronym."""
+    """Departments assigned to the plan's actions (leads and participants), by acronym; kept
+    until the data changes (`tracker.cache`)."""
+    return remember("plan-departments", (plan_id,), lambda: _plan_departments(plan_id))
+
+
+def _plan_departments(plan_id: int) -> list[DepartmentRef]:
     assigned = _assignments(plan_id).subquery()
     found = db.session.scalars(
         select(Department)
         .where(Department.id.in_(select(assigned.c.department_id)))
         .order_by(Department.acronym)
     )
-    return [_department(d) for d in found]
+    return [department_ref(d) for d in found]
 
 
-def _department(department: Department) -> DepartmentRef:
+def plan_ref(plan: Plan) -> PlanRef:
+    """`plan` as plain data."""
+    return PlanRef(
+        plan.id,
+        plan.slug,
+        plan.title_en,
+        plan.title_fr,
+        plan.first_year,
+        plan.last_year,
+        plan.status,
+    )
+
+
+def department_ref(department: Department) -> DepartmentRef:
+    """`department` as plain data."""
     return DepartmentRef(department.id, department.acronym, department.name_en, department.name_fr)
 
 

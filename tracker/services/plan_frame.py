@@ -19,14 +19,13 @@ from tracker.models import (
     Action,
     ActionStatus,
     Department,
-    Plan,
     ReportingPeriod,
     StrategicArea,
     action_participant,
 )
 from tracker.models.org import Bilingual
 from tracker.services.fiscal import FiscalQuarter
-from tracker.services.obligations import PeriodRef, PlanRef, deadline_of, plan_or_404
+from tracker.services.obligations import PeriodRef, PlanRef, deadline_of, plan_or_404, plan_ref
 
 # The status of an action without any submitted or accepted update (yet, or as of a quarter).
 NO_REPORT = "no_report"
@@ -104,18 +103,6 @@ class PlanFrame:
         return sorted({d for a in self.actions for d in a.departments})
 
 
-def _plan_ref(plan: Plan) -> PlanRef:
-    return PlanRef(
-        plan.id,
-        plan.slug,
-        plan.title_en,
-        plan.title_fr,
-        plan.first_year,
-        plan.last_year,
-        plan.status,
-    )
-
-
 def _areas(plan_id: int) -> tuple[AreaInfo, ...]:
     found = db.session.scalars(
         select(StrategicArea)
@@ -184,5 +171,5 @@ def load_frame(slug: str, today: date) -> PlanFrame:
 
 
 def _load_frame(slug: str, today: date) -> PlanFrame:
-    plan = _plan_ref(plan_or_404(slug))
+    plan = plan_ref(plan_or_404(slug))
     return PlanFrame(plan, _areas(plan.id), _actions(plan.id), _periods(plan, today), today)

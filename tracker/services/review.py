@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from tracker.cache import remember
 from tracker.extensions import db
 from tracker.models import (
     Action,
@@ -31,6 +32,7 @@ from tracker.models import (
 from tracker.services import clock, periods
 from tracker.services.audit import add_event
 from tracker.services.fiscal import FiscalQuarter
+from tracker.services.obligations import DepartmentRef, PlanRef, department_ref, plan_ref
 from tracker.services.revisions import DiffRow, compare, record_revision, snapshot_of
 from tracker.services.update_queries import previous_update
 from tracker.services.update_rules import UpdateConflict, UpdateInvalid, UpdateNotEditable
@@ -81,8 +83,8 @@ class Queue:
     page: int
     pages: int
     total: int
-    plans: list[Plan]
-    departments: list[Department]
+    plans: list[PlanRef]
+    departments: list[DepartmentRef]
     areas: list[StrategicArea]
 
 
@@ -119,9 +121,7 @@ def review_queue(filters: QueueFilters) -> Queue:
     page = db.paginate(_queue_query(filters), page=filters.page, per_page=PER_PAGE)
     updates: list[ProgressUpdate] = list(page.items)
     previous = previous_accepted_values([u.id for u in updates])
-    plans = db.session.scalars(
-        select(Plan).where(Plan.status == PlanStatus.ACTIVE.value).order_by(Plan.slug)
-    ).all()
+    plans, departments = _filter_choices()
     areas: list[StrategicArea] = []
     if filters.plan:
         areas = list(
@@ -132,16 +132,29 @@ def review_queue(filters: QueueFilters) -> Queue:
                 .order_by(StrategicArea.position)
             )
         )
-    departments = db.session.scalars(select(Department).order_by(Department.acronym)).all()
     return Queue(
         items=[QueueItem(u, previous.get(u.id)) for u in updates],
         page=page.page,
         pages=page.pages,
         total=page.total or 0,
-        plans=list(plans),
-        departments=list(departments),
+        plans=plans,
+        departments=departments,
         areas=areas,
     )
+
+
+def _filter_choices() -> tuple[list[PlanRef], list[DepartmentRef]]:
+    """The active plans (by slug) and every department (by acronym), as plain data; kept until
+    the data changes (`tracker.cache`)."""
+
+    def load() -> tuple[list[PlanRef], list[DepartmentRef]]:
+        plans = db.session.scalars(
+            select(Plan).where(Plan.status == PlanStatus.ACTIVE.value).order_by(Plan.slug)
+        )
+        departments = db.session.scalars(select(Department).order_by(Department.acronym))
+        return [plan_ref(p) for p in plans], [department_ref(d) for d in departments]
+
+    return remember("review-choices", (), load)
 
 
 def previous_accepted_values(update_ids: list[int]) -> dict[int, PreviousValues]:

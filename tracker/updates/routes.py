@@ -12,7 +12,8 @@ from werkzeug.wrappers import Response
 from tracker.access import roles, signed_in, signed_in_user
 from tracker.i18n import current_language
 from tracker.models import Action, Role, User
-from tracker.services import history, revisions, updates
+from tracker.pages import cached_page
+from tracker.services import clock, history, revisions, updates
 from tracker.services.department_quarter import department_quarter
 from tracker.services.update_rules import (
     UpdateConflict,
@@ -41,8 +42,12 @@ def _history(action: Action) -> history.History:
 @bp.route("/")
 @roles(Role.DEPARTMENT)
 def index() -> str:
-    page = department_quarter(signed_in_user(), request.args.get("period") or None)
-    return render_template("updates/index.html", page=page)
+    user, quarter = signed_in_user(), request.args.get("period") or None
+
+    def context() -> dict[str, Any]:
+        return {"page": department_quarter(user, quarter), "department": user.department}
+
+    return cached_page("updates/index", (user.department_id, quarter, clock.today()), context)
 
 
 @bp.route("/<quarter>/actions/<int:action_id>", methods=["GET", "POST"])
