@@ -54,6 +54,10 @@ CSRF_RE = re.compile(
 )
 
 
+# Configuration without the aggregate cache: every request computes what it shows.
+NO_CACHE = {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
+
+
 def database_url(tmp_path: Path) -> str:
     """PostgreSQL when TEST_DATABASE_URL is set, else a SQLite file for this test."""
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from bench.content import burst_slots
 from bench.generate import Scale, generate
 from bench.pages import CANDIDATES, Statement, available, sign_in, statements_of
-from tests.conftest import database_url, reset_schema
+from tests.conftest import NO_CACHE, database_url, reset_schema
 from tracker import create_app
 from tracker.extensions import db
 
@@ -41,8 +41,14 @@ KNOWN_SCANS = {
 @pytest.fixture(scope="module")
 def bench_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     base: Path = tmp_path_factory.mktemp("plans")
+    # No cache: every request computes its figures, so that their queries are the ones seen.
     app = create_app(
-        {"DATABASE_URL": database_url(base), "SECRET_KEY": "test-secret", "TODAY": SCALE.today},
+        {
+            "DATABASE_URL": database_url(base),
+            "SECRET_KEY": "test-secret",
+            "TODAY": SCALE.today,
+            **NO_CACHE,
+        },
         env="testing",
     )
     with app.app_context():

@@ -19,7 +19,7 @@ from tracker.api.auth import current_token
 from tracker.api.params import PAGING, QueryArgs
 from tracker.api.problems import FieldError, InvalidParameters, problem
 from tracker.cache import remember
-from tracker.models import WorkflowState
+from tracker.models import Role, WorkflowState
 from tracker.services import api_queries, clock, plans
 from tracker.services.audit import record_denied_access
 
@@ -63,6 +63,13 @@ def _page_url(page: int) -> str:
 
 def _paged(pagination: Pagination, items: list[serialize.Json], **extra: object) -> Response:
     """A page of `items` with its position and links, in the body and in a Link header."""
+    return _page_response(*_page(pagination, items, **extra))
+
+
+def _page(
+    pagination: Pagination, items: list[serialize.Json], **extra: object
+) -> tuple[serialize.Json, str]:
+    """The body of a page of `items` and its Link header."""
     links = {"next": pagination.next_num if pagination.has_next else None}
     links["prev"] = pagination.prev_num if pagination.has_prev else None
     urls = {rel: _page_url(n) if n else None for rel, n in links.items()}
@@ -78,8 +85,12 @@ def _paged(pagination: Pagination, items: list[serialize.Json], **extra: object)
         "prev": urls["prev"],
         **extra,
     }
+    return body, ", ".join(f'<{u}>; rel="{r}"' for r, u in urls.items() if u)
+
+
+def _page_response(body: serialize.Json, link: str) -> Response:
     response = jsonify(body)
-    response.headers["Link"] = ", ".join(f'<{u}>; rel="{r}"' for r, u in urls.items() if u)
+    response.headers["Link"] = link
     return response
 
 
@@ -142,12 +153,17 @@ def updates(slug: str) -> Response:
     )
     paging = args.paging()
     args.finish()
-    found = api_queries.update_page(
-        slug, filters, signed_in_user(), paging.page, paging.per_page, clock.today()
-    )
-    rows = [serialize.update(u, slug) for u in found.pagination.items]
-    period = serialize.quarter(found.period.quarter)
-    return _paged(found.pagination, rows, plan=slug, period=period)
+    viewer, today = signed_in_user(), clock.today()
+
+    def page() -> tuple[serialize.Json, str]:
+        found = api_queries.update_page(slug, filters, viewer, paging.page, paging.per_page, today)
+        rows = [serialize.update(u, slug) for u in found.pagination.items]
+        period = serialize.quarter(found.period.quarter)
+        return _page(found.pagination, rows, plan=slug, period=period)
+
+    # Department users read their own department's updates, everyone else the same page.
+    scope = viewer.department_id if viewer.role == Role.DEPARTMENT.value else None
+    return _page_response(*remember("api-updates", (request.full_path, scope, today), page))
 
 
 @bp.route("/periods")

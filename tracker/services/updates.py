@@ -187,21 +187,28 @@ class SaveResult:
 
 
 def save_update(
-    user: User, quarter: str, action_id: int, data: UpdateInput, version: int, *, submit: bool
+    user: User,
+    quarter: str,
+    action_id: int,
+    data: UpdateInput,
+    version: int,
+    *,
+    submit: bool,
+    context: UpdateContext | None = None,
 ) -> SaveResult:
-    """Save a draft (or submit it for review) of the user's department's update."""
+    """Save a draft (or submit it for review) of the user's department's update. `context` is
+    the update's context if the caller loaded it in this (write) transaction already."""
     try:
-        return _save(user, quarter, action_id, data, version, submit)
+        return _save(context or load_context(user, quarter, action_id), user, data, version, submit)
     except (IntegrityError, StaleDataError):
         # Another request saved the same update between our read and our write.
         db.session.rollback()
-        return _save(user, quarter, action_id, data, version, submit)
+        return _save(load_context(user, quarter, action_id), user, data, version, submit)
 
 
 def _save(
-    user: User, quarter: str, action_id: int, data: UpdateInput, version: int, submit: bool
+    ctx: UpdateContext, user: User, data: UpdateInput, version: int, submit: bool
 ) -> SaveResult:
-    ctx = load_context(user, quarter, action_id)
     update = ctx.update
     if update is not None and update.version != version:
         if _already_done(update, data, submit):

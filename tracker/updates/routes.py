@@ -65,7 +65,13 @@ def edit(quarter: str, action_id: int) -> Page | Response:
     submit = bool(form.send.data)
     try:
         updates.save_update(
-            user, quarter, action_id, form.to_input(), form.version_number(), submit=submit
+            user,
+            quarter,
+            action_id,
+            form.to_input(),
+            form.version_number(),
+            submit=submit,
+            context=ctx,
         )
     except UpdateInvalid as error:
         form.add_errors(error.errors)
