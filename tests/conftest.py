@@ -58,6 +58,14 @@ CSRF_RE = re.compile(
 NO_CACHE = {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
 
 
+def clear_cache(app: Flask) -> None:
+    """Empty the aggregate cache, so that the next request computes what it shows."""
+    from tracker.cache import cache
+
+    with app.app_context():
+        cache.clear()
+
+
 def database_url(tmp_path: Path) -> str:
     """PostgreSQL when TEST_DATABASE_URL is set, else a SQLite file for this test."""
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"

@@ -20,7 +20,6 @@ from tracker.reports.raw import RowSource
 from tracker.reports.snapshot import ReportSnapshot
 from tracker.services.csv_safety import BOM, safe_cell
 
-MEDIA_TYPE = "text/csv; charset=utf-8"
 BATCH = 1000
 Writer = Any  # csv.writer objects have no public type
 

@@ -15,8 +15,6 @@ from tracker.reports import pdf_sections, pdf_tables, text
 from tracker.reports.pdf_style import MARGIN, MUTED, PAGE, RULE, clean, fit
 from tracker.reports.snapshot import ReportSnapshot
 
-MEDIA_TYPE = "application/pdf"
-
 
 class NumberedCanvas(Canvas):
     """A canvas that holds its pages until the end, then stamps 'Page X of Y' and the footer."""

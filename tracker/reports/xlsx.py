@@ -32,7 +32,6 @@ from tracker.reports.xlsx_sheets import (
     write_row,
 )
 
-MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OPTIONS = {
     "constant_memory": True,
     "strings_to_formulas": False,

@@ -23,7 +23,6 @@ from werkzeug.utils import secure_filename
 from tracker.db import set_read_only
 from tracker.extensions import db
 from tracker.models import AnnualReport, Plan, ReportFile, User
-from tracker.reports import csv_export, pdf, xlsx
 from tracker.reports.builder import build_snapshot
 from tracker.reports.raw import RawUpdate, update_rows
 from tracker.reports.snapshot import ReportSnapshot, from_dict, to_dict
@@ -33,7 +32,11 @@ from tracker.services.fiscal import fiscal_year_label, year_bounds
 from tracker.services.periods import start_month
 
 FORMATS = ("pdf", "xlsx", "csv")
-MEDIA_TYPES = {"pdf": pdf.MEDIA_TYPE, "xlsx": xlsx.MEDIA_TYPE, "csv": csv_export.MEDIA_TYPE}
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
 MAX_ATTEMPTS = 3
 CHUNK = 64 * 1024
 
@@ -85,6 +88,9 @@ def generate_annual_report(
 
 def render_files(snapshot: ReportSnapshot, version: int, plan_id: int) -> list[RenderedFile]:
     """The three files of one report, all from the same snapshot."""
+    # Imported here: reportlab and XlsxWriter cost every web worker about 10 MB, and only the
+    # scheduler, the CLI and the rare "generate now" request render reports.
+    from tracker.reports import csv_export, pdf, xlsx
 
     def rows() -> Iterator[RawUpdate]:
         return update_rows(plan_id, snapshot.fiscal_year)

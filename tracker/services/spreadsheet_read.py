@@ -20,7 +20,6 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 
 from tracker.services.csv_safety import FORMULA_PREFIXES
 from tracker.services.spreadsheets import ImportRefused
@@ -89,6 +88,9 @@ def _read_xlsx(data: bytes, wanted: Collection[str]) -> Upload:
         raise _not_a_spreadsheet(_("The file is a zip archive but not an Excel workbook."))
     if unpacked > MAX_UNPACKED_BYTES:
         raise ImportRefused(413, _("The workbook is too large once unpacked."))
+    # Imported here: openpyxl costs every web worker about 6 MB, for a rare upload.
+    from openpyxl import load_workbook
+
     try:
         with warnings.catch_warnings():
             # openpyxl warns about features it drops (extensions, styles): harmless here.
