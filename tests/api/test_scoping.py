@@ -89,3 +89,15 @@ def test_the_plan_status_ignores_drafts_and_returned_updates(
         for action in area["actions"]:
             assert action["current"]["state"] == "accepted"
             assert action["current"]["department"] == "ACR"
+
+
+def test_a_page_cached_for_a_planner_is_never_shown_to_a_department(
+    world: World, client: FlaskClient
+) -> None:
+    everything = seen(client, world.tokens["planner"])
+    assert ("BCD", "2025-Q1", "returned") in everything
+    assert seen(client, world.tokens["acr"]) == {
+        ("ACR", "2025-Q1", "accepted"),
+        ("ACR", "2025-Q2", "submitted"),
+    }
+    assert seen(client, world.tokens["planner"]) == everything
