@@ -9,6 +9,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -184,3 +185,15 @@ def test_the_dashboard_shows_a_change_made_after_it_was_cached(
         db.session.commit()
     page = client.get("/plans/cached/").get_data(as_text=True)
     assert "New title" in page and "Old title" not in page
+
+
+def test_cached_page_content_holds_nothing_personal() -> None:
+    """Content templates are shared between users (tracker/pages.py): no CSRF token, no POST
+    form, no user name; the shell around them has those."""
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    contents = sorted(templates.glob("**/*_content.html"))
+    assert len(contents) >= 8
+    for path in contents:
+        text = path.read_text().lower()
+        for personal in ("csrf_token", 'method="post"', "current_user.name", "current_user.email"):
+            assert personal not in text, f"{path.name} holds {personal}"

@@ -2,37 +2,66 @@
 
 A page such as a plan's dashboard is two templates: `<page>.html`, the shell (base layout,
 title, scripts), and `<page>_content.html`, everything inside the content block. The content
-depends only on the data, the request's choices (`key`: filters, page number, the
-department for a department's page), the language and the role (the plan navigation shows
-monitoring pages to some roles only), so it is kept in the aggregate cache
-(`tracker.cache.rendered`) and its figures are computed only on a miss. An invalid choice
-(`key` None) renders the content afresh, with the form's errors. Nothing personal (a user's
-name, a CSRF token) may appear in the content: the shell has those.
+depends only on the data, the page's own choices in the query string (`choices`: filters, a
+page number), what the view puts in `key` (the plan, the department for a department's page),
+the language and the role (the plan navigation shows monitoring pages to some roles only). So
+it is kept in the aggregate cache (`tracker.cache.rendered`): on a hit neither the figures nor
+the forms are built. Choices the page refuses are never kept: their content, with the form's
+errors, is rendered afresh and answered with 400. Nothing personal (a user's name, a CSRF
+token) may appear in the content: the shell has those.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
 from tracker.cache import rendered
 
-Context = Callable[[], dict[str, Any]]
+
+@dataclass(frozen=True)
+class Content:
+    """What a page's content template is rendered with, and whether the choices were valid."""
+
+    context: dict[str, Any]
+    valid: bool = True
 
 
-def cached_page(page: str, key: tuple[Hashable, ...] | None, context: Context, **shell: Any) -> str:
-    """The page `page` ('plans/overview', 'review/queue'...): the shell with `shell`, the
-    content with `shell` and `context()`, from the cache when `key` is given and it holds it."""
+class _Refused(Exception):
+    """Content for refused choices: shown, never kept."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__("refused choices")
+        self.html = html
+
+
+def cached_page(
+    page: str,
+    key: tuple[Hashable, ...],
+    build: Callable[[], Content],
+    choices: tuple[str, ...] = (),
+    **shell: Any,
+) -> tuple[str, int]:
+    """The page `page` ('plans/overview', 'review/queue'...) and its status: the shell with
+    `shell` around the content, rendered with `shell` and `build()`'s context unless the cache
+    holds it for `key`, the query string's `choices`, the language and the role."""
+    chosen = tuple((name, tuple(request.args.getlist(name))) for name in choices)
 
     def content() -> str:
-        return render_template(f"{page}_content.html", **shell, **context())
+        built = build()
+        html = render_template(f"{page}_content.html", **shell, **built.context)
+        if not built.valid:
+            raise _Refused(html)
+        return html
 
-    if key is None:
-        html = Markup(content())
-    else:
-        html = rendered(f"page-{page}", (*key, current_user.role), content)
-    return render_template(f"{page}.html", content=html, **shell)
+    try:
+        html = rendered(f"page-{page}", (*key, chosen, current_user.role), content)
+        status = 200
+    except _Refused as refused:
+        html, status = Markup(refused.html), 400
+    return render_template(f"{page}.html", content=html, **shell), status

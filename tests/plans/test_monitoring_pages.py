@@ -138,8 +138,8 @@ def test_compliance_table(app: Flask, client: FlaskClient, planner: None, comply
     assert "This plan is not active" not in html
     assert '<th scope="col">2024-25 Q4</th>' in html and '<th scope="col">2025-26 Q3</th>' in html
     bbb = cells_of(html, "BBB")
-    assert bbb[0].startswith('compliance--not_applicable"> <span class="compliance-label">Not')
-    assert 'compliance--late"> <span class="compliance-label">Late</span>' in bbb[1]
+    assert bbb[0].startswith('compliance--not_applicable"><span class="compliance-label">Not')
+    assert 'compliance--late"><span class="compliance-label">Late</span>' in bbb[1]
     assert "0 of 1 on time" in bbb[1]
     assert "Missing" in bbb[2] and "1 of 2 on time" in bbb[2]
     assert "Pending" in bbb[3] and "1 of 2 submitted" in bbb[3]

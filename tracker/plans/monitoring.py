@@ -13,7 +13,7 @@ from werkzeug.utils import secure_filename
 
 from tracker.access import roles
 from tracker.models import Plan, Role
-from tracker.pages import cached_page
+from tracker.pages import Content, cached_page
 from tracker.plans.compliance_chart import compliance_chart
 from tracker.plans.monitoring_forms import ComplianceFilterForm
 from tracker.plans.routes import bp
@@ -28,14 +28,14 @@ MONITORS = (Role.PLANNER, Role.ADMIN, Role.OVERSIGHT)
 
 @bp.route("/<slug>/attention")
 @roles(*MONITORS)
-def attention(slug: str) -> str:
+def attention(slug: str) -> tuple[str, int]:
     plan = plan_or_404(slug)
     today = clock.today()
 
-    def context() -> dict[str, Any]:
-        return {"attention": needs_attention(plan.id, today)}
+    def build() -> Content:
+        return Content({"attention": needs_attention(plan.id, today)})
 
-    return cached_page("plans/attention", (slug, today), context, plan=plan)
+    return cached_page("plans/attention", (slug, today), build, plan=plan)
 
 
 def _filters(plan: Plan) -> tuple[ComplianceFilterForm, dict[str, Any] | None]:
@@ -49,16 +49,17 @@ def _filters(plan: Plan) -> tuple[ComplianceFilterForm, dict[str, Any] | None]:
 @roles(*MONITORS)
 def compliance(slug: str) -> tuple[str, int]:
     plan = plan_or_404(slug)
-    form, filters = _filters(plan)
     today = clock.today()
 
-    def context() -> dict[str, Any]:
+    def build() -> Content:
+        form, filters = _filters(plan)
         data = compliance_matrix(plan.id, today, **filters) if filters is not None else None
         chart = compliance_chart(data) if data else None
-        return {"form": form, "compliance": data, "labels": CELL_LABELS, "chart": chart}
+        context = {"form": form, "compliance": data, "labels": CELL_LABELS, "chart": chart}
+        return Content(context, filters is not None)
 
-    key = (slug, today, *filters.values()) if filters is not None else None
-    return cached_page("plans/compliance", key, context, plan=plan), 200 if key else 400
+    choices = ("first", "last", "department")
+    return cached_page("plans/compliance", (slug, today), build, choices, plan=plan)
 
 
 @bp.route("/<slug>/compliance.csv")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, render_template, request
 
 from tracker.access import signed_in, signed_in_user
-from tracker.pages import cached_page
+from tracker.pages import Content, cached_page
 from tracker.services import clock, history, plans
 from tracker.services.plan_frame import load_frame
 
@@ -22,20 +20,20 @@ def index() -> str:
 
 @bp.route("/<slug>/actions/<code>")
 @signed_in
-def action(slug: str, code: str) -> str:
+def action(slug: str, code: str) -> tuple[str, int]:
     today, viewer = clock.today(), signed_in_user()
     frame = load_frame(slug, today)
     heading = next((a for a in frame.actions if a.code == code), None)
     if heading is None:
         abort(404)
 
-    def context() -> dict[str, Any]:
+    def build() -> Content:
         detail = plans.action_detail(slug, code, today)
-        return {"action": detail.row.action, "detail": detail}
+        return Content({"action": detail.row.action, "detail": detail})
 
     # The history shown depends on the viewer's department (department users see their own).
     key = (slug, code, today, viewer.department_id)
-    return cached_page("plans/action", key, context, plan=frame.plan, heading=heading)
+    return cached_page("plans/action", key, build, plan=frame.plan, heading=heading)
 
 
 @bp.route("/<slug>/actions/<code>/history")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -11,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from tracker.access import roles, signed_in_user
 from tracker.models import Role, WorkflowState
-from tracker.pages import cached_page
+from tracker.pages import Content, cached_page
 from tracker.review.forms import DecisionForm, QueueFilterForm
 from tracker.services import review, revisions
 from tracker.services.update_rules import UpdateConflict, UpdateInvalid, UpdateNotEditable
@@ -24,17 +22,14 @@ Page = str | tuple[str, int]
 @bp.route("/")
 @roles(Role.PLANNER, Role.ADMIN)
 def queue() -> Page:
-    form = QueueFilterForm(request.args)
-    valid = form.validate()
-    filters = form.filters() if valid else review.QueueFilters()
-
-    def context() -> dict[str, Any]:
-        queue = review.review_queue(filters)
+    def build() -> Content:
+        form = QueueFilterForm(request.args)
+        valid = form.validate()
+        queue = review.review_queue(form.filters() if valid else review.QueueFilters())
         form.fill_choices(queue)
-        return {"form": form, "queue": queue}
+        return Content({"form": form, "queue": queue}, valid)
 
-    key = (filters,) if valid else None
-    return cached_page("review/queue", key, context), 200 if valid else 400
+    return cached_page("review/queue", (), build, ("plan", "department", "area", "page"))
 
 
 @bp.route("/<int:update_id>")

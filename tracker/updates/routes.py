@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from tracker.access import roles, signed_in, signed_in_user
 from tracker.i18n import current_language
 from tracker.models import Action, Role, User
-from tracker.pages import cached_page
+from tracker.pages import Content, cached_page
 from tracker.services import clock, history, revisions, updates
 from tracker.services.department_quarter import department_quarter
 from tracker.services.update_rules import (
@@ -41,13 +41,15 @@ def _history(action: Action) -> history.History:
 
 @bp.route("/")
 @roles(Role.DEPARTMENT)
-def index() -> str:
-    user, quarter = signed_in_user(), request.args.get("period") or None
+def index() -> Page:
+    user = signed_in_user()
 
-    def context() -> dict[str, Any]:
-        return {"page": department_quarter(user, quarter), "department": user.department}
+    def build() -> Content:
+        page = department_quarter(user, request.args.get("period") or None)
+        return Content({"page": page, "department": user.department})
 
-    return cached_page("updates/index", (user.department_id, quarter, clock.today()), context)
+    key = (user.department_id, clock.today())
+    return cached_page("updates/index", key, build, ("period",))
 
 
 @bp.route("/<quarter>/actions/<int:action_id>", methods=["GET", "POST"])
