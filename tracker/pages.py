@@ -20,6 +20,8 @@ from typing import Any
 from flask import render_template, request
 from flask_login import current_user
 from markupsafe import Markup
+from wtforms import Form
+from wtforms.fields.core import UnboundField
 
 from tracker.cache import rendered
 
@@ -30,6 +32,13 @@ class Content:
 
     context: dict[str, Any]
     valid: bool = True
+
+
+def choices_of(form: type[Form]) -> tuple[str, ...]:
+    """The field names of a GET form: the query-string choices its page depends on."""
+    return tuple(
+        sorted(name for name in dir(form) if isinstance(getattr(form, name, None), UnboundField))
+    )
 
 
 class _Refused(Exception):

@@ -207,3 +207,18 @@ def test_plan_text_cannot_break_out_of_the_json(
     html = get(client, URL)
     assert "<script>alert" not in html
     assert payload(html, "chart-roadmap")["rows"][0]["title"] == TITLE
+
+
+def test_each_choice_gets_its_own_cached_page_and_refusals_are_never_kept(
+    client: FlaskClient, planner: None
+) -> None:
+    everything = body(get(client, URL))
+    assert len(everything) == 5
+    for _ in range(2):  # the second round comes from the cache
+        filtered = get(client, f"{URL}?area=SVC&status=completed")
+        assert "0 of 5 actions shown" in filtered
+        assert "No action matches these filters." in filtered
+        assert "Choose a status from the list." in get(client, f"{URL}?status=great", status=400)
+        assert body(get(client, URL)) == everything
+        # Unknown parameters are not choices of the page: the same content as without them.
+        assert body(get(client, f"{URL}?utm_source=mail")) == everything

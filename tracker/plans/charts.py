@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import request
 
 from tracker.access import signed_in
-from tracker.pages import Content, cached_page
+from tracker.pages import Content, cached_page, choices_of
 from tracker.plans.chart_forms import MilestoneTrendForm, PeriodForm, RoadmapForm
 from tracker.plans.dashboard_charts import dashboard_charts
 from tracker.plans.roadmap_chart import roadmap_chart
@@ -48,7 +48,8 @@ def overview(slug: str) -> Page:
             valid,
         )
 
-    return cached_page("plans/overview", (slug, today), build, ("period",), plan=plan_or_404(slug))
+    key = (slug, today)
+    return cached_page("plans/overview", key, build, choices_of(PeriodForm), plan=plan_or_404(slug))
 
 
 @bp.route("/<slug>/roadmap")
@@ -65,7 +66,7 @@ def roadmap(slug: str) -> Page:
         chart = roadmap_chart(found) if found else None
         return Content({"form": form, "roadmap": found, "chart": chart}, valid)
 
-    choices = ("area", "department", "status", "year", "as_of")
+    choices = choices_of(RoadmapForm)
     return cached_page("plans/roadmap", (slug, today), build, choices, plan=plan_or_404(slug))
 
 
@@ -92,4 +93,5 @@ def trends(slug: str) -> Page:
             valid,
         )
 
-    return cached_page("plans/trends", (slug, today), build, ("action",), plan=plan_or_404(slug))
+    choices = choices_of(MilestoneTrendForm)
+    return cached_page("plans/trends", (slug, today), build, choices, plan=plan_or_404(slug))

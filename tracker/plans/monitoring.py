@@ -13,7 +13,7 @@ from werkzeug.utils import secure_filename
 
 from tracker.access import roles
 from tracker.models import Plan, Role
-from tracker.pages import Content, cached_page
+from tracker.pages import Content, cached_page, choices_of
 from tracker.plans.compliance_chart import compliance_chart
 from tracker.plans.monitoring_forms import ComplianceFilterForm
 from tracker.plans.routes import bp
@@ -58,7 +58,7 @@ def compliance(slug: str) -> tuple[str, int]:
         context = {"form": form, "compliance": data, "labels": CELL_LABELS, "chart": chart}
         return Content(context, filters is not None)
 
-    choices = ("first", "last", "department")
+    choices = choices_of(ComplianceFilterForm)
     return cached_page("plans/compliance", (slug, today), build, choices, plan=plan)
 
 

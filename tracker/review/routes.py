@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from tracker.access import roles, signed_in_user
 from tracker.models import Role, WorkflowState
-from tracker.pages import Content, cached_page
+from tracker.pages import Content, cached_page, choices_of
 from tracker.review.forms import DecisionForm, QueueFilterForm
 from tracker.services import review, revisions
 from tracker.services.update_rules import UpdateConflict, UpdateInvalid, UpdateNotEditable
@@ -29,7 +29,7 @@ def queue() -> Page:
         form.fill_choices(queue)
         return Content({"form": form, "queue": queue}, valid)
 
-    return cached_page("review/queue", (), build, ("plan", "department", "area", "page"))
+    return cached_page("review/queue", (), build, choices_of(QueueFilterForm))
 
 
 @bp.route("/<int:update_id>")
