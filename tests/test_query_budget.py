@@ -32,7 +32,7 @@ BUDGETS = {
     "attention": 12,
     "department quarter": 8,
     "review queue": 8,
-    "action page": 16,  # on a miss the plan frame (5) for the heading, then the action
+    "action page": 12,
     "reports list": 10,
     "API: plan": 10,  # the plan tree: areas, actions, leads, participants, milestones
     "API: action": 8,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from werkzeug.wrappers import Response
@@ -94,6 +94,16 @@ def _page_response(body: serialize.Json, link: str) -> Response:
     return response
 
 
+def _json(body: serialize.Json) -> str:
+    """`body` as the JSON text `jsonify` would send: kept in the cache as text, so that a hit
+    neither unpickles nor serializes the body again."""
+    return current_app.json.dumps(body)
+
+
+def _json_response(text: str) -> Response:
+    return current_app.response_class(f"{text}\n", mimetype="application/json")
+
+
 @bp.route("/openapi.json")
 @public
 def openapi_document() -> Response:
@@ -124,10 +134,11 @@ def plan_list() -> Response:
 def plan(slug: str) -> Response:
     _no_parameters()
     today = clock.today()
-    body = remember(
-        "api-plan", (slug, today), lambda: serialize.plan_overview(plans.plan_overview(slug, today))
-    )
-    return jsonify(body)
+
+    def body() -> str:
+        return _json(serialize.plan_overview(plans.plan_overview(slug, today)))
+
+    return _json_response(remember("api-plan", (slug, today), body))
 
 
 @bp.route("/plans/<slug>/actions/<code>")
@@ -136,10 +147,10 @@ def action(slug: str, code: str) -> Response:
     _no_parameters()
     today = clock.today()
 
-    def detail() -> serialize.Json:
-        return serialize.action_detail(plans.action_detail(slug, code, today))
+    def body() -> str:
+        return _json(serialize.action_detail(plans.action_detail(slug, code, today)))
 
-    return jsonify(remember("api-action", (slug, code, today), detail))
+    return _json_response(remember("api-action", (slug, code, today), body))
 
 
 @bp.route("/plans/<slug>/updates")
@@ -155,15 +166,19 @@ def updates(slug: str) -> Response:
     args.finish()
     viewer, today = signed_in_user(), clock.today()
 
-    def page() -> tuple[serialize.Json, str]:
+    def page() -> tuple[str, str]:
         found = api_queries.update_page(slug, filters, viewer, paging.page, paging.per_page, today)
         rows = [serialize.update(u, slug) for u in found.pagination.items]
         period = serialize.quarter(found.period.quarter)
-        return _page(found.pagination, rows, plan=slug, period=period)
+        body, link = _page(found.pagination, rows, plan=slug, period=period)
+        return _json(body), link
 
     # Department users read their own department's updates, everyone else the same page.
     scope = viewer.department_id if viewer.role == Role.DEPARTMENT.value else None
-    return _page_response(*remember("api-updates", (request.full_path, scope, today), page))
+    text, link = remember("api-updates", (request.full_path, scope, today), page)
+    response = _json_response(text)
+    response.headers["Link"] = link
+    return response
 
 
 @bp.route("/periods")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 
 from tracker.access import signed_in, signed_in_user
 from tracker.pages import Content, cached_page
 from tracker.services import clock, history, plans
-from tracker.services.plan_frame import load_frame
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -22,10 +21,7 @@ def index() -> str:
 @signed_in
 def action(slug: str, code: str) -> tuple[str, int]:
     today, viewer = clock.today(), signed_in_user()
-    frame = load_frame(slug, today)
-    heading = next((a for a in frame.actions if a.code == code), None)
-    if heading is None:
-        abort(404)
+    heading, plan = plans.action_and_plan_or_404(slug, code)
 
     def build() -> Content:
         detail = plans.action_detail(slug, code, today)
@@ -33,7 +29,7 @@ def action(slug: str, code: str) -> tuple[str, int]:
 
     # The history shown depends on the viewer's department (department users see their own).
     key = (slug, code, today, viewer.department_id)
-    return cached_page("plans/action", key, build, plan=frame.plan, heading=heading)
+    return cached_page("plans/action", key, build, plan=plan, heading=heading)
 
 
 @bp.route("/<slug>/actions/<code>/history")

@@ -55,6 +55,18 @@ def get_plan_or_404(slug: str) -> Plan:
     return plan
 
 
+def action_and_plan_or_404(slug: str, code: str) -> tuple[Action, Plan]:
+    """The action `code` of plan `slug` and the plan, in one query, without their trees."""
+    found = db.session.execute(
+        select(Action, Plan)
+        .join(Plan, Plan.id == Action.plan_id)
+        .where(Plan.slug == slug, Action.code == code)
+    ).first()
+    if found is None:
+        abort(404)
+    return found[0], found[1]
+
+
 def get_action_or_404(slug: str, code: str) -> Action:
     """The action `code` of plan `slug`, with its area, plan, departments and milestones."""
     action = db.session.scalar(
