@@ -164,10 +164,7 @@ def test_two_processes_claiming_at_once_make_one_winner(app: Flask, tmp_path: Pa
     assert sorted(out.strip() for out, _err in outputs) == ["lost", "won"]
 
 
-@pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-    reason="PostgreSQL advisory locks",
-)
+@pytest.mark.postgres  # advisory locks; `make test-postgres` (and CI) run it
 def test_postgres_claim_respects_the_advisory_lock(app: Flask) -> None:
     with app.app_context():
         with db.engine.connect() as other:
