@@ -63,7 +63,8 @@ def _page_url(page: int) -> str:
 
 def _paged(pagination: Pagination, items: list[serialize.Json], **extra: object) -> Response:
     """A page of `items` with its position and links, in the body and in a Link header."""
-    return _page_response(*_page(pagination, items, **extra))
+    body, link = _page(pagination, items, **extra)
+    return _page_response((_json(body), link))
 
 
 def _page(
@@ -88,16 +89,17 @@ def _page(
     return body, ", ".join(f'<{u}>; rel="{r}"' for r, u in urls.items() if u)
 
 
-def _page_response(body: serialize.Json, link: str) -> Response:
-    response = jsonify(body)
-    response.headers["Link"] = link
-    return response
-
-
 def _json(body: serialize.Json) -> str:
     """`body` as the JSON text `jsonify` would send: kept in the cache as text, so that a hit
     neither unpickles nor serializes the body again."""
     return current_app.json.dumps(body)
+
+
+def _page_response(page: tuple[str, str]) -> Response:
+    """A page as (JSON text, Link header): the body and its links to the other pages."""
+    response = _json_response(page[0])
+    response.headers["Link"] = page[1]
+    return response
 
 
 def _json_response(text: str) -> Response:
@@ -175,10 +177,7 @@ def updates(slug: str) -> Response:
 
     # Department users read their own department's updates, everyone else the same page.
     scope = viewer.department_id if viewer.role == Role.DEPARTMENT.value else None
-    text, link = remember("api-updates", (request.full_path, scope, today), page)
-    response = _json_response(text)
-    response.headers["Link"] = link
-    return response
+    return _page_response(remember("api-updates", (request.full_path, scope, today), page))
 
 
 @bp.route("/periods")
@@ -187,7 +186,13 @@ def period_list() -> Response:
     args = QueryArgs(request.args, PAGING)
     paging = args.paging()
     args.finish()
-    found = api_queries.period_page(paging.page, paging.per_page, clock.today())
-    rows = [serialize.period(p, found.today, found.current) for p in found.pagination.items]
-    current = serialize.quarter(found.current.quarter) if found.current else None
-    return _paged(found.pagination, rows, current=current)
+    today = clock.today()
+
+    def page() -> tuple[str, str]:
+        found = api_queries.period_page(paging.page, paging.per_page, today)
+        rows = [serialize.period(p, found.today, found.current) for p in found.pagination.items]
+        current = serialize.quarter(found.current.quarter) if found.current else None
+        body, link = _page(found.pagination, rows, current=current)
+        return _json(body), link
+
+    return _page_response(remember("api-periods", (request.full_path, today), page))
