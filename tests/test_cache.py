@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.exceptions import NotFound
 
 from tests.conftest import AuthActions, make_user
 from tests.factories import PlanFactory, action_with_milestones, ensure_department, plan_areas
@@ -197,3 +198,18 @@ def test_cached_page_content_holds_nothing_personal() -> None:
         text = path.read_text().lower()
         for personal in ("csrf_token", 'method="post"', "current_user.name", "current_user.email"):
             assert personal not in text, f"{path.name} holds {personal}"
+
+
+def test_uncommitted_changes_are_never_cached(app: Flask) -> None:
+    """What a transaction sees of its own changes may still be rolled back: not kept."""
+    with app.app_context():
+        PlanFactory(slug="draft-plan", title_en="Uncommitted")
+        db.session.flush()
+        assert load_frame("draft-plan", TODAY).plan.title_en == "Uncommitted"
+        db.session.rollback()
+        with pytest.raises(NotFound):
+            load_frame("draft-plan", TODAY)
+        PlanFactory(slug="other-plan")  # the next committed change: the version moves on
+        db.session.commit()
+        with pytest.raises(NotFound):
+            load_frame("draft-plan", TODAY)

@@ -3,9 +3,10 @@
 A plan's dashboard, roadmap, trends, compliance matrix and attention list aggregate hundreds of
 thousands of updates, yet they change only when plan or progress data changes. So:
 
-- every transaction whose flush adds, changes or deletes a row of a `VERSIONED` model adds one
-  to the single row of `data_version`, in the same transaction: the number changes exactly
-  when committed data the pages aggregate changes, whichever worker, process or machine wrote;
+- every transaction that adds, changes or deletes a row of a `VERSIONED` model adds one to the
+  single row of `data_version` as it commits, in the same transaction: the number changes
+  exactly when committed data the pages aggregate changes, whichever worker, process or
+  machine wrote;
 - `remember(name, key, compute)` keys a value with that number, read once per request: after a
   commit the next request reads the new number and computes afresh. Old entries are never read
   again and age out of the store (`CACHE_THRESHOLD`, `CACHE_DEFAULT_TIMEOUT`).
@@ -13,7 +14,7 @@ thousands of updates, yet they change only when plan or progress data changes. S
 Values must be plain, immutable data (frozen dataclasses), never ORM objects: they outlive the
 session that read them. The store is Flask-Caching's: one per process by default
 (`SimpleCache`); `TRACKER_CACHE_TYPE=RedisCache` with `TRACKER_CACHE_REDIS_URL` shares one
-between every worker (docs/operations.md).
+between every worker (README: "Running beyond one machine").
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ cache = Cache()
 # other values (a page's content its figures), never its own key, so the waits cannot cycle.
 _guard = threading.Lock()
 _computing: dict[str, threading.Lock] = {}
-_BUMPED = "data_version_bumped"
+_CHANGED = "versioned_data_changed"
 
 
 def init_app(app: Flask) -> None:
@@ -83,7 +84,11 @@ def data_version() -> int:
 
 
 def remember(name: str, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
-    """`compute()`, or its value for `name` and `key` at the current data version if kept."""
+    """`compute()`, or its value for `name` and `key` at the current data version if kept.
+    A transaction that changed versioned data and has not committed yet computes without the
+    cache: what it sees may still be rolled back."""
+    if db.session.info.get(_CHANGED):
+        return compute()
     full = ":".join([name, str(data_version()), *(repr(part) for part in key)])
     found = cache.get(full)
     if found is None:
@@ -110,14 +115,22 @@ def rendered(name: str, key: tuple[Hashable, ...], render: Callable[[], str]) ->
 
 
 @event.listens_for(Session, "before_flush")
-def _advance_version(session: Session, _context: Any, _instances: Any) -> None:
-    """Once per transaction that changes versioned data: data_version.value += 1."""
-    if session.info.get(_BUMPED):
+def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
+    """Remember that this transaction changes versioned data (the version moves at commit)."""
+    if not session.info.get(_CHANGED):
+        changed = (*session.new, *session.dirty, *session.deleted)
+        if any(isinstance(obj, VERSIONED) for obj in changed):
+            session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _advance_version(session: Session) -> None:
+    """data_version.value += 1 as the last statement of a transaction that changed versioned
+    data: on PostgreSQL the row stays locked for the commit only, so concurrent writers do
+    not queue behind each other's whole transaction."""
+    session.flush()
+    if not session.info.pop(_CHANGED, False):
         return
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if not any(isinstance(obj, VERSIONED) for obj in changed):
-        return
-    session.info[_BUMPED] = True
     bumped = session.execute(
         update(DataVersion)
         .where(DataVersion.id == SINGLE_ROW)
@@ -133,4 +146,4 @@ def _advance_version(session: Session, _context: Any, _instances: Any) -> None:
 @event.listens_for(Session, "after_transaction_end")
 def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
-        session.info.pop(_BUMPED, None)
+        session.info.pop(_CHANGED, None)
