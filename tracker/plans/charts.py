@@ -8,6 +8,8 @@ view can be shared); a choice the plan does not offer answers 400 with a message
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import request
 
 from tracker.access import signed_in
@@ -20,11 +22,20 @@ from tracker.plans.trend_charts import milestone_trend_chart, trend_charts
 from tracker.services import clock, plans
 from tracker.services.dashboard import plan_dashboard
 from tracker.services.obligations import plan_or_404
-from tracker.services.plan_frame import load_frame
+from tracker.services.plan_frame import PlanFrame, load_frame
 from tracker.services.roadmap import build_roadmap
 from tracker.services.trends import milestone_trend, progress_trends
 
 Page = tuple[str, int]
+ChartForm = TypeVar("ChartForm", PeriodForm, RoadmapForm, MilestoneTrendForm)
+
+
+def _filled(form_class: type[ChartForm], frame: PlanFrame) -> tuple[ChartForm, bool]:
+    """The page's GET form from the query string, its choices from the plan, and whether the
+    choices are valid."""
+    form = form_class(request.args)
+    form.load_choices(frame)
+    return form, form.validate()
 
 
 @bp.route("/<slug>/")
@@ -34,9 +45,7 @@ def overview(slug: str) -> Page:
 
     def build() -> Content:
         frame = load_frame(slug, today)
-        form = PeriodForm(request.args)
-        form.load_choices(frame)
-        valid = form.validate()
+        form, valid = _filled(PeriodForm, frame)
         dashboard = plan_dashboard(frame, form.quarter()) if valid else None
         return Content(
             {
@@ -59,9 +68,7 @@ def roadmap(slug: str) -> Page:
 
     def build() -> Content:
         frame = load_frame(slug, today)
-        form = RoadmapForm(request.args)
-        form.load_choices(frame)
-        valid = form.validate()
+        form, valid = _filled(RoadmapForm, frame)
         found = build_roadmap(frame, form.filters()) if valid else None
         chart = roadmap_chart(found) if found else None
         return Content({"form": form, "roadmap": found, "chart": chart}, valid)
@@ -77,9 +84,7 @@ def trends(slug: str) -> Page:
 
     def build() -> Content:
         frame = load_frame(slug, today)
-        form = MilestoneTrendForm(request.args)
-        form.load_choices(frame)
-        valid = form.validate()
+        form, valid = _filled(MilestoneTrendForm, frame)
         trend = milestone_trend(frame, form.action.data or None) if valid else None
         if trend and trend.action:
             form.action.data = trend.action.code
