@@ -51,6 +51,10 @@ def page_json(page: Page, chart_id: str) -> dict[str, Any]:
 
 
 def chart_state(page: Page, chart_id: str) -> dict[str, Any]:
+    # After a navigation the new page's scripts may still be loading: wait for its chart.
+    page.wait_for_function(
+        "(id) => window.Chart && Chart.getChart(document.getElementById(id))", arg=chart_id
+    )
     state = page.evaluate(CHART_STATE, chart_id)
     assert state is not None, f"no Chart.js instance on #{chart_id}"
     return dict(state)
