@@ -18,8 +18,8 @@ from sqlalchemy import delete, select
 from bench.client import Client, hidden_fields
 from bench.content import PASSWORD, BurstSlot
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import MilestoneForecast, ProgressUpdate, ReportingPeriod, Revision
-from tracker.services.fiscal import FiscalQuarter
 
 
 @dataclass

@@ -23,6 +23,7 @@ from sqlalchemy import Engine, func, insert, select, text
 
 from bench.content import department_users, narrative, password_hash
 from bench.history import History
+from tracker.fiscal import FiscalQuarter
 from tracker.models import (
     Action,
     Department,
@@ -36,8 +37,7 @@ from tracker.models import (
     User,
     action_participant,
 )
-from tracker.services.fiscal import FiscalQuarter
-from tracker.services.periods import default_dates
+from tracker.services.calendar.periods import default_dates
 
 BATCH = 10_000
 AREAS = (

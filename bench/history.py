@@ -201,7 +201,7 @@ def _at(day: date, offset_days: int) -> datetime:
 def _snapshot(
     update: dict[str, Any], quarter: str, number: int, state: str, milestones: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """The revision's snapshot, in the shape of `tracker.services.revisions.snapshot_of`."""
+    """The revision's snapshot, in the shape of `tracker.services.updates.revisions.snapshot_of`."""
     accepted = state == "accepted"
     return {
         "action_id": update["action_id"],

@@ -16,7 +16,7 @@ from bench.content import PASSWORD
 from bench.generate import PLAN_SLUG
 from tracker.extensions import db
 from tracker.models import Action, ApiToken, User
-from tracker.services.api_tokens import EXPIRY_CHOICES_DAYS, create_token
+from tracker.services.accounts.tokens import EXPIRY_CHOICES_DAYS, create_token
 
 # (label, URL rule, path pattern, who looks at it). Rows whose rule the app lacks are skipped.
 CANDIDATES = (

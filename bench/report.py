@@ -104,7 +104,7 @@ def _report_line(probe: dict[str, float] | None) -> str:
         return "Yearly report: FAILED (run `python -m bench.report_probe` to see why)."
     met = probe["seconds"] < REPORT_SECONDS and probe["max_rss_mb"] < REPORT_MB
     return (
-        f"Yearly report (tracker.services.reports.generate_annual_report, last fiscal year, "
+        f"Yearly report (tracker.reports.service.generate_annual_report, last fiscal year, "
         f"PDF + XLSX + CSV): {probe['seconds']:.1f} s, process peak RSS "
         f"{probe['max_rss_mb']:.0f} MB (goal < {REPORT_SECONDS:.0f} s, < {REPORT_MB:.0f} MB): "
         f"{_ok(met)}."

@@ -17,7 +17,7 @@ import time
 def main() -> None:
     url, slug, year, today = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     try:
-        module = importlib.import_module("tracker.services.reports")
+        module = importlib.import_module("tracker.reports.service")
         generate = module.generate_annual_report
     except (ImportError, AttributeError):
         print(json.dumps({"available": False}))

@@ -23,7 +23,7 @@ from sqlalchemy import inspect, text
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Role
-from tracker.services import accounts
+from tracker.services.accounts import users
 
 # Timing-based deadlines flake on a loaded two-core machine; correctness is what is tested.
 settings.register_profile("tracker", deadline=None)
@@ -151,8 +151,8 @@ def make_user(
     with app.app_context():
         if department:
             ensure_department(department)
-        user = accounts.create_user(
-            accounts.UserInput(
+        user = users.create_user(
+            users.UserInput(
                 email=email or f"{role.value}@example.gc.ca",
                 name=f"{role.value.title()} User",
                 role=role,

@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import Action, Department, Milestone, Plan, StrategicArea
-from tracker.services.fiscal import FiscalQuarter
 
 MILESTONE_DUE = date(2026, 3, 31)
 

@@ -23,7 +23,7 @@ from tracker import create_app
 from tracker.cache import data_version, remember
 from tracker.extensions import db
 from tracker.models import Action, Plan, Role, User
-from tracker.services.plan_frame import load_frame
+from tracker.services.figures.frame import load_frame
 
 TODAY = date(2026, 4, 10)
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

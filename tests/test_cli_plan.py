@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests.services.test_plan_io import plan_document, row_counts
 from tracker.extensions import db
 from tracker.models import Plan
-from tracker.services.plan_io import export_plan_yaml, import_plan
+from tracker.services.plans.files import export_plan_yaml, import_plan
 
 
 def write_plan(tmp_path: Path, document: dict[str, Any]) -> Path:

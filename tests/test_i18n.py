@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import PASSWORD, AuthActions, post_form
 from tracker.models import Role
-from tracker.services import accounts
+from tracker.services.accounts import users
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "tracker" / "translations"
@@ -146,8 +146,8 @@ def test_signed_in_french_user_sees_the_french_navigation(
     app: Flask, client: FlaskClient, auth: AuthActions
 ) -> None:
     with app.app_context():
-        accounts.create_user(
-            accounts.UserInput(
+        users.create_user(
+            users.UserInput(
                 email="admin.fr@example.gc.ca", name="Admin FR", role=Role.ADMIN, language="fr"
             ),
             PASSWORD,

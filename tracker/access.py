@@ -78,7 +78,7 @@ def enforce_access() -> Response | None:
             abort(401)
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if rule.roles is not None and current_user.role not in rule.roles:
-        from tracker.services.audit import record_denied_access
+        from tracker.services.audit.events import record_denied_access
 
         record_denied_access(signed_in_user(), request.path)
         abort(403)

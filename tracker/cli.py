@@ -12,10 +12,12 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from tracker import scheduling
+from tracker.demo import seed as demo
 from tracker.jobs import JOBS
 from tracker.models import Role
 from tracker.reports.cli import report_cli
-from tracker.services import accounts, demo, plan_io
+from tracker.services.accounts import users as accounts
+from tracker.services.plans import files as plan_io
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 

@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from tracker.extensions import babel
-from tracker.services.fiscal import FiscalQuarter
+from tracker.fiscal import FiscalQuarter
 
 
 def select_locale() -> str:

@@ -1,10 +1,10 @@
 """Scheduled jobs: plain, idempotent functions that take the time they run for as `now`.
 
-Each unit of work claims a run key in the database first (tracker.services.job_runs), so running
-a job twice, from two schedulers, or after a restart never does the work twice. Collaborators are
-parameters with real defaults (the report service is imported only when a report is due), so
-tests can pass fakes. The scheduler process (tracker.scheduling) calls them inside an app
-context; `flask scheduler run-once` does too.
+Each unit of work claims a run key in the database first (`services.operations.job_runs`), so
+running a job twice, from two schedulers, or after a restart never does the work twice.
+Collaborators are parameters with real defaults (the report service is imported only when a
+report is due), so tests can pass fakes. The scheduler process (tracker.scheduling) calls them
+inside an app context; `flask scheduler run-once` does too.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from flask import current_app
 from sqlalchemy import select
 
 from tracker.extensions import db
+from tracker.fiscal import year_bounds
 from tracker.models import AnnualReport, Plan, PlanStatus, User
-from tracker.services import job_runs, reminders
-from tracker.services.fiscal import year_bounds
-from tracker.services.job_runs import RunResult
-from tracker.services.mail import Mail, send_mail
-from tracker.services.periods import start_month
+from tracker.services.calendar.periods import start_month
+from tracker.services.operations import job_runs, reminders
+from tracker.services.operations.job_runs import RunResult
+from tracker.services.operations.mail import Mail, send_mail
 
-REPORTS_MODULE = "tracker.services.reports"
+REPORTS_MODULE = "tracker.reports.service"
 REPORT_TRIGGER = "scheduler"
 
 
@@ -38,7 +38,7 @@ class JobError(RuntimeError):
 
 
 class GenerateReport(Protocol):
-    """The shape of tracker.services.reports.generate_annual_report."""
+    """The shape of tracker.reports.service.generate_annual_report."""
 
     def __call__(
         self, plan_slug: str, fiscal_year: int, triggered_by: str, actor: User | None = None

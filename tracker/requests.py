@@ -6,7 +6,7 @@ from flask import Flask, request
 
 from tracker.db import set_read_only
 from tracker.extensions import login_manager
-from tracker.services.accounts import load_user
+from tracker.services.accounts.users import load_user
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

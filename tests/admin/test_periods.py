@@ -12,10 +12,10 @@ from sqlalchemy import select
 from tests.admin.helpers import queries
 from tests.conftest import AuthActions, make_user, post_form
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import AuditEvent, ReportingPeriod, Role
-from tracker.services.calendar import CalendarError, reopen_period
-from tracker.services.fiscal import FiscalQuarter
-from tracker.services.periods import PeriodState, ensure_periods, state_of
+from tracker.services.calendar.dates import CalendarError, reopen_period
+from tracker.services.calendar.periods import PeriodState, ensure_periods, state_of
 
 TODAY = date(2025, 8, 1)  # 2025-26 Q1 locked on 30 July; Q2 opens on 1 September
 

@@ -25,7 +25,7 @@ from tests.factories import (
 from tests.plans.builders import period, update
 from tracker.extensions import db
 from tracker.models import Department, Plan, Role, User
-from tracker.services import api_tokens
+from tracker.services.accounts import tokens as api_tokens
 
 TODAY = "2025-10-05"
 SLUG = "plan-api"

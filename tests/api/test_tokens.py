@@ -16,8 +16,8 @@ from tests.factories import counted
 from tracker.extensions import db
 from tracker.models import ApiToken, AuditEvent, Role, User
 from tracker.models.base import utcnow
-from tracker.services import api_tokens
-from tracker.services.api_tokens import TokenError, TokenNotFound, TokenState
+from tracker.services.accounts import tokens as api_tokens
+from tracker.services.accounts.tokens import TokenError, TokenNotFound, TokenState
 
 EMAIL = "planner@example.gc.ca"
 

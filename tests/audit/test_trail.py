@@ -14,7 +14,7 @@ from tests.conftest import AuthActions, make_user
 from tracker.db import AppendOnlyError
 from tracker.extensions import db
 from tracker.models import AuditEvent, Role
-from tracker.services.audit_log import AuditFilter, known_actions, search_events
+from tracker.services.audit.trail import AuditFilter, known_actions, search_events
 
 BASE = datetime(2025, 3, 10, 15, 0, tzinfo=UTC)  # 11:00 in Ottawa
 

@@ -95,7 +95,7 @@ def live_server(seeded_database: SeededDatabase) -> Iterator[support.LiveServer]
 
 def seed(env: dict[str, str]) -> list[Account]:
     """Load the demo data with `flask seed demo` and return its accounts."""
-    from tracker.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from tracker.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     support.flask(env, "seed", "demo")
     return [

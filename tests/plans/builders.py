@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import (
     Action,
     Department,
@@ -14,8 +15,7 @@ from tracker.models import (
     ProgressUpdate,
     ReportingPeriod,
 )
-from tracker.services.fiscal import FiscalQuarter
-from tracker.services.periods import default_dates
+from tracker.services.calendar.periods import default_dates
 
 
 def period(quarter: str) -> ReportingPeriod:

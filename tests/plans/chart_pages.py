@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from tests.factories import DepartmentFactory, action_with_milestones, forecasts_for, plan_areas
 from tests.plans.builders import update
 from tracker.extensions import db
-from tracker.services.fiscal import FiscalQuarter
+from tracker.fiscal import FiscalQuarter
 
 
 def payload(html: str, chart_id: str) -> dict[str, Any]:

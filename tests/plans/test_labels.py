@@ -7,16 +7,16 @@ from enum import StrEnum
 import pytest
 from flask import Flask, render_template_string
 
-from tracker import labels
+from tracker import vocab
 from tracker.models import ActionStatus, PlanStatus, WorkflowState
 
 
 @pytest.mark.parametrize(
     ("mapping", "enum"),
     [
-        (labels.STATUS_LABELS, ActionStatus),
-        (labels.STATE_LABELS, WorkflowState),
-        (labels.PLAN_STATUS_LABELS, PlanStatus),
+        (vocab.STATUS_LABELS, ActionStatus),
+        (vocab.STATE_LABELS, WorkflowState),
+        (vocab.PLAN_STATUS_LABELS, PlanStatus),
     ],
 )
 def test_every_value_has_a_label(mapping: dict[str, str], enum: type[StrEnum]) -> None:

@@ -21,8 +21,8 @@ from tests.factories import (
 )
 from tests.plans.builders import update
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import Role
-from tracker.services.fiscal import FiscalQuarter
 
 Q = FiscalQuarter.parse
 

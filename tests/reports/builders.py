@@ -31,8 +31,8 @@ from tests.factories import (
 )
 from tests.plans.builders import period, update
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import Action, Department
-from tracker.services.fiscal import FiscalQuarter
 
 Q = FiscalQuarter.parse
 TODAY = "2025-06-01"

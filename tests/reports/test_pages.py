@@ -17,7 +17,7 @@ from tests.reports.builders import SLUG, YEAR, build_plan
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import AnnualReport, Role
-from tracker.services import reports
+from tracker.reports import service
 
 PLANNER, OVERSIGHT, ADMIN, DEPT = (
     "planner@example.gc.ca",
@@ -35,7 +35,7 @@ def report_id(app: Flask) -> int:
     make_user(app, Role.ADMIN, ADMIN)
     make_user(app, Role.DEPARTMENT, DEPT, department="LEAD")
     with app.app_context():
-        return reports.generate_annual_report(SLUG, YEAR, "scheduler").id
+        return service.generate_annual_report(SLUG, YEAR, "scheduler").id
 
 
 def text(response: object) -> str:
@@ -146,7 +146,7 @@ def test_downloads_are_attachments_with_their_checksum(
     digest = hashlib.sha256(response.data).digest()
     assert response.headers["Repr-Digest"] == f"sha-256=:{base64.b64encode(digest).decode()}:"
     with app.app_context():
-        assert reports.get_file(report_id, fmt).sha256 == digest.hex()
+        assert service.get_file(report_id, fmt).sha256 == digest.hex()
     assert client.get(f"/reports/{report_id}/docx").status_code == 404
     assert client.get("/reports/999/pdf").status_code == 404
 
@@ -176,7 +176,7 @@ def test_verifying_a_pasted_checksum(
 ) -> None:
     auth.login(OVERSIGHT)
     with app.app_context():
-        sha = reports.get_file(report_id, "pdf").sha256
+        sha = service.get_file(report_id, "pdf").sha256
     status, page = verify(client, report_id, sha256=f"  {sha.upper()} ")
     assert status == 200 and "PDF of version 1" in page
     status, page = verify(client, report_id, sha256="abc")
@@ -210,6 +210,6 @@ def test_report_page_lists_each_file_checksum(
     auth.login(OVERSIGHT)
     page = client.get(f"/reports/{report_id}").get_data(as_text=True)
     with app.app_context():
-        shas = {f.format: f.sha256 for f in reports.get_report(report_id).files}
+        shas = {f.format: f.sha256 for f in service.get_report(report_id).files}
     for sha in shas.values():
         assert re.search(rf"<code class=\"checksum\">{sha}</code>", page)

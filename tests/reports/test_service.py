@@ -14,7 +14,7 @@ from tests.reports.builders import SLUG, YEAR, build_plan
 from tracker.db import AppendOnlyError
 from tracker.extensions import db
 from tracker.models import AnnualReport, AuditEvent, ReportFile, Role, User
-from tracker.services import reports
+from tracker.reports import service
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def test_the_scheduler_call_stores_a_report_with_three_checksummed_files(
     app: Flask, plan: str
 ) -> None:
     with app.app_context():
-        report = reports.generate_annual_report(
+        report = service.generate_annual_report(
             plan_slug=plan, fiscal_year=YEAR, triggered_by="scheduler", actor=None
         )
         assert (report.version, report.triggered_by, report.created_by_id) == (1, "scheduler", None)
@@ -46,20 +46,20 @@ def test_the_scheduler_call_stores_a_report_with_three_checksummed_files(
 def test_regenerating_adds_a_version_and_keeps_the_old_files(app: Flask, plan: str) -> None:
     user_id = make_user(app, Role.PLANNER, "planner@example.gc.ca")
     with app.app_context():
-        first = reports.generate_annual_report(plan, YEAR, "scheduler")
+        first = service.generate_annual_report(plan, YEAR, "scheduler")
         old = {f.format: (f.sha256, f.content) for f in first.files}
         actor = db.session.get(User, user_id)
         assert actor is not None
-        second = reports.generate_annual_report(
+        second = service.generate_annual_report(
             plan, YEAR, f"user:{actor.email}", actor=actor, language="fr"
         )
         assert second.version == 2 and second.created_by_id == user_id
         assert second.snapshot["language"] == "fr"
         for fmt, (sha, content) in old.items():
-            kept = reports.get_file(first.id, fmt)
+            kept = service.get_file(first.id, fmt)
             assert (kept.sha256, kept.content) == (sha, content)
         assert db.session.scalar(select(func.count(ReportFile.id))) == 6
-        groups = reports.list_reports()
+        groups = service.list_reports()
         assert [[v.version for v in y.versions] for y in groups[0].years] == [[2, 1]]
 
 
@@ -67,17 +67,17 @@ def test_a_lost_race_for_a_version_is_retried_with_the_next(
     app: Flask, plan: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with app.app_context():
-        reports.generate_annual_report(plan, YEAR, "scheduler")
-    real = reports._next_version
+        service.generate_annual_report(plan, YEAR, "scheduler")
+    real = service._next_version
     calls: list[int] = []
 
     def stale(plan_id: int, year: int) -> int:
         calls.append(1)
         return 1 if len(calls) == 1 else real(plan_id, year)  # another process took v1
 
-    monkeypatch.setattr(reports, "_next_version", stale)
+    monkeypatch.setattr(service, "_next_version", stale)
     with app.app_context():
-        report = reports.generate_annual_report(plan, YEAR, "scheduler")
+        report = service.generate_annual_report(plan, YEAR, "scheduler")
         assert report.version == 2 and len(calls) == 2
 
 
@@ -93,14 +93,14 @@ def test_refused_generations_store_nothing(
     app: Flask, plan: str, slug: str, year: int, message: str
 ) -> None:
     with app.app_context():
-        with pytest.raises(reports.ReportError, match=message):
-            reports.generate_annual_report(slug, year, "cli")
+        with pytest.raises(service.ReportError, match=message):
+            service.generate_annual_report(slug, year, "cli")
         assert db.session.scalar(select(func.count(AnnualReport.id))) == 0
 
 
 def test_stored_reports_and_files_cannot_be_changed(app: Flask, plan: str) -> None:
     with app.app_context():
-        report = reports.generate_annual_report(plan, YEAR, "cli")
+        report = service.generate_annual_report(plan, YEAR, "cli")
         changes: list[tuple[Any, str, Any]] = [
             (report, "triggered_by", "someone else"),
             (report.files[0], "sha256", "0" * 64),
@@ -117,11 +117,11 @@ def test_stored_reports_and_files_cannot_be_changed(app: Flask, plan: str) -> No
 
 def test_verify_finds_files_by_checksum(app: Flask, plan: str) -> None:
     with app.app_context():
-        report = reports.generate_annual_report(plan, YEAR, "cli")
-        stored = reports.get_file(report.id, "csv")
-        sha, size = reports.digest([stored.content[:10], stored.content[10:]])
+        report = service.generate_annual_report(plan, YEAR, "cli")
+        stored = service.get_file(report.id, "csv")
+        sha, size = service.digest([stored.content[:10], stored.content[10:]])
         assert (sha, size) == (stored.sha256, stored.size_bytes)
-        found = reports.verify(sha.upper(), size)
+        found = service.verify(sha.upper(), size)
         assert [(m.file.format, m.report.version) for m in found.matches] == [("csv", 1)]
-        assert reports.verify(sha, size + 1).matches == []
-        assert reports.verify("0" * 64).matches == []
+        assert service.verify(sha, size + 1).matches == []
+        assert service.verify("0" * 64).matches == []

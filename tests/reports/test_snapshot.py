@@ -12,11 +12,11 @@ from tests.factories import ActionFactory, DepartmentFactory, counted
 from tests.plans.builders import update
 from tests.reports.builders import EXPECTED_A1, SLUG, YEAR, build_plan
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import Plan, StrategicArea
 from tracker.reports import snapshot as snap
 from tracker.reports.builder import build_snapshot
 from tracker.reports.snapshot import LATE, MET, MISSED, ReportSnapshot
-from tracker.services.fiscal import FiscalQuarter
 
 Q = FiscalQuarter.parse
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)

@@ -23,7 +23,7 @@ from tracker import create_app
 from tracker.extensions import db
 from tracker.models import AnnualReport, Plan, User
 
-REPORTS_MODULE = "tracker.services.reports"
+REPORTS_MODULE = "tracker.reports.service"
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def fake_reports() -> FakeReports:
 
 @pytest.fixture
 def reports_module(monkeypatch: pytest.MonkeyPatch, fake_reports: FakeReports) -> FakeReports:
-    """Install the fake as tracker.services.reports, as the jobs' lazy import will find it."""
+    """Install the fake as tracker.reports.service, as the jobs' lazy import will find it."""
     module = types.ModuleType(REPORTS_MODULE)
     module.generate_annual_report = fake_reports  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, REPORTS_MODULE, module)

@@ -17,8 +17,8 @@ from sqlalchemy import select, text, update
 from tests.conftest import database_url
 from tracker.extensions import db
 from tracker.models import JobOutcome, JobRun
-from tracker.services import job_runs
-from tracker.services.job_runs import RunResult
+from tracker.services.operations import job_runs
+from tracker.services.operations.job_runs import RunResult
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,7 +125,7 @@ import sys, time
 from pathlib import Path
 from tracker import create_app
 from tracker.extensions import db
-from tracker.services.job_runs import claim_run
+from tracker.services.operations.job_runs import claim_run
 
 url, ready, go = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x"}, env="testing")

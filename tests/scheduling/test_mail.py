@@ -14,7 +14,7 @@ from sqlalchemy import select
 from tests.scheduling.conftest import Inbox, free_port
 from tracker.extensions import db
 from tracker.models import AuditEvent
-from tracker.services.mail import Delivery, Mail, MailError, send_mail
+from tracker.services.operations.mail import Delivery, Mail, MailError, send_mail
 
 MAIL = Mail("dept@example.gc.ca", "Rappel : été", "Corps du message : déjà soumis ?\n", "fr")
 

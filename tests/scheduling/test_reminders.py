@@ -17,10 +17,10 @@ from tests.factories import ActionFactory, AreaFactory, DepartmentFactory, PlanF
 from tests.scheduling.conftest import Inbox, free_port
 from tracker import jobs
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import Action, AuditEvent, Department, JobRun, ProgressUpdate, Role, User
-from tracker.services.fiscal import FiscalQuarter
-from tracker.services.job_runs import RunResult
-from tracker.services.periods import ensure_periods
+from tracker.services.calendar.periods import ensure_periods
+from tracker.services.operations.job_runs import RunResult
 
 TORONTO = ZoneInfo("America/Toronto")
 # 2025-Q2 (July-September 2025) is due 15 October 2025 and locks 30 October.

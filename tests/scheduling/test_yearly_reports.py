@@ -16,7 +16,7 @@ from tests.scheduling.conftest import REPORTS_MODULE, FakeReports
 from tracker import jobs, scheduling
 from tracker.extensions import db
 from tracker.models import AnnualReport, JobOutcome, JobRun
-from tracker.services.job_runs import RunResult
+from tracker.services.operations.job_runs import RunResult
 
 TORONTO = ZoneInfo("America/Toronto")
 # Plan years 2024-2026: FY 2024-25 ends 31 March 2025, so its report is due 15 April 2025 02:00.

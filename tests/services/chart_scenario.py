@@ -37,8 +37,8 @@ from tests.factories import (
 )
 from tests.plans.builders import period, update
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import Action, Department, ProgressUpdate, StrategicArea
-from tracker.services.fiscal import FiscalQuarter
 
 Q = FiscalQuarter.parse
 TODAY = date(2025, 3, 1)

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from tests.factories import DepartmentFactory, action_with_milestones, forecasts_for, plan_areas
 from tests.plans.builders import period, update
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import Action, Department, Plan, ProgressUpdate
-from tracker.services.fiscal import FiscalQuarter
 
 Q = FiscalQuarter.parse
 QUARTERS = ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1")

@@ -42,8 +42,8 @@ from tests.plans.builders import period
 from tests.services.monitoring_builders import Q, report, sized_plan
 from tracker.extensions import db
 from tracker.models import Action, Department
-from tracker.services.attention import Attention, needs_attention
-from tracker.services.progress import FLAG_BEHIND_EXPECTED, FLAG_MILESTONE_SLIPPED
+from tracker.services.figures.attention import Attention, needs_attention
+from tracker.vocab import ScheduleFlag
 
 TODAY = date(2026, 2, 1)
 
@@ -197,13 +197,13 @@ def test_overdue_milestones(attention: Attention) -> None:
 def test_on_track_contradicted_by_schedule(attention: Attention) -> None:
     items = {i.action.code: i for i in attention.flagged}
     assert list(items) == ["A5", "A6", "A7"]
-    assert items["A5"].flag == FLAG_BEHIND_EXPECTED
+    assert items["A5"].flag == ScheduleFlag.BEHIND_EXPECTED
     assert items["A5"].expected == pytest.approx(100 * 306 / 364)
     assert items["A5"].variance == pytest.approx(50 - 100 * 306 / 364)
-    assert items["A6"].flag == FLAG_MILESTONE_SLIPPED
+    assert items["A6"].flag == ScheduleFlag.MILESTONE_SLIPPED
     assert items["A6"].expected == pytest.approx(100 * 306 / 729)
     assert (items["A7"].flag, items["A7"].percent, items["A7"].expected) == (
-        FLAG_BEHIND_EXPECTED,
+        ScheduleFlag.BEHIND_EXPECTED,
         60,
         100.0,
     )

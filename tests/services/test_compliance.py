@@ -28,7 +28,7 @@ from tests.factories import ActionFactory, AreaFactory, DepartmentFactory, PlanF
 from tests.plans.builders import period
 from tests.services.monitoring_builders import Q, report, sized_plan
 from tracker.extensions import db
-from tracker.services.compliance import (
+from tracker.services.figures.compliance import (
     LATE,
     MISSING,
     NOT_APPLICABLE,

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from tracker.services.csv_safety import BOM, csv_lines, safe_cell
+from tracker.services.spreadsheets.csv_safety import BOM, csv_lines, safe_cell
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,13 @@ from sqlalchemy import select
 from tests.services import chart_scenario as sc
 from tracker.extensions import db
 from tracker.models import ProgressUpdate
-from tracker.services.dashboard import AreaFigures, Submission, choose_period, plan_dashboard
-from tracker.services.plan_frame import STATUS_ORDER, load_frame
+from tracker.services.figures.dashboard import (
+    AreaFigures,
+    Submission,
+    choose_period,
+    plan_dashboard,
+)
+from tracker.services.figures.frame import STATUS_ORDER, load_frame
 
 Q = sc.Q
 # Expected percent of each action, by hand: (date - start) / (end of current target - start).

@@ -16,7 +16,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tests.conftest import AuthActions, database_url, reset_schema
 from tracker import create_app
+from tracker.demo import seed as demo
 from tracker.extensions import db
+from tracker.fiscal import quarter_of
 from tracker.models import (
     Action,
     ActionStatus,
@@ -28,10 +30,9 @@ from tracker.models import (
     User,
     WorkflowState,
 )
-from tracker.services import demo, periods
-from tracker.services.fiscal import quarter_of
-from tracker.services.update_rules import PlanWindow, RuleContext, check_submission
-from tracker.services.updates import input_of
+from tracker.services.calendar import periods
+from tracker.services.updates.rules import PlanWindow, RuleContext, check_submission
+from tracker.services.updates.save import input_of
 
 # Inside the live plan, and before the default opening (1 December) of its quarter, 2026-Q3.
 TODAY = date(2026, 11, 22)

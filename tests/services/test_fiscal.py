@@ -1,4 +1,4 @@
-"""Tests for tracker.services.fiscal (table tests plus hypothesis properties)."""
+"""Tests for tracker.fiscal (table tests plus hypothesis properties)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.services.fiscal import (
+from tracker.fiscal import (
     FiscalQuarter,
     fiscal_year_label,
     fiscal_year_of,

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from tests.conftest import make_user, reset_schema
 from tests.factories import DepartmentFactory
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import (
     Action,
     AuditEvent,
@@ -29,8 +30,7 @@ from tracker.models import (
     StrategicArea,
     User,
 )
-from tracker.services.fiscal import FiscalQuarter
-from tracker.services.plan_io import (
+from tracker.services.plans.files import (
     FORMAT,
     PlanImportError,
     PlanNotFoundError,

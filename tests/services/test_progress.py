@@ -13,8 +13,9 @@ from sqlalchemy import event
 from tests.factories import ActionFactory, AreaFactory, DepartmentFactory, MilestoneFactory
 from tests.plans.builders import period, update
 from tracker.extensions import db
-from tracker.services import progress
-from tracker.services.fiscal import FiscalQuarter
+from tracker.fiscal import FiscalQuarter
+from tracker.services.figures import progress
+from tracker.vocab import ScheduleFlag
 
 Q = FiscalQuarter.parse
 
@@ -101,10 +102,10 @@ def test_schedule_variance(reported: float, expected: float, variance: float) ->
     [
         ("on_track", 0.0, 0, None),
         ("on_track", -10.0, 0, None),  # exactly at the threshold: not flagged
-        ("on_track", -10.01, 0, progress.FLAG_BEHIND_EXPECTED),
-        ("on_track", -40.0, 2, progress.FLAG_BEHIND_EXPECTED),  # variance is named first
-        ("on_track", 5.0, 1, progress.FLAG_MILESTONE_SLIPPED),
-        ("on_track", None, 1, progress.FLAG_MILESTONE_SLIPPED),
+        ("on_track", -10.01, 0, ScheduleFlag.BEHIND_EXPECTED),
+        ("on_track", -40.0, 2, ScheduleFlag.BEHIND_EXPECTED),  # variance is named first
+        ("on_track", 5.0, 1, ScheduleFlag.MILESTONE_SLIPPED),
+        ("on_track", None, 1, ScheduleFlag.MILESTONE_SLIPPED),
         ("on_track", None, 0, None),
         ("at_risk", -40.0, 3, None),  # the department already says so
         ("off_track", -40.0, 3, None),

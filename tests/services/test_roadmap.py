@@ -11,8 +11,8 @@ from flask import Flask
 from tests.services import chart_scenario as sc
 from tracker.extensions import db
 from tracker.models import Milestone
-from tracker.services.plan_frame import load_frame
-from tracker.services.roadmap import (
+from tracker.services.figures.frame import load_frame
+from tracker.services.figures.roadmap import (
     Roadmap,
     RoadmapFilters,
     RoadmapRow,

@@ -12,9 +12,9 @@ from tests.factories import ActionFactory, AreaFactory, PlanFactory, ensure_depa
 from tests.plans.builders import period, update
 from tests.services import chart_scenario as sc
 from tracker.extensions import db
-from tracker.services import progress
-from tracker.services.plan_frame import load_frame
-from tracker.services.trends import (
+from tracker.services.figures import progress
+from tracker.services.figures.frame import load_frame
+from tracker.services.figures.trends import (
     counted_updates,
     milestone_trend,
     progress_trends,

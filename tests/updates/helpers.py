@@ -23,6 +23,7 @@ from tests.factories import (
     ensure_department,
 )
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import (
     MilestoneForecast,
     ProgressUpdate,
@@ -30,8 +31,7 @@ from tracker.models import (
     Revision,
     WorkflowState,
 )
-from tracker.services import periods
-from tracker.services.fiscal import FiscalQuarter
+from tracker.services.calendar import periods
 
 TODAY = "2025-10-05"
 QUARTER = "2025-Q2"

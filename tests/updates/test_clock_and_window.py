@@ -16,10 +16,10 @@ from tests.updates.helpers import (
     post_update,
     the_update,
 )
+from tracker.fiscal import FiscalQuarter
 from tracker.models import Plan
-from tracker.services import clock
-from tracker.services.fiscal import FiscalQuarter
-from tracker.services.update_rules import FORECAST_GRACE_QUARTERS, PlanWindow
+from tracker.services.calendar import clock
+from tracker.services.updates.rules import FORECAST_GRACE_QUARTERS, PlanWindow
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,8 @@ from tests.updates.helpers import (
 )
 from tracker.extensions import db
 from tracker.models import ProgressUpdate, Revision, User
-from tracker.services import updates
-from tracker.services.update_rules import UpdateConflict
+from tracker.services.updates import save as updates
+from tracker.services.updates.rules import UpdateConflict
 
 
 @pytest.fixture

@@ -61,8 +61,8 @@ def test_form_prefills_from_previous_accepted_update(app: Flask, world: World) -
 
 def test_prefill_prefers_accepted_over_later_unaccepted(app: Flask, world: World) -> None:
     with app.app_context():
+        from tracker.fiscal import FiscalQuarter
         from tracker.models import ReportingPeriod
-        from tracker.services.fiscal import FiscalQuarter
 
         q4 = db.session.scalar(
             select(ReportingPeriod.id).where(ReportingPeriod.quarter == FiscalQuarter(2024, 4))

@@ -20,7 +20,7 @@ from tests.updates.helpers import (
 )
 from tracker.extensions import db
 from tracker.models import ReportingPeriod, Revision, WorkflowState
-from tracker.services import history
+from tracker.services.updates import history
 
 
 @pytest.fixture

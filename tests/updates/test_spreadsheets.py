@@ -34,6 +34,7 @@ from tests.updates.helpers import (
     the_update,
 )
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import (
     AuditEvent,
     MilestoneForecast,
@@ -41,8 +42,7 @@ from tracker.models import (
     Revision,
     WorkflowState,
 )
-from tracker.services.fiscal import FiscalQuarter
-from tracker.services.spreadsheets import updates_sheet_name
+from tracker.services.spreadsheets.columns import updates_sheet_name
 
 XLSX_URL = f"/updates/{QUARTER}/template.xlsx"
 CSV_URL = f"/updates/{QUARTER}/template.csv"
@@ -658,11 +658,11 @@ def test_a_save_racing_the_import_is_judged_again(
 ) -> None:
     from sqlalchemy.orm.exc import StaleDataError
 
-    from tracker.services import spreadsheet_import
+    from tracker.services.spreadsheets import importing
 
     post_update(dept, world.form_url, form_data(world, percent_complete="20"))
     data = edited(template(dept), lambda b: b[SHEET].__setitem__("F3", 30))
-    real = spreadsheet_import.stage_update
+    real = importing.stage_update
     calls: list[int] = []
 
     def racing(*args: Any, **kwargs: Any) -> Any:
@@ -677,7 +677,7 @@ def test_a_save_racing_the_import_is_judged_again(
             raise StaleDataError("version changed")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(spreadsheet_import, "stage_update", racing)
+    monkeypatch.setattr(importing, "stage_update", racing)
     imports = count_imports(app)
     response = upload(dept, data)
     assert response.status_code == 302

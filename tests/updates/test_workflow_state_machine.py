@@ -20,10 +20,11 @@ from sqlalchemy import select
 from tests.updates.helpers import DEPT_EMAIL, PLANNER_EMAIL, QUARTER, TODAY, World, build_world
 from tracker import create_app
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import ActionStatus, ProgressUpdate, Revision, User
-from tracker.services import review, updates
-from tracker.services.fiscal import FiscalQuarter
-from tracker.services.update_rules import (
+from tracker.services.updates import review
+from tracker.services.updates import save as updates
+from tracker.services.updates.rules import (
     MilestoneInput,
     UpdateConflict,
     UpdateInput,

@@ -19,13 +19,15 @@ from tracker.admin.forms import (
     role_choices,
 )
 from tracker.extensions import db
+from tracker.fiscal import fiscal_year_label
 from tracker.i18n import current_language
 from tracker.models import ReportingPeriod, Role, User
-from tracker.services import accounts, calendar, clock
-from tracker.services.accounts import AccountError
-from tracker.services.calendar import CalendarError
-from tracker.services.fiscal import fiscal_year_label
-from tracker.services.periods import start_month
+from tracker.services.accounts import users as accounts
+from tracker.services.accounts.users import AccountError
+from tracker.services.calendar import clock
+from tracker.services.calendar import dates as calendar
+from tracker.services.calendar.dates import CalendarError
+from tracker.services.calendar.periods import start_month
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

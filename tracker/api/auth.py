@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tracker.api.problems import API_PREFIX
 from tracker.extensions import db, login_manager
 from tracker.models import ApiToken, User
-from tracker.services import api_tokens
+from tracker.services.accounts import tokens
 
 
 def load_user_from_request(req: Request) -> User | None:
@@ -25,7 +25,7 @@ def load_user_from_request(req: Request) -> User | None:
     scheme, _, credentials = req.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer":
         return None
-    result = api_tokens.authenticate_token(credentials.strip())
+    result = tokens.authenticate_token(credentials.strip())
     if result.token is None:
         g.api_token_refusal = result.refusal  # for the 401 problem's challenge
         return None
@@ -39,7 +39,7 @@ def load_user_from_request(req: Request) -> User | None:
 def _record_use(token_id: int, response: Response) -> Response:
     """Write the token's last use once the answer is ready; a failure here costs no answer."""
     try:
-        api_tokens.record_use(token_id)
+        tokens.record_use(token_id)
     except SQLAlchemyError:
         db.session.rollback()
         current_app.logger.warning("Could not record the use of API token %s", token_id)

@@ -10,8 +10,8 @@ from enum import StrEnum
 from typing import Any
 
 from tracker.models import ActionStatus, PlanStatus, Role, WorkflowState
-from tracker.services import progress
-from tracker.services.periods import PeriodState
+from tracker.services.calendar.periods import PeriodState
+from tracker.vocab import MilestoneState, ScheduleFlag
 
 Schema = dict[str, Any]
 
@@ -58,8 +58,8 @@ TIMESTAMP: Schema = {"type": "string", "format": "date-time"}
 QUARTER: Schema = {"type": "string", "pattern": QUARTER_PATTERN, "examples": ["2025-Q3"]}
 PERCENT: Schema = {"type": "integer", "minimum": 0, "maximum": 100}
 URL: Schema = {"type": "string", "format": "uri-reference"}
-FLAGS = (progress.FLAG_BEHIND_EXPECTED, progress.FLAG_MILESTONE_SLIPPED)
-MILESTONE_STATES = (progress.MILESTONE_DONE, progress.MILESTONE_LATE, progress.MILESTONE_UPCOMING)
+FLAGS = (ScheduleFlag.BEHIND_EXPECTED, ScheduleFlag.MILESTONE_SLIPPED)
+MILESTONE_STATES = (MilestoneState.DONE, MilestoneState.LATE, MilestoneState.UPCOMING)
 
 
 def page_of(item: str, description: str, **extra: Schema) -> Schema:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from tracker.api.problems import FieldError, InvalidParameters
-from tracker.services.fiscal import FiscalQuarter
+from tracker.fiscal import FiscalQuarter
 
 E = TypeVar("E", bound=StrEnum)
 

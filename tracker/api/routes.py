@@ -20,8 +20,10 @@ from tracker.api.params import PAGING, QueryArgs
 from tracker.api.problems import FieldError, InvalidParameters, problem
 from tracker.cache import remember
 from tracker.models import Role, WorkflowState
-from tracker.services import api_queries, clock, plans
-from tracker.services.audit import record_denied_access
+from tracker.services.audit.events import record_denied_access
+from tracker.services.calendar import clock
+from tracker.services.plans import reads
+from tracker.services.updates import listing
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -39,15 +41,15 @@ def invalid_parameters(error: InvalidParameters) -> Response:
     return problem(400, _("Some query parameters are not valid."), error.errors)
 
 
-@bp.errorhandler(api_queries.FilterInvalid)
-def invalid_filter(error: api_queries.FilterInvalid) -> Response:
+@bp.errorhandler(listing.FilterInvalid)
+def invalid_filter(error: listing.FilterInvalid) -> Response:
     return problem(
         400, _("Some query parameters are not valid."), [FieldError(error.field, str(error))]
     )
 
 
-@bp.errorhandler(api_queries.NotPermitted)
-def not_permitted(error: api_queries.NotPermitted) -> Response:
+@bp.errorhandler(listing.NotPermitted)
+def not_permitted(error: listing.NotPermitted) -> Response:
     record_denied_access(signed_in_user(), request.full_path.rstrip("?"))
     return problem(403, str(error))
 
@@ -127,7 +129,7 @@ def plan_list() -> Response:
     args = QueryArgs(request.args, PAGING)
     paging = args.paging()
     args.finish()
-    pagination = api_queries.plan_page(paging.page, paging.per_page)
+    pagination = listing.plan_page(paging.page, paging.per_page)
     return _paged(pagination, [serialize.plan(p) for p in pagination.items])
 
 
@@ -138,7 +140,7 @@ def plan(slug: str) -> Response:
     today = clock.today()
 
     def body() -> str:
-        return _json(serialize.plan_overview(plans.plan_overview(slug, today)))
+        return _json(serialize.plan_overview(reads.plan_overview(slug, today)))
 
     return _json_response(remember("api-plan", (slug, today), body))
 
@@ -150,7 +152,7 @@ def action(slug: str, code: str) -> Response:
     today = clock.today()
 
     def body() -> str:
-        return _json(serialize.action_detail(plans.action_detail(slug, code, today)))
+        return _json(serialize.action_detail(reads.action_detail(slug, code, today)))
 
     return _json_response(remember("api-action", (slug, code, today), body))
 
@@ -159,7 +161,7 @@ def action(slug: str, code: str) -> Response:
 @signed_in
 def updates(slug: str) -> Response:
     args = QueryArgs(request.args, ("period", "department", "state", *PAGING))
-    filters = api_queries.UpdateFilters(
+    filters = listing.UpdateFilters(
         period=args.quarter("period"),
         department=args.code("department"),
         state=args.choice("state", WorkflowState),
@@ -169,7 +171,7 @@ def updates(slug: str) -> Response:
     viewer, today = signed_in_user(), clock.today()
 
     def page() -> tuple[str, str]:
-        found = api_queries.update_page(slug, filters, viewer, paging.page, paging.per_page, today)
+        found = listing.update_page(slug, filters, viewer, paging.page, paging.per_page, today)
         rows = [serialize.update(u, slug) for u in found.pagination.items]
         period = serialize.quarter(found.period.quarter)
         body, link = _page(found.pagination, rows, plan=slug, period=period)
@@ -189,7 +191,7 @@ def period_list() -> Response:
     today = clock.today()
 
     def page() -> tuple[str, str]:
-        found = api_queries.period_page(paging.page, paging.per_page, today)
+        found = listing.period_page(paging.page, paging.per_page, today)
         rows = [serialize.period(p, found.today, found.current) for p in found.pagination.items]
         current = serialize.quarter(found.current.quarter) if found.current else None
         body, link = _page(found.pagination, rows, current=current)

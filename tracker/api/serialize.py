@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import url_for
 
+from tracker.fiscal import FiscalQuarter
 from tracker.models import (
     Action,
     ApiToken,
@@ -21,9 +22,10 @@ from tracker.models import (
     ReportingPeriod,
     User,
 )
-from tracker.services import periods, progress
-from tracker.services.fiscal import FiscalQuarter
-from tracker.services.plans import ActionDetail, ActionRow, Headline, PlanOverview
+from tracker.services.calendar import periods
+from tracker.services.figures import progress
+from tracker.services.plans.reads import ActionDetail, ActionRow, Headline, PlanOverview
+from tracker.vocab import MilestoneState
 
 Json = dict[str, Any]
 
@@ -106,8 +108,8 @@ def _action_core(action: Action, row: ActionRow, slug: str) -> Json:
         "current": _current(row),
         "milestone_counts": {
             "total": len(milestones),
-            "done": sum(1 for p in milestones if p.state == progress.MILESTONE_DONE),
-            "late": sum(1 for p in milestones if p.state == progress.MILESTONE_LATE),
+            "done": sum(1 for p in milestones if p.state == MilestoneState.DONE),
+            "late": sum(1 for p in milestones if p.state == MilestoneState.LATE),
             "slipped": progress.count_slipped(milestones),
         },
         "url": url_for("api.action", slug=slug, code=action.code),

@@ -9,7 +9,7 @@ from wtforms import DateField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from tracker.services.audit_log import AuditFilter, known_actions, object_types
+from tracker.services.audit.trail import AuditFilter, known_actions, object_types
 
 
 class AuditFilterForm(FlaskForm):

@@ -7,7 +7,7 @@ from flask import Blueprint, render_template, request
 from tracker.access import roles
 from tracker.audit.forms import AuditFilterForm
 from tracker.models import Role
-from tracker.services import audit_log
+from tracker.services.audit import trail as audit_log
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from tracker.access import public, signed_in, signed_in_user
 from tracker.auth.forms import ChangePasswordForm, LoginForm
-from tracker.services import accounts
+from tracker.services.accounts import users
 from tracker.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -24,7 +24,7 @@ def login() -> Response | str | tuple[str, int]:
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
-    result = accounts.authenticate(form.email.data or "", form.password.data or "")
+    result = users.authenticate(form.email.data or "", form.password.data or "")
     if result.user is None:
         if result.locked_until is not None:
             until = format_datetime(result.locked_until, "short")
@@ -39,7 +39,7 @@ def login() -> Response | str | tuple[str, int]:
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout() -> Response:
-    accounts.sign_out(signed_in_user())
+    users.sign_out(signed_in_user())
     logout_user()
     flash(_("You are signed out."), "success")
     return redirect(url_for("auth.login"))
@@ -52,10 +52,10 @@ def change_password() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         try:
             user = signed_in_user()
-            accounts.change_password(
+            users.change_password(
                 user, form.current_password.data or "", form.new_password.data or ""
             )
-        except accounts.AccountError as error:
+        except users.AccountError as error:
             form[error.field or "new_password"].errors.append(str(error))
         else:
             login_user(user)  # a fresh cookie with the new session nonce

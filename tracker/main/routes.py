@@ -6,8 +6,8 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from werkzeug.wrappers import Response
 
 from tracker.access import public, signed_in, signed_in_user
-from tracker.services.health import database_ok
-from tracker.services.home import home_for
+from tracker.services.operations.health import database_ok
+from tracker.services.updates.home import home_for
 from tracker.urls import safe_next
 
 bp = Blueprint("main", __name__)

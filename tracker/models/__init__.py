@@ -7,7 +7,7 @@ from tracker.models.org import ApiToken, Department, User
 from tracker.models.plan import Action, Milestone, Plan, StrategicArea, action_participant
 from tracker.models.progress import MilestoneForecast, ProgressUpdate, ReportingPeriod, Revision
 from tracker.models.report import AnnualReport, ReportFile
-from tracker.models.types import ActionStatus, JobOutcome, PlanStatus, Role, WorkflowState
+from tracker.vocab import ActionStatus, JobOutcome, PlanStatus, Role, WorkflowState
 
 __all__ = [
     "Action",

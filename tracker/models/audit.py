@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.models.base import Base, UTCDateTime, utcnow
-from tracker.models.types import JobOutcome, one_of
+from tracker.models.base import Base, UTCDateTime, one_of, utcnow
+from tracker.vocab import JobOutcome
 
 
 class AuditEvent(Base):

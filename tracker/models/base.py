@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, String, TypeDecorator
+from sqlalchemy import CheckConstraint, DateTime, MetaData, String, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
-from tracker.services.fiscal import FiscalQuarter
+from tracker.fiscal import FiscalQuarter
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -65,3 +66,9 @@ class QuarterType(TypeDecorator[FiscalQuarter]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> FiscalQuarter | None:
         return None if value is None else FiscalQuarter.parse(value)
+
+
+def one_of(column: str, values: type[StrEnum], name: str) -> CheckConstraint:
+    """A CHECK constraint that keeps `column` inside the enum's values."""
+    allowed = ", ".join(f"'{v.value}'" for v in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=name)

@@ -9,8 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import Base, UTCDateTime, utcnow
-from tracker.models.types import Role, one_of
+from tracker.models.base import Base, UTCDateTime, one_of, utcnow
+from tracker.vocab import Role
 
 
 class Bilingual:

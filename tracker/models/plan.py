@@ -7,10 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import Base, QuarterType, UTCDateTime, utcnow
+from tracker.fiscal import FiscalQuarter
+from tracker.models.base import Base, QuarterType, UTCDateTime, one_of, utcnow
 from tracker.models.org import Bilingual, Department
-from tracker.models.types import PlanStatus, one_of
-from tracker.services.fiscal import FiscalQuarter
+from tracker.vocab import PlanStatus
 
 action_participant = Table(
     "action_participant",

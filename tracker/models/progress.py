@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.models.base import Base, QuarterType, UTCDateTime, utcnow
+from tracker.fiscal import FiscalQuarter
+from tracker.models.base import Base, QuarterType, UTCDateTime, one_of, utcnow
 from tracker.models.org import Department, User
 from tracker.models.plan import Action, Milestone
-from tracker.models.types import ActionStatus, WorkflowState, one_of
-from tracker.services.fiscal import FiscalQuarter
+from tracker.vocab import ActionStatus, WorkflowState
 
 
 class ReportingPeriod(Base):

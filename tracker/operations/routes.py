@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 
 from tracker.access import roles
 from tracker.models import Role
-from tracker.services import job_runs, mail
+from tracker.services.operations import job_runs, mail
 
 bp = Blueprint("operations", __name__, url_prefix="/admin")
 

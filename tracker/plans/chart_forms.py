@@ -14,12 +14,12 @@ from wtforms import SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from tracker.fiscal import FiscalQuarter, fiscal_year_label
 from tracker.i18n import current_language, quarter_label
-from tracker.labels import STATUS_LABELS
-from tracker.services.fiscal import FiscalQuarter, fiscal_year_label
-from tracker.services.periods import start_month
-from tracker.services.plan_frame import NO_REPORT, STATUS_ORDER, PlanFrame
-from tracker.services.roadmap import RoadmapFilters, past_periods
+from tracker.services.calendar.periods import start_month
+from tracker.services.figures.frame import NO_REPORT, STATUS_ORDER, PlanFrame
+from tracker.services.figures.roadmap import RoadmapFilters, past_periods
+from tracker.vocab import STATUS_LABELS
 
 NO_REPORT_LABEL = _l("No report yet")
 

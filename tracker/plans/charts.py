@@ -19,12 +19,13 @@ from tracker.plans.dashboard_charts import dashboard_charts
 from tracker.plans.roadmap_chart import roadmap_chart
 from tracker.plans.routes import bp
 from tracker.plans.trend_charts import milestone_trend_chart, trend_charts
-from tracker.services import clock, plans
-from tracker.services.dashboard import plan_dashboard
-from tracker.services.obligations import plan_or_404
-from tracker.services.plan_frame import PlanFrame, load_frame
-from tracker.services.roadmap import build_roadmap
-from tracker.services.trends import milestone_trend, progress_trends
+from tracker.services.calendar import clock
+from tracker.services.figures.dashboard import plan_dashboard
+from tracker.services.figures.frame import PlanFrame, load_frame
+from tracker.services.figures.obligations import plan_or_404
+from tracker.services.figures.roadmap import build_roadmap
+from tracker.services.figures.trends import milestone_trend, progress_trends
+from tracker.services.plans import reads
 
 Page = tuple[str, int]
 ChartForm = TypeVar("ChartForm", PeriodForm, RoadmapForm, MilestoneTrendForm)
@@ -49,7 +50,7 @@ def overview(slug: str) -> Page:
         dashboard = plan_dashboard(frame, form.quarter()) if valid else None
         return Content(
             {
-                "overview": plans.plan_overview(slug, today),
+                "overview": reads.plan_overview(slug, today),
                 "form": form,
                 "dashboard": dashboard,
                 "charts": dashboard_charts(dashboard) if dashboard else [],

@@ -6,7 +6,14 @@ from flask_babel import gettext as _
 
 from tracker.i18n import quarter_label
 from tracker.plans.chart_specs import ChartSpec, Column, Series, whole
-from tracker.services.compliance import CELL_LABELS, LATE, MISSING, ON_TIME, PENDING, Compliance
+from tracker.services.figures.compliance import (
+    CELL_LABELS,
+    LATE,
+    MISSING,
+    ON_TIME,
+    PENDING,
+    Compliance,
+)
 
 STATES = (ON_TIME, LATE, MISSING, PENDING)
 

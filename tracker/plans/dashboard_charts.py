@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from tracker.i18n import current_language, quarter_label
-from tracker.labels import STATUS_LABELS
 from tracker.plans.chart_specs import (
     ChartSpec,
     Column,
@@ -15,8 +14,9 @@ from tracker.plans.chart_specs import (
     round1,
     whole,
 )
-from tracker.services.dashboard import AreaFigures, Dashboard
-from tracker.services.plan_frame import NO_REPORT, STATUS_ORDER
+from tracker.services.figures.dashboard import AreaFigures, Dashboard
+from tracker.services.figures.frame import NO_REPORT, STATUS_ORDER
+from tracker.vocab import STATUS_LABELS
 
 TROUBLE = ("at_risk", "off_track")
 

@@ -17,11 +17,11 @@ from tracker.pages import Content, cached_page, choices_of
 from tracker.plans.compliance_chart import compliance_chart
 from tracker.plans.monitoring_forms import ComplianceFilterForm
 from tracker.plans.routes import bp
-from tracker.services import clock
-from tracker.services.attention import needs_attention
-from tracker.services.compliance import CELL_LABELS, compliance_matrix, csv_rows
-from tracker.services.csv_safety import csv_lines
-from tracker.services.obligations import plan_or_404
+from tracker.services.calendar import clock
+from tracker.services.figures.attention import needs_attention
+from tracker.services.figures.compliance import CELL_LABELS, compliance_matrix, csv_rows
+from tracker.services.figures.obligations import plan_or_404
+from tracker.services.spreadsheets.csv_safety import csv_lines
 
 MONITORS = (Role.PLANNER, Role.ADMIN, Role.OVERSIGHT)
 

@@ -10,11 +10,11 @@ from wtforms import SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from tracker.fiscal import fiscal_year_label
 from tracker.i18n import current_language
 from tracker.models import Plan
-from tracker.services.fiscal import fiscal_year_label
-from tracker.services.obligations import plan_departments
-from tracker.services.periods import start_month
+from tracker.services.calendar.periods import start_month
+from tracker.services.figures.obligations import plan_departments
 
 
 class ComplianceFilterForm(FlaskForm):

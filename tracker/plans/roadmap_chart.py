@@ -7,15 +7,14 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 
+from tracker.fiscal import FiscalQuarter, fiscal_year_label
 from tracker.i18n import current_language, quarter_label
-from tracker.labels import MILESTONE_STATE_LABELS
 from tracker.plans.chart_specs import ChartSpec, Series, epoch_ms
-from tracker.services import progress
-from tracker.services.fiscal import FiscalQuarter, fiscal_year_label
-from tracker.services.periods import start_month
-from tracker.services.roadmap import Roadmap
+from tracker.services.calendar.periods import start_month
+from tracker.services.figures.roadmap import Roadmap
+from tracker.vocab import MILESTONE_STATE_LABELS, MilestoneState
 
-MILESTONE_STATES = (progress.MILESTONE_DONE, progress.MILESTONE_LATE, progress.MILESTONE_UPCOMING)
+MILESTONE_STATES = (MilestoneState.DONE, MilestoneState.LATE, MilestoneState.UPCOMING)
 
 
 def span(start: FiscalQuarter, end: FiscalQuarter) -> list[int]:
@@ -26,7 +25,7 @@ def span(start: FiscalQuarter, end: FiscalQuarter) -> list[int]:
 
 def _summary(r: Roadmap) -> str:
     slipped = sum(1 for row in r.rows if row.slippage > 0)
-    late = sum(1 for row in r.rows for m in row.milestones if m.state == progress.MILESTONE_LATE)
+    late = sum(1 for row in r.rows for m in row.milestones if m.state == MilestoneState.LATE)
     summary = _(
         "%(shown)s of %(total)s actions shown: %(slipped)s forecast past their baseline "
         "target, %(late)s milestones late",

@@ -6,7 +6,9 @@ from flask import Blueprint, render_template, request
 
 from tracker.access import signed_in, signed_in_user
 from tracker.pages import Content, cached_page
-from tracker.services import clock, history, plans
+from tracker.services.calendar import clock
+from tracker.services.plans import reads
+from tracker.services.updates import history
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -14,17 +16,17 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 @bp.route("/")
 @signed_in
 def index() -> str:
-    return render_template("plans/index.html", plans=plans.list_plans())
+    return render_template("plans/index.html", plans=reads.list_plans())
 
 
 @bp.route("/<slug>/actions/<code>")
 @signed_in
 def action(slug: str, code: str) -> tuple[str, int]:
     today, viewer = clock.today(), signed_in_user()
-    heading, plan = plans.action_and_plan_or_404(slug, code)
+    heading, plan = reads.action_and_plan_or_404(slug, code)
 
     def build() -> Content:
-        detail = plans.action_detail(slug, code, today)
+        detail = reads.action_detail(slug, code, today)
         return Content({"action": detail.row.action, "detail": detail})
 
     # The history shown depends on the viewer's department (department users see their own).
@@ -36,7 +38,7 @@ def action(slug: str, code: str) -> tuple[str, int]:
 @signed_in
 def action_history(slug: str, code: str) -> str:
     """One quarter of an action's update history (`?period=2025-Q3`; the newest by default)."""
-    action = plans.get_action_or_404(slug, code)
+    action = reads.get_action_or_404(slug, code)
     shown = history.quarter_history(action, signed_in_user(), request.args.get("period") or None)
     return render_template(
         "plans/action_history.html", plan=action.area.plan, action=action, history=shown

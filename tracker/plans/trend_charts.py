@@ -15,8 +15,8 @@ from tracker.plans.chart_specs import (
     round1,
     whole,
 )
-from tracker.services.periods import start_month
-from tracker.services.trends import MilestoneLine, MilestoneTrend, TrendPoint, TrendSeries
+from tracker.services.calendar.periods import start_month
+from tracker.services.figures.trends import MilestoneLine, MilestoneTrend, TrendPoint, TrendSeries
 
 
 def _trend_summary(name: str, points: tuple[TrendPoint, ...]) -> str:

@@ -2,5 +2,5 @@
 
 `builder` reads the database into a `snapshot.ReportSnapshot` (plain frozen data); `pdf`,
 `xlsx` and `csv_export` render files from that snapshot and from the streamed update rows of
-`raw`; `tracker.services.reports` stores them; `routes` serves them.
+`raw`; `tracker.reports.service` stores them; `routes` serves them.
 """

@@ -1,8 +1,8 @@
 """Build a plan's fiscal-year snapshot from the database: a fixed number of queries.
 
 Figures come from accepted updates only (`queries`), the progress maths of
-`tracker.services.progress`, department compliance from `tracker.services.compliance` and the
-missing and silent lists of `tracker.services.attention`. See docs/reports.md for definitions.
+`services.figures.progress`, department compliance from `services.figures.compliance` and the
+missing and silent lists of `services.figures.attention`. See docs/reports.md for definitions.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from tracker.fiscal import FiscalQuarter, quarters_of_year, year_bounds
 from tracker.models import Plan, WorkflowState
 from tracker.reports import queries
 from tracker.reports.queries import AcceptedUpdate, ActionData, MilestoneData
@@ -35,10 +36,9 @@ from tracker.reports.snapshot import (
     SilentRow,
     UpdateCounts,
 )
-from tracker.services import progress
-from tracker.services.attention import Attention, needs_attention
-from tracker.services.compliance import Compliance, Rate, compliance_matrix
-from tracker.services.fiscal import FiscalQuarter, quarters_of_year, year_bounds
+from tracker.services.figures import progress
+from tracker.services.figures.attention import Attention, needs_attention
+from tracker.services.figures.compliance import Compliance, Rate, compliance_matrix
 
 Forecasts = dict[int, tuple[date | None, date | None]]
 

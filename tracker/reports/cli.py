@@ -7,9 +7,9 @@ import time
 import click
 from flask.cli import AppGroup
 
-from tracker.services import reports
-from tracker.services.fiscal import fiscal_year_label, parse_fiscal_year
-from tracker.services.periods import start_month
+from tracker.fiscal import fiscal_year_label, parse_fiscal_year
+from tracker.reports import service
+from tracker.services.calendar.periods import start_month
 
 report_cli = AppGroup("report", help="Generate and list the yearly roadmap reports.")
 
@@ -29,8 +29,8 @@ def generate_command(slug: str, year: int, language: str | None) -> None:
     """Generate a new version of the plan's report for a fiscal year that is over."""
     started = time.perf_counter()
     try:
-        report = reports.generate_annual_report(slug, year, "cli", language=language)
-    except reports.ReportError as error:
+        report = service.generate_annual_report(slug, year, "cli", language=language)
+    except service.ReportError as error:
         raise click.ClickException(str(error)) from error
     seconds = time.perf_counter() - started
     label = fiscal_year_label(year, "en", start_month())
@@ -44,7 +44,7 @@ def generate_command(slug: str, year: int, language: str | None) -> None:
 @report_cli.command("list")
 def list_command() -> None:
     """Every issued report: plan, fiscal year, version, when and by whom, files."""
-    groups = reports.list_reports()
+    groups = service.list_reports()
     if not groups:
         click.echo("No report has been issued yet.")
         return

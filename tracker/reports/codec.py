@@ -12,7 +12,7 @@ import typing
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from tracker.services.fiscal import FiscalQuarter
+from tracker.fiscal import FiscalQuarter
 
 T = TypeVar("T")
 

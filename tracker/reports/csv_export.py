@@ -1,7 +1,7 @@
 """The CSV file: every update of the year, one line each, streamed in chunks.
 
 UTF-8 with a byte-order mark (so Excel reads accents), CRLF lines, and text a spreadsheet would
-run as a formula prefixed with a single quote (`tracker.services.csv_safety.safe_cell`).
+run as a formula prefixed with a single quote (`services.spreadsheets.csv_safety.safe_cell`).
 Lines are written a batch at a time: one `writerows` per batch instead of one write per line.
 """
 
@@ -18,7 +18,7 @@ from flask_babel import force_locale
 from tracker.reports import raw
 from tracker.reports.raw import RowSource
 from tracker.reports.snapshot import ReportSnapshot
-from tracker.services.csv_safety import BOM, safe_cell
+from tracker.services.spreadsheets.csv_safety import BOM, safe_cell
 
 BATCH = 1000
 Writer = Any  # csv.writer objects have no public type

@@ -12,10 +12,10 @@ from wtforms import SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, Regexp
 
+from tracker.fiscal import fiscal_year_label
 from tracker.i18n import current_language
 from tracker.models import Plan
-from tracker.services.fiscal import fiscal_year_label
-from tracker.services.periods import start_month
+from tracker.services.calendar.periods import start_month
 
 CHUNK = 64 * 1024
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("fr", "Français")]

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
+from tracker.fiscal import FiscalQuarter
 from tracker.reports.pdf_style import ACCENT, INK, MUTED, RULE, STATUS_COLOURS, fit
 from tracker.reports.snapshot import ActionRow, AreaRow, ReportSnapshot
-from tracker.services.fiscal import FiscalQuarter
 
 ROW = 13.5  # height of one roadmap row, in points
 AXIS = 26.0  # height of the roadmap's year and quarter header

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, Table
 
+from tracker.fiscal import FiscalQuarter
 from tracker.reports import text
 from tracker.reports.pdf_charts import area_chart, legend, roadmap_charts, status_chart
 from tracker.reports.pdf_style import (
@@ -18,8 +19,7 @@ from tracker.reports.pdf_style import (
     safe,
 )
 from tracker.reports.snapshot import ActionRow, AreaRow, ReportSnapshot
-from tracker.services.fiscal import FiscalQuarter
-from tracker.services.progress import VARIANCE_THRESHOLD
+from tracker.services.figures.progress import VARIANCE_THRESHOLD
 
 Story = list[Flowable]
 

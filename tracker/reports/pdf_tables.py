@@ -18,7 +18,7 @@ from tracker.reports.pdf_style import (
     safe,
 )
 from tracker.reports.snapshot import ReportSnapshot
-from tracker.services.progress import VARIANCE_THRESHOLD
+from tracker.services.figures.progress import VARIANCE_THRESHOLD
 
 Story = list[Flowable]
 

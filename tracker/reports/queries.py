@@ -18,6 +18,7 @@ from typing import NamedTuple, TypeVar
 from sqlalchemy import Select, String, case, func, select, type_coerce
 
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import (
     Action,
     Department,
@@ -28,7 +29,6 @@ from tracker.models import (
     StrategicArea,
     WorkflowState,
 )
-from tracker.services.fiscal import FiscalQuarter
 
 ACCEPTED = WorkflowState.ACCEPTED.value
 K = TypeVar("K")

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import String, select, type_coerce
 
 from tracker.extensions import db
-from tracker.labels import state_label, status_label
+from tracker.fiscal import FiscalQuarter
 from tracker.models import (
     Action,
     ActionStatus,
@@ -26,7 +26,7 @@ from tracker.models import (
     WorkflowState,
 )
 from tracker.reports.queries import parse_quarter, periods_between, year_quarters
-from tracker.services.fiscal import FiscalQuarter
+from tracker.vocab import state_label, status_label
 
 BATCH = 2000
 

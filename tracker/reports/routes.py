@@ -1,7 +1,7 @@
 """The reports pages: list, generate (planners), a report's checksums and verification, downloads.
 
 Oversight staff, planners and admins read and download reports; department users may not
-(docs/reports.md). Nothing here changes a stored report: generating adds a new version.
+(docs/service.md). Nothing here changes a stored report: generating adds a new version.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tracker.access import roles, signed_in_user
+from tracker.fiscal import fiscal_year_label
 from tracker.i18n import current_language
 from tracker.models import Role
+from tracker.reports import service
 from tracker.reports.forms import GenerateForm, VerifyForm, empty_generate_form
-from tracker.services import clock, reports
-from tracker.services.fiscal import fiscal_year_label
-from tracker.services.periods import start_month
-from tracker.services.reports import Verification
+from tracker.reports.service import Verification
+from tracker.services.calendar import clock
+from tracker.services.calendar.periods import start_month
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -37,8 +38,8 @@ def fiscal_year_filter(year: int) -> str:
 
 def _index(form: GenerateForm | None, status: int = 200) -> tuple[str, int]:
     if form is None and signed_in_user().role == Role.PLANNER:
-        form = empty_generate_form(reports.generation_choices(clock.today()), current_language())
-    return render_template("reports/index.html", groups=reports.list_reports(), form=form), status
+        form = empty_generate_form(service.generation_choices(clock.today()), current_language())
+    return render_template("reports/index.html", groups=service.list_reports(), form=form), status
 
 
 @bp.route("/")
@@ -51,16 +52,16 @@ def index() -> Page:
 @roles(Role.PLANNER)
 def generate() -> Page | Response:
     form = GenerateForm()
-    form.load_choices(reports.generation_choices(clock.today()))
+    form.load_choices(service.generation_choices(clock.today()))
     if not form.validate():
         return _index(form, 400)
     slug, year = form.chosen()
     user = signed_in_user()
     try:
-        report = reports.generate_annual_report(
+        report = service.generate_annual_report(
             slug, year, f"user:{user.email}", actor=user, language=form.language.data
         )
-    except reports.ReportError as error:
+    except service.ReportError as error:
         form.target.errors = [str(error)]
         return _index(form, 400)
     flash(_("Version %(version)s of the report was generated.", version=report.version), "success")
@@ -70,12 +71,12 @@ def generate() -> Page | Response:
 def _show(
     report_id: int, form: VerifyForm, result: Verification | None, status: int = 200
 ) -> tuple[str, int]:
-    report = reports.get_report(report_id)
+    report = service.get_report(report_id)
     html = render_template(
         "reports/show.html",
         report=report,
-        snapshot=reports.report_snapshot(report),
-        versions=reports.other_versions(report),
+        snapshot=service.report_snapshot(report),
+        versions=service.other_versions(report),
         form=form,
         result=result,
     )
@@ -95,16 +96,16 @@ def verify(report_id: int) -> Page:
     if not form.validate():
         return _show(report_id, form, None, 400)
     if form.uploaded() is not None:
-        result = reports.verify(*reports.digest(form.chunks()))
+        result = service.verify(*service.digest(form.chunks()))
     else:
-        result = reports.verify(form.sha256.data or "")
+        result = service.verify(form.sha256.data or "")
     return _show(report_id, form, result)
 
 
 @bp.route("/<int:report_id>/<any(pdf, xlsx, csv):fmt>")
 @roles(*READERS)
 def download(report_id: int, fmt: str) -> Response:
-    stored = reports.get_file(report_id, fmt)
+    stored = service.get_file(report_id, fmt)
     response = send_file(
         io.BytesIO(stored.content),
         mimetype=stored.media_type,

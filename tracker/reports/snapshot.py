@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from tracker.models.types import ActionStatus
+from tracker.fiscal import FiscalQuarter, fiscal_year_label
 from tracker.reports.codec import decode, encode
-from tracker.services.fiscal import FiscalQuarter, fiscal_year_label
+from tracker.vocab import ActionStatus
 
 SCHEMA_VERSION = 1
 

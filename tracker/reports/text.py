@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from tracker.labels import flag_label, status_label
 from tracker.reports.snapshot import LATE, MET, MISSED, RateFigure, ReportSnapshot
-from tracker.services.compliance import CELL_LABELS
+from tracker.services.figures.compliance import CELL_LABELS
+from tracker.vocab import flag_label, status_label
 
 DASH = "\u2014"
 

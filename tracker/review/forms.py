@@ -9,8 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from tracker.i18n import current_language
-from tracker.services.review import Decision, Queue, QueueFilters
-from tracker.services.update_rules import TEXT_MAX
+from tracker.services.updates.review import Decision, Queue, QueueFilters
+from tracker.services.updates.rules import TEXT_MAX
 
 
 class DecisionForm(FlaskForm):

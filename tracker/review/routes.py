@@ -11,8 +11,8 @@ from tracker.access import roles, signed_in_user
 from tracker.models import Role, WorkflowState
 from tracker.pages import Content, cached_page, choices_of
 from tracker.review.forms import DecisionForm, QueueFilterForm
-from tracker.services import review, revisions
-from tracker.services.update_rules import UpdateConflict, UpdateInvalid, UpdateNotEditable
+from tracker.services.updates import review, revisions
+from tracker.services.updates.rules import UpdateConflict, UpdateInvalid, UpdateNotEditable
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 

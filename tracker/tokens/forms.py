@@ -8,7 +8,11 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from tracker.services.api_tokens import DEFAULT_EXPIRY_DAYS, EXPIRY_CHOICES_DAYS, MAX_NAME_LENGTH
+from tracker.services.accounts.tokens import (
+    DEFAULT_EXPIRY_DAYS,
+    EXPIRY_CHOICES_DAYS,
+    MAX_NAME_LENGTH,
+)
 
 
 class CreateTokenForm(FlaskForm):

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tracker.access import signed_in, signed_in_user
-from tracker.services import api_tokens
-from tracker.services.api_tokens import TokenError, TokenNotFound
+from tracker.services.accounts import tokens as api_tokens
+from tracker.services.accounts.tokens import TokenError, TokenNotFound
 from tracker.tokens.forms import CreateTokenForm
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")

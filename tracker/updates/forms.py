@@ -22,17 +22,17 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
+from tracker.fiscal import FiscalQuarter
 from tracker.i18n import quarter_label
-from tracker.labels import STATUS_LABELS
 from tracker.models import ActionStatus, Milestone
-from tracker.services.fiscal import FiscalQuarter
-from tracker.services.update_rules import (
+from tracker.services.updates.rules import (
     TEXT_MAX,
     Errors,
     MilestoneInput,
     PlanWindow,
     UpdateInput,
 )
+from tracker.vocab import STATUS_LABELS
 
 PERCENT_MESSAGE = _l("Enter a whole number from 0 to 100.")
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD, for example 2026-03-31.")

@@ -13,9 +13,10 @@ from tracker.access import roles, signed_in, signed_in_user
 from tracker.i18n import current_language
 from tracker.models import Action, Role, User
 from tracker.pages import Content, cached_page
-from tracker.services import clock, history, revisions, updates
-from tracker.services.department_quarter import department_quarter
-from tracker.services.update_rules import (
+from tracker.services.calendar import clock
+from tracker.services.updates import history, revisions, save
+from tracker.services.updates.quarter import department_quarter
+from tracker.services.updates.rules import (
     UpdateConflict,
     UpdateInvalid,
     UpdateNotEditable,
@@ -56,17 +57,17 @@ def index() -> Page:
 @roles(Role.DEPARTMENT)
 def edit(quarter: str, action_id: int) -> Page | Response:
     user = signed_in_user()
-    ctx = updates.load_context(user, quarter, action_id)
+    ctx = save.load_context(user, quarter, action_id)
     if request.method == "GET":
         version = ctx.update.version if ctx.update else 0
-        return _form_page(ctx, UpdateForm(data=UpdateForm.initial(updates.prefill(ctx), version)))
+        return _form_page(ctx, UpdateForm(data=UpdateForm.initial(save.prefill(ctx), version)))
     form = UpdateForm()
     form.prepare(ctx.window, ctx.action.milestones)
     if not form.validate():
         return _form_page(ctx, form, 400)
     submit = bool(form.send.data)
     try:
-        updates.save_update(
+        save.save_update(
             user,
             quarter,
             action_id,
@@ -81,7 +82,7 @@ def edit(quarter: str, action_id: int) -> Page | Response:
     except UpdateConflict:
         return _conflict_page(user, quarter, action_id, form)
     except UpdateNotEditable:  # the page says why; the typed values are shown, not lost
-        return _form_page(updates.load_context(user, quarter, action_id), form, 409, unsaved=True)
+        return _form_page(save.load_context(user, quarter, action_id), form, 409, unsaved=True)
     if submit:
         flash(_("Your update is submitted for review."), "success")
         return redirect(url_for(".index", period=quarter))
@@ -89,13 +90,13 @@ def edit(quarter: str, action_id: int) -> Page | Response:
     return redirect(url_for(".edit", quarter=quarter, action_id=action_id))
 
 
-def _titles(ctx: updates.UpdateContext) -> dict[str, str]:
+def _titles(ctx: save.UpdateContext) -> dict[str, str]:
     lang = current_language()
     return {str(m.id): f"{m.code} {m.text('title', lang)}" for m in ctx.action.milestones}
 
 
 def _form_page(
-    ctx: updates.UpdateContext, form: UpdateForm, status: int = 200, unsaved: bool = False
+    ctx: save.UpdateContext, form: UpdateForm, status: int = 200, unsaved: bool = False
 ) -> Page:
     form.prepare(ctx.window, ctx.action.milestones)
     snapshot = revisions.snapshot_of(ctx.update) if ctx.update else None
@@ -114,7 +115,7 @@ def _form_page(
 
 
 def _conflict_page(user: User, quarter: str, action_id: int, form: UpdateForm) -> Page:
-    ctx = updates.load_context(user, quarter, action_id)
+    ctx = save.load_context(user, quarter, action_id)
     if ctx.update is None:  # pragma: no cover - a conflict always has a stored update
         abort(409)
     theirs = revisions.snapshot_of(ctx.update)

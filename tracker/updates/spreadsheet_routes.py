@@ -14,9 +14,10 @@ from wtforms import SubmitField
 
 from tracker.access import roles, signed_in_user
 from tracker.models import Role, User
-from tracker.services import spreadsheet_import, spreadsheet_template
-from tracker.services.spreadsheet_report import import_report
-from tracker.services.spreadsheets import ImportRefused, load_scope, max_bytes
+from tracker.services.spreadsheets import importing as spreadsheet_import
+from tracker.services.spreadsheets import template as spreadsheet_template
+from tracker.services.spreadsheets.columns import ImportRefused, load_scope, max_bytes
+from tracker.services.spreadsheets.outcome import import_report
 from tracker.updates.routes import Page, bp
 
 

@@ -1,0 +1,1 @@
+"""The demo data: four plans from the source documents, one account per role, years of history."""

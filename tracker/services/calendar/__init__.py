@@ -1,0 +1,1 @@
+"""The reporting calendar: today's date, reporting periods and their dates."""

@@ -1,0 +1,224 @@
+"""Department submission compliance: departments by quarter, as plain frozen data.
+
+Each cell counts the department's owed updates for the quarter (see `obligations` for what is
+owed, when a submission is on time, and which time zone the due date ends in):
+- on_time: every owed update submitted by the end of the due date;
+- late: none missing, but at least one submitted after the due date;
+- missing: the period is past due and at least one owed update is not submitted (or accepted);
+- pending: the period is not yet due and at least one owed update is not submitted yet;
+- not_applicable: the department owed nothing that quarter.
+Columns run from the plan's first quarter to the latest period that has opened (so the current
+quarter shows as pending). Rates are on-time updates over owed updates of past-due periods.
+Six queries whatever the plan's size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from tracker.cache import remember
+from tracker.extensions import db
+from tracker.i18n import current_language, quarter_label
+from tracker.services.figures.obligations import (
+    COUNTED_STATES,
+    DepartmentRef,
+    OwedUpdates,
+    PeriodRef,
+    PlanRef,
+    deadline_by_period,
+    load_scope,
+    owed_updates,
+)
+
+ON_TIME = "on_time"
+LATE = "late"
+MISSING = "missing"
+PENDING = "pending"
+NOT_APPLICABLE = "not_applicable"
+CELL_STATES = (ON_TIME, LATE, MISSING, PENDING, NOT_APPLICABLE)
+
+CELL_LABELS = {
+    ON_TIME: _l("On time"),
+    LATE: _l("Late"),
+    MISSING: _l("Missing"),
+    PENDING: _l("Pending"),
+    NOT_APPLICABLE: _l("Not applicable"),
+}
+
+
+@dataclass(frozen=True)
+class Rate:
+    """Updates submitted on time out of those owed for past-due periods."""
+
+    on_time: int
+    due: int
+
+    @property
+    def percent(self) -> float | None:
+        """On-time share in percent; None when nothing was due."""
+        return 100.0 * self.on_time / self.due if self.due else None
+
+    def __add__(self, other: Rate) -> Rate:
+        return Rate(self.on_time + other.on_time, self.due + other.due)
+
+
+NO_RATE = Rate(0, 0)
+Key = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One department's owed updates for one quarter, by outcome."""
+
+    state: str
+    owed: int
+    on_time: int
+    late: int
+    missing: int
+    pending: int
+    past_due: bool
+
+    @property
+    def rate(self) -> Rate:
+        """The cell's share of the rates: nothing until the period is past due."""
+        return Rate(self.on_time, self.owed) if self.past_due else NO_RATE
+
+
+@dataclass(frozen=True)
+class DepartmentRow:
+    department: DepartmentRef
+    cells: tuple[Cell, ...]  # one per period of the matrix
+    rate: Rate
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """The matrix for a plan, a fiscal-year range and optionally one department."""
+
+    plan: PlanRef
+    today: date
+    first_year: int
+    last_year: int
+    department: str | None  # acronym filter, None for all
+    periods: tuple[PeriodRef, ...]
+    rows: tuple[DepartmentRow, ...]
+    quarter_rates: tuple[Rate, ...]  # one per period
+    rate: Rate
+
+
+def compliance_matrix(
+    plan_id: int,
+    today: date,
+    first: int | None = None,
+    last: int | None = None,
+    department: str | None = None,
+) -> Compliance:
+    """Departments by quarter for fiscal years first..last (default: the plan's years); kept
+    until the data changes (`tracker.cache`).
+
+    Raises ValueError when `department` is not assigned to the plan's actions."""
+    key = (plan_id, today, first, last, department)
+    return remember(
+        "compliance", key, lambda: _compliance_matrix(plan_id, today, first, last, department)
+    )
+
+
+def _compliance_matrix(
+    plan_id: int, today: date, first: int | None, last: int | None, department: str | None
+) -> Compliance:
+    scope = load_scope(plan_id, today)
+    first_year = scope.plan.first_year if first is None else first
+    last_year = scope.plan.last_year if last is None else last
+    periods = tuple(p for p in scope.periods if first_year <= p.quarter.year <= last_year)
+    departments = sorted(scope.departments.values(), key=lambda d: d.acronym)
+    if department is not None:
+        departments = [d for d in departments if d.acronym == department]
+        if not departments:
+            raise ValueError(f"department {department!r} has no action in this plan")
+    only = departments[0].id if department is not None else None
+    counts = _counts(owed_updates(scope, periods, only), periods) if periods else {}
+    rows = []
+    for dept in departments:
+        cells = tuple(_cell(counts.get((dept.id, p.id)), p.past_due(today)) for p in periods)
+        rows.append(DepartmentRow(dept, cells, sum((c.rate for c in cells), NO_RATE)))
+    quarter_rates = tuple(
+        sum((row.cells[n].rate for row in rows), NO_RATE) for n in range(len(periods))
+    )
+    return Compliance(
+        scope.plan,
+        today,
+        first_year,
+        last_year,
+        department,
+        periods,
+        tuple(rows),
+        quarter_rates,
+        sum(quarter_rates, NO_RATE),
+    )
+
+
+def _counts(owed: OwedUpdates, periods: tuple[PeriodRef, ...]) -> dict[Key, tuple[int, int, int]]:
+    """(department id, period id) -> (owed, submitted, on time), aggregated in the database."""
+    rows = owed.subquery()
+    counted = rows.c.state.in_(COUNTED_STATES)
+    deadline = deadline_by_period(rows.c.period_id, periods)
+    on_time = counted & (rows.c.submitted_at.is_(None) | (rows.c.submitted_at < deadline))
+    stmt = select(
+        rows.c.department_id,
+        rows.c.period_id,
+        func.count(),
+        func.count().filter(counted),
+        func.count().filter(on_time),
+    ).group_by(rows.c.department_id, rows.c.period_id)
+    return {(d, p): (n, s, t) for d, p, n, s, t in db.session.execute(stmt)}
+
+
+def _cell(counts: tuple[int, int, int] | None, past_due: bool) -> Cell:
+    """Classify one department-quarter from its counts."""
+    owed, submitted, on_time = counts or (0, 0, 0)
+    late, outstanding = submitted - on_time, owed - submitted
+    missing, pending = (outstanding, 0) if past_due else (0, outstanding)
+    if owed == 0:
+        state = NOT_APPLICABLE
+    elif missing:
+        state = MISSING
+    elif late:
+        state = LATE
+    elif pending:
+        state = PENDING
+    else:
+        state = ON_TIME
+    return Cell(state, owed, on_time, late, missing, pending, past_due)
+
+
+def percent_text(rate: Rate) -> str:
+    """A rate as text for exports: '75%' or 'n/a'."""
+    value = rate.percent
+    return _("n/a") if value is None else f"{value:.0f}%"
+
+
+def csv_rows(compliance: Compliance) -> Iterator[list[str]]:
+    """The matrix as CSV rows in the current language: a header, one row per department and
+    the on-time rate by quarter."""
+    yield [
+        _("Department"),
+        _("Department name"),
+        *(quarter_label(p.quarter) for p in compliance.periods),
+        _("On-time rate"),
+    ]
+    for row in compliance.rows:
+        name = row.department.text("name", current_language())
+        cells = (str(CELL_LABELS[c.state]) for c in row.cells)
+        yield [row.department.acronym, name, *cells, percent_text(row.rate)]
+    yield [
+        _("On-time rate"),
+        "",
+        *(percent_text(r) for r in compliance.quarter_rates),
+        percent_text(compliance.rate),
+    ]

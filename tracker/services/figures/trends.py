@@ -1,0 +1,312 @@
+"""Progress over time: reported against expected percent per quarter, and milestone trends.
+
+- For every opened period of the plan, each action's status-making update as of that quarter
+  follows the rule of `progress.action_statuses` (latest accepted, else latest submitted; within
+  a kind: latest quarter, the lead department's, the newest), computed here from one query for
+  all quarters at once. Reported percent is the mean over the actions that reported and are not
+  cancelled; expected percent is the mean of `progress.expected_percent` at the quarter's end
+  over the same actions (from the start to the current target).
+- The milestone trend analysis of one action: for each quarter with a report that gives
+  milestone dates, the forecast (or completion) date of each milestone in that quarter's
+  best such report (accepted before submitted, then the lead department's, then the newest).
+  A flat line is a stable date, a rising line a slipping one.
+Queries: five for the frame, then four, whatever the plan's size.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from statistics import fmean
+
+from sqlalchemy import case, func, or_, select
+
+from tracker.cache import remember
+from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
+from tracker.models import (
+    Action,
+    ActionStatus,
+    Milestone,
+    MilestoneForecast,
+    ProgressUpdate,
+    ReportingPeriod,
+    WorkflowState,
+)
+from tracker.models.org import Bilingual
+from tracker.services.calendar.periods import start_month
+from tracker.services.figures import progress
+from tracker.services.figures.frame import ActionInfo, AreaInfo, PlanFrame
+from tracker.services.figures.obligations import COUNTED_STATES
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A submitted or accepted update, reduced to what ranks it and what it reports."""
+
+    id: int
+    action_id: int
+    quarter: FiscalQuarter
+    accepted: bool
+    lead: bool
+    status: str
+    percent: int
+
+    @property
+    def rank_key(self) -> tuple[FiscalQuarter, bool, int]:
+        """Within accepted (or submitted) updates: latest quarter, then the lead's, then newest."""
+        return (self.quarter, self.lead, self.id)
+
+
+def _better(current: Counted | None, candidate: Counted) -> Counted:
+    return candidate if current is None or candidate.rank_key > current.rank_key else current
+
+
+def states_by_quarter(
+    updates: Iterable[Counted], quarters: Sequence[FiscalQuarter]
+) -> list[dict[int, Counted]]:
+    """For each of `quarters` (ascending), each action's status-making update up to it."""
+    by_action: dict[int, list[Counted]] = defaultdict(list)
+    for u in updates:
+        by_action[u.action_id].append(u)
+    result: list[dict[int, Counted]] = [{} for _ in quarters]
+    for action_id, rows in by_action.items():
+        rows.sort(key=lambda u: u.quarter)
+        accepted: Counted | None = None
+        submitted: Counted | None = None
+        i = 0
+        for n, quarter in enumerate(quarters):
+            while i < len(rows) and rows[i].quarter <= quarter:
+                if rows[i].accepted:
+                    accepted = _better(accepted, rows[i])
+                else:
+                    submitted = _better(submitted, rows[i])
+                i += 1
+            pick = accepted or submitted
+            if pick is not None:
+                result[n][action_id] = pick
+    return result
+
+
+def counted_updates(action_ids: Sequence[int]) -> list[Counted]:
+    """For each action, quarter and counted state (submitted, accepted), the update that ranks
+    first in it: the lead department's, else the newest. One query that groups in the
+    database, so at most actions x quarters x 2 rows reach Python, not every update."""
+    if not action_ids:
+        return []
+    lead = ProgressUpdate.department_id == Action.lead_department_id
+    best = (
+        select(
+            func.coalesce(
+                func.max(ProgressUpdate.id).filter(lead), func.max(ProgressUpdate.id)
+            ).label("id")
+        )
+        .join(Action, Action.id == ProgressUpdate.action_id)
+        .where(ProgressUpdate.action_id.in_(action_ids))
+        .where(ProgressUpdate.state.in_(COUNTED_STATES))
+        .group_by(ProgressUpdate.action_id, ProgressUpdate.period_id, ProgressUpdate.state)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            ProgressUpdate.id,
+            ProgressUpdate.action_id,
+            ReportingPeriod.quarter,
+            ProgressUpdate.state,
+            case((lead, 1), else_=0),
+            ProgressUpdate.status,
+            ProgressUpdate.percent_complete,
+        )
+        .select_from(best)
+        .join(ProgressUpdate, ProgressUpdate.id == best.c.id)
+        .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
+        .join(Action, Action.id == ProgressUpdate.action_id)
+    )
+    return [
+        Counted(i, a, q, s == WorkflowState.ACCEPTED.value, bool(lead), status, percent or 0)
+        for i, a, q, s, lead, status, percent in rows
+    ]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    quarter: FiscalQuarter
+    reported: float | None
+    expected: float | None
+    counted: int  # actions in the averages
+
+    @property
+    def variance(self) -> float | None:
+        """Reported minus expected (negative = behind)."""
+        if self.reported is None or self.expected is None:
+            return None
+        return progress.schedule_variance(self.reported, self.expected)
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    area: AreaInfo | None  # None: the whole plan
+    points: tuple[TrendPoint, ...]
+
+
+def _point(
+    quarter: FiscalQuarter, actions: Sequence[ActionInfo], picks: dict[int, Counted], on: date
+) -> TrendPoint:
+    reported = [
+        (a, picks[a.id])
+        for a in actions
+        if a.id in picks and picks[a.id].status != ActionStatus.CANCELLED.value
+    ]
+    if not reported:
+        return TrendPoint(quarter, None, None, 0)
+    month = start_month()
+    return TrendPoint(
+        quarter,
+        fmean(u.percent for _, u in reported),
+        fmean(progress.expected_percent(a, on, month) for a, _ in reported),
+        len(reported),
+    )
+
+
+def progress_trends(frame: PlanFrame) -> list[TrendSeries]:
+    """Reported and expected percent for the plan, then each area, quarter by quarter; kept
+    until the data changes (`tracker.cache`)."""
+    return remember("trends", (frame.plan.id, frame.today), lambda: _progress_trends(frame))
+
+
+def _progress_trends(frame: PlanFrame) -> list[TrendSeries]:
+    quarters = [p.quarter for p in frame.periods]
+    picks = states_by_quarter(counted_updates(frame.action_ids), quarters)
+    month = start_month()
+    scopes: list[tuple[AreaInfo | None, list[ActionInfo]]] = [(None, list(frame.actions))]
+    scopes += [(area, frame.actions_of(area)) for area in frame.areas]
+    return [
+        TrendSeries(
+            area,
+            tuple(_point(q, actions, picks[n], q.end_date(month)) for n, q in enumerate(quarters)),
+        )
+        for area, actions in scopes
+    ]
+
+
+@dataclass(frozen=True)
+class MilestoneLine(Bilingual):
+    """One milestone's reported date in each quarter of the trend (None: not reported)."""
+
+    code: str
+    title_en: str
+    title_fr: str
+    baseline_due: date
+    dates: tuple[date | None, ...]
+    done: tuple[bool, ...]  # the date is an actual completion date
+
+    @property
+    def drift_days(self) -> int | None:
+        """Days from the first reported date to the last (positive = slipped)."""
+        known = [d for d in self.dates if d is not None]
+        return (known[-1] - known[0]).days if known else None
+
+
+@dataclass(frozen=True)
+class MilestoneTrend:
+    action: ActionInfo | None  # None: the plan has no action
+    reported: frozenset[int]  # ids of the plan's actions with reported milestone dates
+    quarters: tuple[FiscalQuarter, ...]  # quarters with a report on the action
+    lines: tuple[MilestoneLine, ...]  # one per milestone of the action
+
+
+def actions_with_forecasts(action_ids: Sequence[int]) -> set[int]:
+    """Actions with a forecast or completion date in a submitted or accepted update."""
+    if not action_ids:
+        return set()
+    found = db.session.scalars(
+        select(ProgressUpdate.action_id)
+        .join(MilestoneForecast, MilestoneForecast.update_id == ProgressUpdate.id)
+        .where(ProgressUpdate.action_id.in_(action_ids))
+        .where(ProgressUpdate.state.in_(COUNTED_STATES))
+        .where(
+            or_(
+                MilestoneForecast.forecast_on.is_not(None),
+                MilestoneForecast.completed_on.is_not(None),
+            )
+        )
+        .distinct()
+    )
+    return set(found)
+
+
+def _milestones_of(action_id: int) -> list[Milestone]:
+    return list(
+        db.session.scalars(
+            select(Milestone)
+            .where(Milestone.action_id == action_id)
+            .order_by(Milestone.position, Milestone.code)
+        )
+    )
+
+
+def _reported_dates(
+    action_id: int,
+) -> tuple[list[FiscalQuarter], list[dict[int, MilestoneForecast]]]:
+    """Quarters with a counted update on the action, and each one's milestone forecasts."""
+    rows = db.session.execute(
+        select(
+            MilestoneForecast,
+            ProgressUpdate.id,
+            ProgressUpdate.state,
+            ReportingPeriod.quarter,
+            case((ProgressUpdate.department_id == Action.lead_department_id, 1), else_=0),
+        )
+        .join(ProgressUpdate, ProgressUpdate.id == MilestoneForecast.update_id)
+        .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
+        .join(Action, Action.id == ProgressUpdate.action_id)
+        .where(ProgressUpdate.action_id == action_id)
+        .where(ProgressUpdate.state.in_(COUNTED_STATES))
+    ).all()
+    best: dict[FiscalQuarter, tuple[tuple[bool, bool, int], dict[int, MilestoneForecast]]] = {}
+    grouped: dict[int, dict[int, MilestoneForecast]] = defaultdict(dict)
+    for forecast, update_id, state, quarter, lead in rows:
+        grouped[update_id][forecast.milestone_id] = forecast
+        key = (state == WorkflowState.ACCEPTED.value, bool(lead), update_id)
+        if quarter not in best or key > best[quarter][0]:
+            best[quarter] = (key, grouped[update_id])
+    quarters = sorted(best)
+    return quarters, [best[q][1] for q in quarters]
+
+
+def _line(m: Milestone, reports: list[dict[int, MilestoneForecast]]) -> MilestoneLine:
+    dates: list[date | None] = []
+    done: list[bool] = []
+    for report in reports:
+        f = report.get(m.id)
+        dates.append((f.completed_on or f.forecast_on) if f else None)
+        done.append(bool(f and f.completed_on))
+    return MilestoneLine(m.code, m.title_en, m.title_fr, m.baseline_due, tuple(dates), tuple(done))
+
+
+def milestone_trend(frame: PlanFrame, code: str | None = None) -> MilestoneTrend:
+    """The milestone trend of action `code` (default: the first with reported dates); kept
+    until the data changes (`tracker.cache`).
+
+    Raises ValueError when `code` is not an action of the plan."""
+    key = (frame.plan.id, frame.today, code)
+    return remember("milestone-trend", key, lambda: _milestone_trend(frame, code))
+
+
+def _milestone_trend(frame: PlanFrame, code: str | None) -> MilestoneTrend:
+    reported = frozenset(actions_with_forecasts(frame.action_ids))
+    if code is not None:
+        action = next((a for a in frame.actions if a.code == code), None)
+        if action is None:
+            raise ValueError(f"no action {code!r} in this plan")
+    else:
+        first = frame.actions[0] if frame.actions else None
+        action = next((a for a in frame.actions if a.id in reported), first)
+    if action is None:
+        return MilestoneTrend(None, reported, (), ())
+    milestones = _milestones_of(action.id)
+    quarters, reports = _reported_dates(action.id)
+    lines = tuple(_line(m, reports) for m in milestones)
+    return MilestoneTrend(action, reported, tuple(quarters), lines)

@@ -1,0 +1,1 @@
+"""Operations: scheduled job runs, mail, reminders and health checks."""

@@ -1,0 +1,193 @@
+"""Reading values out of a parsed YAML or JSON document, each problem recorded with its location."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from tracker.fiscal import FiscalQuarter
+
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+CODE_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+CODE_HINT = "letters, digits, '.', '_' or '-', starting and ending with a letter or digit"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in English and French."""
+
+    en: str
+    fr: str
+
+
+class _Missing:
+    """The value of a key absent from the document; its absence is reported once, by `fields`."""
+
+
+MISSING: Any = _Missing()
+
+
+def at(loc: str, key: object) -> str:
+    """The location of `key` inside `loc`, e.g. `plan.slug`."""
+    return f"{loc}.{key}" if loc else str(key)
+
+
+def kind(value: object) -> str:
+    """What a value is, in the words of an error message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return "text" if isinstance(value, str) else type(value).__name__
+
+
+class Reader:
+    """Reads values out of a document, recording each problem with its location."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def error(self, loc: str, problem: str) -> None:
+        """Record a problem at `loc`."""
+        self.errors.append(f"{loc}: {problem}")
+
+    def fields(self, value: object, loc: str, keys: tuple[tuple[str, ...], ...]) -> dict[str, Any]:
+        """The mapping's known keys (absent ones as MISSING); reports unknown and missing keys."""
+        required, optional = keys
+        allowed = (*required, *optional)
+        if value is MISSING:
+            return dict.fromkeys(allowed, MISSING)
+        if not isinstance(value, Mapping):
+            self.error(loc or "document", f"expected a mapping, not {kind(value)}")
+            return dict.fromkeys(allowed, MISSING)
+        for key in value:
+            if key not in allowed:
+                self.error(at(loc, key), f"unknown key (expected one of: {', '.join(allowed)})")
+        for key in required:
+            if key not in value:
+                self.error(at(loc, key), "missing")
+        return {key: value.get(key, MISSING) for key in allowed}
+
+    def text(self, value: object, loc: str, max_len: int | None, required: bool = True) -> str:
+        """A stripped string; empty is an error when required."""
+        if value is MISSING or (value is None and not required):
+            return ""
+        if not isinstance(value, str):
+            quotes = " (put it in quotes)" if isinstance(value, int | float | date) else ""
+            self.error(
+                loc, "empty" if value is None else f"expected text, not {kind(value)}{quotes}"
+            )
+            return ""
+        text = value.strip()
+        if required and not text:
+            self.error(loc, "empty")
+        elif max_len is not None and len(text) > max_len:
+            self.error(loc, f"longer than {max_len} characters ({len(text)})")
+        return text
+
+    def bilingual(
+        self, value: object, loc: str, max_len: int | None = None, required: bool = True
+    ) -> Text:
+        """An {en, fr} mapping; when required both languages must be non-empty."""
+        if value is MISSING or (value is None and not required):
+            return Text("", "")
+        if value is None:
+            self.error(loc, "empty")
+            return Text("", "")
+        found = self.fields(value, loc, (("en", "fr"), ()) if required else ((), ("en", "fr")))
+        return Text(
+            self.text(found["en"], at(loc, "en"), max_len, required),
+            self.text(found["fr"], at(loc, "fr"), max_len, required),
+        )
+
+    def integer(self, value: object, loc: str, low: int, high: int) -> int | None:
+        """A whole number between low and high."""
+        if value is MISSING:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(loc, f"expected a whole number, not {kind(value)}")
+            return None
+        if not low <= value <= high:
+            self.error(loc, f"{value} is not between {low} and {high}")
+            return None
+        return value
+
+    def boolean(self, value: object, loc: str, default: bool) -> bool:
+        """true or false."""
+        if value is MISSING or value is None:
+            return default
+        if not isinstance(value, bool):
+            self.error(loc, f"expected true or false, not {kind(value)}")
+            return default
+        return value
+
+    def choice(self, value: object, loc: str, choices: Collection[str], default: str) -> str:
+        """One of `choices`."""
+        if value is MISSING or value is None:
+            return default
+        if not isinstance(value, str) or value not in choices:
+            self.error(loc, f'"{value}" is not one of: {", ".join(choices)}')
+            return default
+        return value
+
+    def quarter(self, value: object, loc: str) -> FiscalQuarter | None:
+        """A fiscal quarter such as 2019-Q4."""
+        if value is MISSING:
+            return None
+        if value is None:
+            self.error(loc, "empty")
+            return None
+        try:
+            return FiscalQuarter.parse(str(value))
+        except ValueError as error:
+            self.error(loc, str(error))
+            return None
+
+    def day(self, value: object, loc: str, required: bool = True) -> date | None:
+        """An ISO date (YYYY-MM-DD), as YAML reads it or as text."""
+        if value is MISSING or (value is None and not required):
+            return None
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if isinstance(value, str) and DATE_RE.fullmatch(value.strip()):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        if value is None:
+            self.error(loc, "empty")
+        elif isinstance(value, datetime):
+            self.error(loc, "expected a date (YYYY-MM-DD), not a date and time")
+        else:
+            self.error(loc, f'"{value}" is not a date (expected YYYY-MM-DD)')
+        return None
+
+    def items(self, value: object, loc: str) -> list[Any]:
+        """A list (absent or null means empty)."""
+        if value is MISSING or value is None:
+            return []
+        if not isinstance(value, list | tuple):
+            self.error(loc, f"expected a list, not {kind(value)}")
+            return []
+        return list(value)
+
+    def code(self, value: object, loc: str, seen: set[str], what: str = "code") -> str:
+        """A code or acronym, unique among `seen` (which it joins)."""
+        code = self.text(value, loc, 20)
+        if code and not CODE_RE.fullmatch(code):
+            self.error(loc, f'"{code}" is not a valid {what} ({CODE_HINT})')
+        elif code in seen:
+            self.error(loc, f'duplicate "{code}"')
+        seen.add(code)
+        return code

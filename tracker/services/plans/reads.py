@@ -1,0 +1,220 @@
+"""Reading plans for the pages: a plan's overview and an action's page, with derived figures.
+
+Each builder runs a fixed number of queries whatever the number of actions: the plan tree with
+selectinload, one `action_statuses` query, one query for the milestone forecasts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+from statistics import fmean
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.extensions import db
+from tracker.models import (
+    Action,
+    ActionStatus,
+    Milestone,
+    MilestoneForecast,
+    Plan,
+    StrategicArea,
+    WorkflowState,
+)
+from tracker.services.calendar.periods import start_month
+from tracker.services.figures import progress
+
+
+def list_plans() -> list[Plan]:
+    """Every plan, active first, newest first."""
+    return list(db.session.scalars(select(Plan).order_by(Plan.status, Plan.first_year.desc())))
+
+
+def get_plan_or_404(slug: str) -> Plan:
+    """The plan with its areas, actions and milestones, in a fixed number of queries."""
+    plan = db.session.scalar(
+        select(Plan)
+        .where(Plan.slug == slug)
+        .options(
+            selectinload(Plan.areas)
+            .selectinload(StrategicArea.actions)
+            .options(
+                selectinload(Action.lead_department),
+                selectinload(Action.participants),
+                selectinload(Action.milestones),
+            )
+        )
+    )
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def action_and_plan_or_404(slug: str, code: str) -> tuple[Action, Plan]:
+    """The action `code` of plan `slug` and the plan, in one query, without their trees."""
+    found = db.session.execute(
+        select(Action, Plan)
+        .join(Plan, Plan.id == Action.plan_id)
+        .where(Plan.slug == slug, Action.code == code)
+    ).first()
+    if found is None:
+        abort(404)
+    return found[0], found[1]
+
+
+def get_action_or_404(slug: str, code: str) -> Action:
+    """The action `code` of plan `slug`, with its area, plan, departments and milestones."""
+    action = db.session.scalar(
+        select(Action)
+        .join(Plan, Plan.id == Action.plan_id)
+        .where(Plan.slug == slug, Action.code == code)
+        .options(
+            joinedload(Action.area).joinedload(StrategicArea.plan),
+            joinedload(Action.lead_department),
+            # Both bounded: a plan's departments, the action's own milestones.
+            selectinload(Action.participants),
+            selectinload(Action.milestones),
+        )
+    )
+    if action is None:
+        abort(404)
+    return action
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One action with its derived figures (status, expected percent, variance, slippage)."""
+
+    action: Action
+    state: progress.ActionState | None
+    expected: float
+    variance: float | None
+    slippage: int
+    flag: str | None
+    milestones: list[tuple[Milestone, progress.MilestoneProgress]]
+
+
+@dataclass(frozen=True)
+class AreaRows:
+    area: StrategicArea
+    rows: list[ActionRow]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A plan's headline figures. Averages cover actions that reported and are not cancelled."""
+
+    actions: int
+    completed: int
+    on_track: int
+    at_risk_or_off_track: int
+    slipped: int
+    not_reported: int
+    flagged: int
+    averaged: int
+    average_percent: float | None
+    average_expected: float | None
+
+
+@dataclass(frozen=True)
+class PlanOverview:
+    plan: Plan
+    headline: Headline
+    areas: list[AreaRows]
+    today: date
+
+
+def _accepted_forecasts(
+    states: Collection[progress.ActionState],
+) -> dict[int, dict[int, MilestoneForecast]]:
+    """Milestone forecasts of the accepted updates among `states`, by update then milestone."""
+    ids = [s.update_id for s in states if s.state == WorkflowState.ACCEPTED]
+    found: dict[int, dict[int, MilestoneForecast]] = defaultdict(dict)
+    if ids:
+        for forecast in db.session.scalars(
+            select(MilestoneForecast).where(MilestoneForecast.update_id.in_(ids))
+        ):
+            found[forecast.update_id][forecast.milestone_id] = forecast
+    return found
+
+
+def _milestones(
+    action: Action, forecasts: dict[int, MilestoneForecast], today: date
+) -> list[tuple[Milestone, progress.MilestoneProgress]]:
+    """Each milestone with its progress; the plan's completion date wins over the forecast's."""
+    result = []
+    for milestone in action.milestones:
+        forecast = forecasts.get(milestone.id)
+        forecast_on = forecast.forecast_on if forecast else None
+        completed_on = milestone.completed_on or (forecast.completed_on if forecast else None)
+        result.append(
+            (milestone, progress.milestone_progress(milestone, forecast_on, completed_on, today))
+        )
+    return result
+
+
+def _rows(actions: Sequence[Action], today: date) -> dict[int, ActionRow]:
+    """Derived figures of `actions` by action id, in two queries."""
+    states = progress.action_statuses([a.id for a in actions])
+    forecasts = _accepted_forecasts(list(states.values()))
+    month = start_month()
+    rows = {}
+    for action in actions:
+        state = states.get(action.id)
+        expected = progress.expected_percent(action, today, month)
+        variance = progress.schedule_variance(state.percent, expected) if state else None
+        milestones = _milestones(action, forecasts[state.update_id] if state else {}, today)
+        slipped = progress.count_slipped(p for _, p in milestones)
+        flag = progress.status_flag(state.status, variance, slipped) if state else None
+        rows[action.id] = ActionRow(
+            action, state, expected, variance, progress.slippage_quarters(action), flag, milestones
+        )
+    return rows
+
+
+def headline(rows: Collection[ActionRow]) -> Headline:
+    """Counts by status, slipped actions and the average reported versus expected percent."""
+    statuses = [r.state.status for r in rows if r.state]
+    averaged = [r for r in rows if r.state and r.state.status != ActionStatus.CANCELLED]
+    return Headline(
+        actions=len(rows),
+        completed=statuses.count(ActionStatus.COMPLETED),
+        on_track=statuses.count(ActionStatus.ON_TRACK),
+        at_risk_or_off_track=statuses.count(ActionStatus.AT_RISK)
+        + statuses.count(ActionStatus.OFF_TRACK),
+        slipped=sum(1 for r in rows if r.slippage > 0),
+        not_reported=sum(1 for r in rows if r.state is None),
+        flagged=sum(1 for r in rows if r.flag),
+        averaged=len(averaged),
+        average_percent=fmean(r.state.percent for r in averaged if r.state) if averaged else None,
+        average_expected=fmean(r.expected for r in averaged) if averaged else None,
+    )
+
+
+def plan_overview(slug: str, today: date) -> PlanOverview:
+    """A plan, its headline figures and every action's derived figures, area by area."""
+    plan = get_plan_or_404(slug)
+    rows = _rows([a for area in plan.areas for a in area.actions], today)
+    areas = [AreaRows(area, [rows[a.id] for a in area.actions]) for area in plan.areas]
+    return PlanOverview(plan, headline(list(rows.values())), areas, today)
+
+
+@dataclass(frozen=True)
+class ActionDetail:
+    plan: Plan
+    row: ActionRow
+    expected_by_milestones: float | None
+    today: date
+
+
+def action_detail(slug: str, code: str, today: date) -> ActionDetail:
+    """One action with its status, expected percent, slippage and milestones."""
+    action = get_action_or_404(slug, code)
+    row = _rows([action], today)[action.id]
+    by_milestones = progress.expected_percent_by_milestones(action.milestones, today)
+    return ActionDetail(action.area.plan, row, by_milestones, today)

@@ -1,0 +1,302 @@
+"""The YAML plan format: read a plan document into typed specs, collecting every problem."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.fiscal import DEFAULT_START_MONTH, FiscalQuarter
+from tracker.models import Department, PlanStatus
+from tracker.services.calendar import clock, periods
+from tracker.services.plans.fields import MISSING, Reader, Text, at
+
+FORMAT = "roadmap-tracker/plan@1"
+MAX_YEARS = 20
+MIN_YEAR, MAX_YEAR = 1900, 2200
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+COLOUR_RE = re.compile(r"#[0-9A-Fa-f]{6}")
+DEFAULT_COLOUR = "#1f6fb2"
+
+TOP_KEYS = (("format", "plan", "areas"), ("departments",))
+PLAN_KEYS = (("slug", "title", "first_year", "last_year"), ("summary", "status"))
+DEPARTMENT_KEYS = (("acronym", "name"), ())
+AREA_KEYS = (("code", "name"), ("colour", "goal", "actions"))
+ACTION_KEYS = (
+    ("code", "title", "lead", "start", "baseline_target"),
+    ("description", "illustrative", "participants", "target", "milestones"),
+)
+MILESTONE_KEYS = (("code", "title", "baseline_due"), ("completed",))
+
+
+class PlanImportError(ValueError):
+    """A plan document was refused whole; `errors` lists every problem with its location."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = list(errors)
+
+
+@dataclass(frozen=True)
+class DepartmentSpec:
+    acronym: str
+    name: Text
+
+
+@dataclass(frozen=True)
+class MilestoneSpec:
+    code: str
+    title: Text
+    baseline_due: date
+    completed: date | None
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    code: str
+    title: Text
+    description: Text
+    illustrative: bool
+    lead: str
+    participants: tuple[str, ...]
+    start: FiscalQuarter
+    baseline_target: FiscalQuarter
+    target: FiscalQuarter
+    milestones: tuple[MilestoneSpec, ...]
+
+
+@dataclass(frozen=True)
+class AreaSpec:
+    code: str
+    colour: str
+    name: Text
+    goal: Text
+    actions: tuple[ActionSpec, ...]
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    slug: str
+    title: Text
+    summary: Text
+    first_year: int
+    last_year: int
+    status: str
+    departments: tuple[DepartmentSpec, ...]
+    areas: tuple[AreaSpec, ...]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the rules need beyond the document itself."""
+
+    departments: frozenset[str]
+    start_month: int
+    today: date
+
+
+def parse_plan_document(
+    data: object,
+    known_departments: Collection[str] = (),
+    start_month: int = DEFAULT_START_MONTH,
+    today: date | None = None,
+) -> tuple[PlanSpec | None, list[str]]:
+    """The document as a PlanSpec, or None and every problem found (pure: no database)."""
+    r = Reader()
+    top = r.fields(data, "", TOP_KEYS)
+    if top["format"] is not MISSING and top["format"] != FORMAT:
+        r.error("format", f'"{top["format"]}" is not supported (expected "{FORMAT}")')
+    plan = _plan(r, top["plan"])
+    departments, acronyms = _departments(r, top["departments"])
+    today = today or datetime.now(UTC).date()
+    context = _Context(frozenset(known_departments) | acronyms, start_month, today)
+    areas = _areas(r, top["areas"], context)
+    if r.errors or plan is None:
+        return None, r.errors
+    return replace(plan, departments=departments, areas=areas), []
+
+
+def validate_plan_document(data: object) -> list[str]:
+    """Every problem in a plan document; reads the known departments, writes nothing."""
+    return parse_plan_document(data, existing_departments(), periods.start_month(), clock.today())[
+        1
+    ]
+
+
+def existing_departments() -> set[str]:
+    """The acronyms of the departments already in the database."""
+    return set(db.session.scalars(select(Department.acronym)))
+
+
+def _plan(r: Reader, value: object) -> PlanSpec | None:
+    f = r.fields(value, "plan", PLAN_KEYS)
+    slug = r.text(f["slug"], "plan.slug", 80)
+    if slug and not SLUG_RE.fullmatch(slug):
+        r.error(
+            "plan.slug",
+            f'"{slug}" is not a valid slug (lowercase letters and digits, '
+            "words joined by single hyphens)",
+        )
+    title = r.bilingual(f["title"], "plan.title", 300)
+    summary = r.bilingual(f["summary"], "plan.summary", required=False)
+    first = r.integer(f["first_year"], "plan.first_year", MIN_YEAR, MAX_YEAR)
+    last = r.integer(f["last_year"], "plan.last_year", MIN_YEAR, MAX_YEAR)
+    status = r.choice(f["status"], "plan.status", [s.value for s in PlanStatus], "draft")
+    if first is None or last is None:
+        return None
+    if last < first:
+        r.error("plan.last_year", f"{last} is before first_year {first}")
+    elif last - first + 1 > MAX_YEARS:
+        r.error("plan.last_year", f"a plan covers at most {MAX_YEARS} fiscal years")
+    return PlanSpec(slug, title, summary, first, last, status, (), ())
+
+
+def _departments(r: Reader, value: object) -> tuple[tuple[DepartmentSpec, ...], frozenset[str]]:
+    specs, seen = [], set[str]()
+    for i, item in enumerate(r.items(value, "departments")):
+        loc = f"departments[{i}]"
+        f = r.fields(item, loc, DEPARTMENT_KEYS)
+        acronym = r.code(f["acronym"], at(loc, "acronym"), seen, what="acronym")
+        specs.append(DepartmentSpec(acronym, r.bilingual(f["name"], at(loc, "name"), 200)))
+    return tuple(specs), frozenset(seen - {""})
+
+
+def _areas(r: Reader, value: object, context: _Context) -> tuple[AreaSpec, ...]:
+    areas, area_codes, action_codes = [], set[str](), set[str]()
+    for i, item in enumerate(r.items(value, "areas")):
+        loc = f"areas[{i}]"
+        f = r.fields(item, loc, AREA_KEYS)
+        code = r.code(f["code"], at(loc, "code"), area_codes)
+        name = r.bilingual(f["name"], at(loc, "name"), 200)
+        goal = r.bilingual(f["goal"], at(loc, "goal"), required=False)
+        colour = _colour(r, f["colour"], at(loc, "colour"))
+        actions = []
+        for j, entry in enumerate(r.items(f["actions"], at(loc, "actions"))):
+            action = _action(r, entry, f"{loc}.actions[{j}]", context, action_codes)
+            if action is not None:
+                actions.append(action)
+        areas.append(AreaSpec(code, colour, name, goal, tuple(actions)))
+    return tuple(areas)
+
+
+def _colour(r: Reader, value: object, loc: str) -> str:
+    if value is MISSING:
+        return DEFAULT_COLOUR
+    if value is None:
+        # An unquoted #rrggbb is a YAML comment, which leaves the key empty.
+        r.error(loc, 'empty (write the colour in quotes, e.g. "#1f6fb2")')
+        return DEFAULT_COLOUR
+    colour = r.text(value, loc, None)
+    if colour and not COLOUR_RE.fullmatch(colour):
+        r.error(loc, f'"{colour}" is not a colour (expected "#rrggbb", e.g. "#1f6fb2")')
+    return colour
+
+
+def _action(
+    r: Reader, value: object, loc: str, context: _Context, codes: set[str]
+) -> ActionSpec | None:
+    before = len(r.errors)
+    f = r.fields(value, loc, ACTION_KEYS)
+    code = r.code(f["code"], at(loc, "code"), codes)
+    title = r.bilingual(f["title"], at(loc, "title"), 300)
+    description = r.bilingual(f["description"], at(loc, "description"), required=False)
+    illustrative = r.boolean(f["illustrative"], at(loc, "illustrative"), False)
+    lead = _department(r, f["lead"], at(loc, "lead"), context)
+    participants = _participants(r, f["participants"], at(loc, "participants"), context, lead)
+    start = r.quarter(f["start"], at(loc, "start"))
+    baseline = r.quarter(f["baseline_target"], at(loc, "baseline_target"))
+    given = f["target"] is not MISSING and f["target"] is not None
+    target = r.quarter(f["target"], at(loc, "target")) if given else baseline
+    for key, quarter in (("baseline_target", baseline), ("target", target)):
+        if start is not None and quarter is not None and quarter < start:
+            r.error(at(loc, key), f"{quarter} is before the start {start}")
+    milestones = _milestones(r, f["milestones"], at(loc, "milestones"), context, (start, baseline))
+    if len(r.errors) > before or start is None or baseline is None or target is None:
+        return None
+    return ActionSpec(
+        code=code,
+        title=title,
+        description=description,
+        illustrative=illustrative,
+        lead=lead,
+        participants=participants,
+        start=start,
+        baseline_target=baseline,
+        target=target,
+        milestones=milestones,
+    )
+
+
+def _department(r: Reader, value: object, loc: str, context: _Context) -> str:
+    acronym = r.text(value, loc, 20)
+    if acronym and acronym not in context.departments:
+        r.error(loc, f'unknown department "{acronym}"')
+    return acronym
+
+
+def _participants(
+    r: Reader, value: object, loc: str, context: _Context, lead: str
+) -> tuple[str, ...]:
+    acronyms, seen = [], set[str]()
+    for i, item in enumerate(r.items(value, loc)):
+        acronym = _department(r, item, f"{loc}[{i}]", context)
+        if acronym and acronym == lead:
+            r.error(f"{loc}[{i}]", f'"{acronym}" is the lead; the lead is not also a participant')
+        elif acronym in seen:
+            r.error(f"{loc}[{i}]", f'duplicate "{acronym}"')
+        seen.add(acronym)
+        acronyms.append(acronym)
+    return tuple(acronyms)
+
+
+def _milestones(
+    r: Reader,
+    value: object,
+    loc: str,
+    context: _Context,
+    quarters: tuple[FiscalQuarter | None, FiscalQuarter | None],
+) -> tuple[MilestoneSpec, ...]:
+    milestones, codes = [], set[str]()
+    for i, item in enumerate(r.items(value, loc)):
+        here = f"{loc}[{i}]"
+        f = r.fields(item, here, MILESTONE_KEYS)
+        code = r.code(f["code"], at(here, "code"), codes)
+        title = r.bilingual(f["title"], at(here, "title"), 300)
+        due = r.day(f["baseline_due"], at(here, "baseline_due"))
+        completed = r.day(f["completed"], at(here, "completed"), required=False)
+        _check_dates(r, here, context, quarters, (due, completed))
+        if due is not None:
+            milestones.append(MilestoneSpec(code, title, due, completed))
+    return tuple(milestones)
+
+
+def _check_dates(
+    r: Reader,
+    loc: str,
+    context: _Context,
+    quarters: tuple[FiscalQuarter | None, FiscalQuarter | None],
+    days: tuple[date | None, date | None],
+) -> None:
+    """A milestone falls due between its action's start and baseline target, and is not
+    completed before the action starts or after today."""
+    (start, baseline), (due, completed) = quarters, days
+    if start is not None:
+        begins = start.start_date(context.start_month)
+        for key, day in (("baseline_due", due), ("completed", completed)):
+            if day is not None and day < begins:
+                r.error(
+                    at(loc, key), f"{day} is before the action starts ({start} begins {begins})"
+                )
+    if baseline is not None and due is not None:
+        ends = baseline.end_date(context.start_month)
+        if due > ends:
+            r.error(
+                at(loc, "baseline_due"),
+                f"{due} is after the action's baseline target ({baseline} ends {ends})",
+            )
+    if completed is not None and completed > context.today:
+        r.error(at(loc, "completed"), f"{completed} is in the future")

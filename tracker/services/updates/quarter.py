@@ -1,0 +1,140 @@
+"""A department's quarter: its assigned actions and where each update stands for one period.
+
+Listed are the actions of active plans whose reporting window (first fiscal year up to one
+year past the last, the forecast grace) contains the period. Three queries whatever the
+number of actions: the periods, the actions with their areas and plans, the period's updates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import (
+    Action,
+    Plan,
+    ProgressUpdate,
+    ReportingPeriod,
+    StrategicArea,
+    User,
+    WorkflowState,
+)
+from tracker.services.calendar import clock
+from tracker.services.calendar.periods import PeriodState, state_of
+from tracker.services.updates.queries import assigned_actions, department_of
+from tracker.services.updates.rules import FORECAST_GRACE_QUARTERS
+
+NOT_STARTED = "not_started"
+
+
+@dataclass(frozen=True)
+class QuarterRow:
+    """One assigned action and the department's update on it, if any."""
+
+    action: Action
+    update: ProgressUpdate | None
+    leads: bool
+
+    @property
+    def state(self) -> str:
+        """The update's workflow state, or 'not_started' when there is none."""
+        return self.update.state if self.update is not None else NOT_STARTED
+
+
+@dataclass(frozen=True)
+class AreaGroup:
+    area: StrategicArea
+    rows: list[QuarterRow]
+
+
+@dataclass(frozen=True)
+class PlanGroup:
+    plan: Plan
+    areas: list[AreaGroup]
+
+
+@dataclass(frozen=True)
+class DepartmentQuarter:
+    """The page: the chosen period, its state and the actions grouped by plan and area."""
+
+    today: date
+    periods: list[ReportingPeriod]
+    period: ReportingPeriod | None
+    plans: list[PlanGroup]
+
+    @property
+    def state(self) -> PeriodState | None:
+        """Open, locked or upcoming on `today`."""
+        return state_of(self.period, self.today) if self.period else None
+
+    @property
+    def days_left(self) -> int | None:
+        """Days until the due date (negative when overdue)."""
+        return (self.period.due_on - self.today).days if self.period else None
+
+    def count(self, state: str) -> int:
+        """How many actions have an update in `state` ('not_started' for none)."""
+        return sum(row.state == state for p in self.plans for a in p.areas for row in a.rows)
+
+
+def department_quarter(user: User, quarter: str | None) -> DepartmentQuarter:
+    """The user's department's quarter page, for `quarter` or the current period."""
+    department_id = department_of(user)
+    today = clock.today()
+    opened = list(
+        db.session.scalars(
+            select(ReportingPeriod)
+            .where(ReportingPeriod.opens_on <= today)
+            .order_by(ReportingPeriod.quarter.desc())
+        )
+    )
+    period = opened[0] if opened else None
+    if quarter is not None:
+        period = next((p for p in opened if str(p.quarter) == quarter), None)
+        if period is None:
+            abort(404)
+    if period is None:
+        return DepartmentQuarter(today, opened, None, [])
+    return DepartmentQuarter(today, opened, period, _groups(department_id, period))
+
+
+def _groups(department_id: int, period: ReportingPeriod) -> list[PlanGroup]:
+    year = period.quarter.year
+    actions = db.session.scalars(
+        assigned_actions(department_id)
+        .where(Plan.first_year <= year, Plan.last_year + FORECAST_GRACE_QUARTERS // 4 >= year)
+        .order_by(Plan.first_year.desc(), Plan.slug, StrategicArea.position, Action.position)
+    ).all()
+    updates = {
+        u.action_id: u
+        for u in db.session.scalars(
+            select(ProgressUpdate).where(
+                ProgressUpdate.department_id == department_id,
+                ProgressUpdate.period_id == period.id,
+            )
+        )
+    }
+    plans: list[PlanGroup] = []
+    for action in actions:
+        plan, area = action.area.plan, action.area
+        if not plans or plans[-1].plan is not plan:
+            plans.append(PlanGroup(plan, []))
+        areas = plans[-1].areas
+        if not areas or areas[-1].area is not area:
+            areas.append(AreaGroup(area, []))
+        leads = action.lead_department_id == department_id
+        areas[-1].rows.append(QuarterRow(action, updates.get(action.id), leads))
+    return plans
+
+
+STATES = (
+    NOT_STARTED,
+    WorkflowState.DRAFT.value,
+    WorkflowState.RETURNED.value,
+    WorkflowState.SUBMITTED.value,
+    WorkflowState.ACCEPTED.value,
+)

@@ -1,0 +1,78 @@
+"""Department-scoped queries behind the update pages: assignments, periods, predecessors."""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
+from tracker.models import (
+    Action,
+    Plan,
+    PlanStatus,
+    ProgressUpdate,
+    ReportingPeriod,
+    StrategicArea,
+    User,
+    WorkflowState,
+    action_participant,
+)
+
+
+def department_of(user: User) -> int:
+    """The user's department id (403 for users without one)."""
+    if user.department_id is None:
+        abort(403)
+    return user.department_id
+
+
+def assigned_actions(department_id: int) -> Select[Action]:
+    """Actions of active plans that the department leads or takes part in."""
+    takes_part = select(action_participant.c.action_id).where(
+        action_participant.c.department_id == department_id
+    )
+    return (
+        select(Action)
+        .join(Action.area)
+        .join(StrategicArea.plan)
+        .where(Plan.status == PlanStatus.ACTIVE.value)
+        .where(or_(Action.lead_department_id == department_id, Action.id.in_(takes_part)))
+        .options(contains_eager(Action.area).contains_eager(StrategicArea.plan))
+    )
+
+
+def period_or_404(text: str) -> ReportingPeriod:
+    """The reporting period of a quarter written like '2025-Q3'."""
+    try:
+        quarter = FiscalQuarter.parse(text)
+    except ValueError:
+        abort(404)
+    period = db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.quarter == quarter))
+    if period is None:
+        abort(404)
+    return period
+
+
+def previous_update(
+    action_id: int, department_id: int, quarter: FiscalQuarter, accepted_only: bool
+) -> ProgressUpdate | None:
+    """The department's latest update on the action before `quarter` (accepted ones only?)."""
+    stmt = (
+        select(ProgressUpdate)
+        .join(ProgressUpdate.period)
+        .where(
+            ProgressUpdate.action_id == action_id,
+            ProgressUpdate.department_id == department_id,
+            ReportingPeriod.quarter < quarter,
+        )
+        .options(
+            contains_eager(ProgressUpdate.period), selectinload(ProgressUpdate.milestone_forecasts)
+        )
+        .order_by(ReportingPeriod.quarter.desc())
+        .limit(1)
+    )
+    if accepted_only:
+        stmt = stmt.where(ProgressUpdate.state == WorkflowState.ACCEPTED.value)
+    return db.session.scalar(stmt)

@@ -1,0 +1,129 @@
+"""The fixed vocabularies (roles, statuses, workflow states, schedule flags) and their names.
+
+A value type module: it sits below the models and imports nothing from the application. Each
+vocabulary has one mapping to its translated label, so every page, report and export says the
+same words; the values of the label mappings are lazy strings, translated when shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    PLANNER = "planner"
+    DEPARTMENT = "department"
+    OVERSIGHT = "oversight"
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+class ActionStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    COMPLETED = "completed"
+    ON_HOLD = "on_hold"
+    CANCELLED = "cancelled"
+
+
+class WorkflowState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+
+class JobOutcome(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class ScheduleFlag(StrEnum):
+    """Why an "on track" status is doubtful (see `figures.progress.status_flag`)."""
+
+    BEHIND_EXPECTED = "behind_expected"
+    MILESTONE_SLIPPED = "milestone_slipped"
+
+
+class MilestoneState(StrEnum):
+    DONE = "done"
+    LATE = "late"
+    UPCOMING = "upcoming"
+
+
+STATUS_LABELS: Mapping[str, str] = {
+    ActionStatus.NOT_STARTED: _l("Not started"),
+    ActionStatus.ON_TRACK: _l("On track"),
+    ActionStatus.AT_RISK: _l("At risk"),
+    ActionStatus.OFF_TRACK: _l("Off track"),
+    ActionStatus.COMPLETED: _l("Completed"),
+    ActionStatus.ON_HOLD: _l("On hold"),
+    ActionStatus.CANCELLED: _l("Cancelled"),
+}
+
+STATE_LABELS: Mapping[str, str] = {
+    WorkflowState.DRAFT: _l("Draft"),
+    WorkflowState.SUBMITTED: _l("Submitted"),
+    WorkflowState.ACCEPTED: _l("Accepted"),
+    WorkflowState.RETURNED: _l("Returned"),
+}
+
+PLAN_STATUS_LABELS: Mapping[str, str] = {
+    PlanStatus.DRAFT: _l("Draft"),
+    PlanStatus.ACTIVE: _l("Active"),
+    PlanStatus.ARCHIVED: _l("Archived"),
+}
+
+FLAG_LABELS: Mapping[str, str] = {
+    ScheduleFlag.BEHIND_EXPECTED: _l("Behind the expected percent"),
+    ScheduleFlag.MILESTONE_SLIPPED: _l("A milestone has slipped"),
+}
+
+MILESTONE_STATE_LABELS: Mapping[str, str] = {
+    MilestoneState.DONE: _l("Done"),
+    MilestoneState.LATE: _l("Late"),
+    MilestoneState.UPCOMING: _l("Upcoming"),
+}
+
+
+def _label(mapping: Mapping[str, str], value: str | StrEnum | None) -> str:
+    """The translated label of `value`, or the raw value when it is unknown."""
+    if value is None:
+        return ""
+    return str(mapping.get(str(value), str(value)))
+
+
+def status_label(value: str | None) -> str:
+    """Label of an ActionStatus value, e.g. 'on_track' -> 'On track'."""
+    return _label(STATUS_LABELS, value)
+
+
+def state_label(value: str | None) -> str:
+    """Label of a WorkflowState value."""
+    return _label(STATE_LABELS, value)
+
+
+def plan_status_label(value: str | None) -> str:
+    """Label of a PlanStatus value."""
+    return _label(PLAN_STATUS_LABELS, value)
+
+
+def flag_label(value: str | None) -> str:
+    """Label of a ScheduleFlag value."""
+    return _label(FLAG_LABELS, value)
+
+
+def milestone_state_label(value: str | None) -> str:
+    """Label of a MilestoneState value (done, late, upcoming)."""
+    return _label(MILESTONE_STATE_LABELS, value)
