@@ -15,7 +15,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from werkzeug.exceptions import NotFound
 
 from tests.conftest import AuthActions, make_user
 from tests.factories import PlanFactory, action_with_milestones, ensure_department, plan_areas
@@ -23,6 +22,7 @@ from tracker import create_app
 from tracker.cache import data_version, remember
 from tracker.extensions import db
 from tracker.models import Action, Plan, Role, User
+from tracker.services.errors import NotFound
 from tracker.services.figures.frame import load_frame
 
 TODAY = date(2026, 4, 10)

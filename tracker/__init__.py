@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -67,31 +68,28 @@ def register_extensions(app: Flask) -> None:
     assets.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    """One blueprint per feature."""
-    from tracker.admin.routes import bp as admin_bp
-    from tracker.api.routes import bp as api_bp
-    from tracker.audit.routes import bp as audit_bp
-    from tracker.auth.routes import bp as auth_bp
-    from tracker.main.routes import bp as main_bp
-    from tracker.operations.routes import bp as operations_bp
-    from tracker.plans.routes import bp as plans_bp
-    from tracker.reports.routes import bp as reports_bp
-    from tracker.review.routes import bp as review_bp
-    from tracker.tokens.routes import bp as tokens_bp
-    from tracker.updates.routes import bp as updates_bp
+# Each feature package declares `bp` in its __init__.py; these modules attach the views to it.
+VIEW_MODULES = {
+    "main": ("routes",),
+    "auth": ("routes",),
+    "plans": ("routes", "charts", "monitoring"),
+    "admin": ("routes",),
+    "audit": ("routes",),
+    "operations": ("routes",),
+    "updates": ("routes", "spreadsheet_routes"),
+    "review": ("routes",),
+    "reports": ("routes",),
+    "tokens": ("routes",),
+    "api": ("routes",),
+}
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(plans_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(audit_bp)
-    app.register_blueprint(operations_bp)
-    app.register_blueprint(updates_bp)
-    app.register_blueprint(review_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(tokens_bp)
-    app.register_blueprint(api_bp)
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per feature, with the views of its modules."""
+    for feature, modules in VIEW_MODULES.items():
+        for module in modules:
+            import_module(f"tracker.{feature}.{module}")
+        app.register_blueprint(import_module(f"tracker.{feature}").bp)
 
 
 def register_hooks(app: Flask) -> None:

@@ -26,9 +26,10 @@ from typing import Any, TypeVar
 from flask import Flask, g, has_app_context, has_request_context
 from flask_caching import Cache
 from markupsafe import Markup
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
+from tracker.db import listen_once
 from tracker.extensions import db
 from tracker.i18n import current_language
 from tracker.models import (
@@ -69,8 +70,11 @@ _CHANGED = "versioned_data_changed"
 
 
 def init_app(app: Flask) -> None:
-    """Bind the store configured by the CACHE_* settings."""
+    """Bind the store configured by the CACHE_* settings; advance the version at each commit."""
     cache.init_app(app)
+    listen_once(Session, "before_flush", _note_changes)
+    listen_once(Session, "before_commit", _advance_version)
+    listen_once(Session, "after_transaction_end", _transaction_ended)
 
 
 def data_version() -> int:
@@ -114,7 +118,6 @@ def rendered(name: str, key: tuple[Hashable, ...], render: Callable[[], str]) ->
     return Markup(remember(name, (*key, current_language()), lambda: str(render())))
 
 
-@event.listens_for(Session, "before_flush")
 def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
     """Remember that this transaction changes versioned data (the version moves at commit)."""
     if not session.info.get(_CHANGED):
@@ -123,7 +126,6 @@ def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
             session.info[_CHANGED] = True
 
 
-@event.listens_for(Session, "before_commit")
 def _advance_version(session: Session) -> None:
     """data_version.value += 1 as the last statement of a transaction that changed versioned
     data: on PostgreSQL the row stays locked for the commit only, so concurrent writers do
@@ -143,7 +145,6 @@ def _advance_version(session: Session) -> None:
         g.pop("data_version", None)
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_CHANGED, None)

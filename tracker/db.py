@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
@@ -37,8 +38,15 @@ def prepare_write() -> None:
         db.session.commit()
 
 
+def listen_once(target: Any, identifier: str, fn: Callable[..., Any]) -> None:
+    """`event.listen`, unless `fn` already listens (every app of a process shares `Session`)."""
+    if not event.contains(target, identifier, fn):
+        event.listen(target, identifier, fn)
+
+
 def init_app(app: Flask) -> None:
-    """Attach engine listeners once the engine exists."""
+    """Guard the append-only tables; attach the SQLite engine listeners once the engine exists."""
+    listen_once(Session, "before_flush", _guard_append_only)
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
@@ -62,7 +70,6 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         conn.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
 
 
-@event.listens_for(Session, "before_flush")
 def _guard_append_only(session: Session, _context: Any, _instances: Any) -> None:
     for obj in session.deleted:
         if isinstance(obj, APPEND_ONLY):

@@ -1,14 +1,16 @@
-"""Friendly error pages that leak nothing."""
+"""Friendly error pages that leak nothing, and the one place domain exceptions become responses."""
 
 from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug import exceptions
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from tracker.api.problems import is_api_request, problem_for
+from tracker.services.errors import DomainError
 
 MESSAGES = {
     400: _l("The request could not be understood."),
@@ -33,6 +35,20 @@ def render_error(error: HTTPException) -> tuple[str, int] | Response:
     return render_template("errors/error.html", code=code, message=message), code
 
 
+def render_domain_error(error: DomainError) -> tuple[str, int] | Response:
+    """A service's NotFound, Forbidden or Conflict, answered like the HTTP error it stands for."""
+    return render_error(HTTP_ERRORS[error.status]())
+
+
+HTTP_ERRORS: dict[int, type[HTTPException]] = {
+    400: exceptions.BadRequest,
+    403: exceptions.Forbidden,
+    404: exceptions.NotFound,
+    409: exceptions.Conflict,
+}
+
+
 def init_app(app: Flask) -> None:
-    """Register the handler; Flask logs unexpected exceptions and answers them as 500."""
+    """Register the handlers; Flask logs unexpected exceptions and answers them as 500."""
     app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(DomainError, render_domain_error)

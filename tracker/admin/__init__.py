@@ -1,0 +1,5 @@
+"""Admin pages: users, the reporting calendar."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")

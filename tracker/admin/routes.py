@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tracker.access import roles, signed_in_user
+from tracker.admin import bp
 from tracker.admin.forms import (
     ROLE_LABELS,
     PeriodDatesForm,
@@ -28,8 +29,6 @@ from tracker.services.calendar import clock
 from tracker.services.calendar import dates as calendar
 from tracker.services.calendar.dates import CalendarError
 from tracker.services.calendar.periods import start_month
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 Page = str | tuple[str, int]
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from werkzeug.wrappers import Response
 
 from tracker.access import public, signed_in, signed_in_user
-from tracker.api import openapi, serialize
+from tracker.api import bp, openapi, serialize
 from tracker.api.auth import current_token
 from tracker.api.params import PAGING, QueryArgs
 from tracker.api.problems import FieldError, InvalidParameters, problem
@@ -24,8 +24,6 @@ from tracker.services.audit.events import record_denied_access
 from tracker.services.calendar import clock
 from tracker.services.plans import reads
 from tracker.services.updates import listing
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.after_request

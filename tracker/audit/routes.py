@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 
 from tracker.access import roles
+from tracker.audit import bp
 from tracker.audit.forms import AuditFilterForm
 from tracker.models import Role
 from tracker.services.audit import trail as audit_log
-
-bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 @bp.route("/")

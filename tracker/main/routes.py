@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask import current_app, jsonify, redirect, render_template, request, session
 from werkzeug.wrappers import Response
 
 from tracker.access import public, signed_in, signed_in_user
+from tracker.main import bp
 from tracker.services.operations.health import database_ok
 from tracker.services.updates.home import home_for
 from tracker.urls import safe_next
-
-bp = Blueprint("main", __name__)
 
 
 @bp.route("/")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 
 from tracker.access import roles
 from tracker.models import Role
+from tracker.operations import bp
 from tracker.services.operations import job_runs, mail
-
-bp = Blueprint("operations", __name__, url_prefix="/admin")
 
 
 @bp.route("/jobs")

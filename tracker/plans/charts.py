@@ -14,15 +14,15 @@ from flask import request
 
 from tracker.access import signed_in
 from tracker.pages import Content, cached_page, choices_of
+from tracker.plans import bp
 from tracker.plans.chart_forms import MilestoneTrendForm, PeriodForm, RoadmapForm
 from tracker.plans.dashboard_charts import dashboard_charts
 from tracker.plans.roadmap_chart import roadmap_chart
-from tracker.plans.routes import bp
 from tracker.plans.trend_charts import milestone_trend_chart, trend_charts
 from tracker.services.calendar import clock
 from tracker.services.figures.dashboard import plan_dashboard
 from tracker.services.figures.frame import PlanFrame, load_frame
-from tracker.services.figures.obligations import plan_or_404
+from tracker.services.figures.obligations import plan_row
 from tracker.services.figures.roadmap import build_roadmap
 from tracker.services.figures.trends import milestone_trend, progress_trends
 from tracker.services.plans import reads
@@ -59,7 +59,7 @@ def overview(slug: str) -> Page:
         )
 
     key = (slug, today)
-    return cached_page("plans/overview", key, build, choices_of(PeriodForm), plan=plan_or_404(slug))
+    return cached_page("plans/overview", key, build, choices_of(PeriodForm), plan=plan_row(slug))
 
 
 @bp.route("/<slug>/roadmap")
@@ -75,7 +75,7 @@ def roadmap(slug: str) -> Page:
         return Content({"form": form, "roadmap": found, "chart": chart}, valid)
 
     choices = choices_of(RoadmapForm)
-    return cached_page("plans/roadmap", (slug, today), build, choices, plan=plan_or_404(slug))
+    return cached_page("plans/roadmap", (slug, today), build, choices, plan=plan_row(slug))
 
 
 @bp.route("/<slug>/trends")
@@ -100,4 +100,4 @@ def trends(slug: str) -> Page:
         )
 
     choices = choices_of(MilestoneTrendForm)
-    return cached_page("plans/trends", (slug, today), build, choices, plan=plan_or_404(slug))
+    return cached_page("plans/trends", (slug, today), build, choices, plan=plan_row(slug))

@@ -14,13 +14,13 @@ from werkzeug.utils import secure_filename
 from tracker.access import roles
 from tracker.models import Plan, Role
 from tracker.pages import Content, cached_page, choices_of
+from tracker.plans import bp
 from tracker.plans.compliance_chart import compliance_chart
 from tracker.plans.monitoring_forms import ComplianceFilterForm
-from tracker.plans.routes import bp
 from tracker.services.calendar import clock
 from tracker.services.figures.attention import needs_attention
 from tracker.services.figures.compliance import CELL_LABELS, compliance_matrix, csv_rows
-from tracker.services.figures.obligations import plan_or_404
+from tracker.services.figures.obligations import plan_row
 from tracker.services.spreadsheets.csv_safety import csv_lines
 
 MONITORS = (Role.PLANNER, Role.ADMIN, Role.OVERSIGHT)
@@ -29,7 +29,7 @@ MONITORS = (Role.PLANNER, Role.ADMIN, Role.OVERSIGHT)
 @bp.route("/<slug>/attention")
 @roles(*MONITORS)
 def attention(slug: str) -> tuple[str, int]:
-    plan = plan_or_404(slug)
+    plan = plan_row(slug)
     today = clock.today()
 
     def build() -> Content:
@@ -48,7 +48,7 @@ def _filters(plan: Plan) -> tuple[ComplianceFilterForm, dict[str, Any] | None]:
 @bp.route("/<slug>/compliance")
 @roles(*MONITORS)
 def compliance(slug: str) -> tuple[str, int]:
-    plan = plan_or_404(slug)
+    plan = plan_row(slug)
     today = clock.today()
 
     def build() -> Content:
@@ -65,7 +65,7 @@ def compliance(slug: str) -> tuple[str, int]:
 @bp.route("/<slug>/compliance.csv")
 @roles(*MONITORS)
 def export_compliance(slug: str) -> Response | tuple[str, int]:
-    plan = plan_or_404(slug)
+    plan = plan_row(slug)
     _form, filters = _filters(plan)
     if filters is None:
         return compliance(slug)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 
 from tracker.access import signed_in, signed_in_user
 from tracker.pages import Content, cached_page
+from tracker.plans import bp
 from tracker.services.calendar import clock
 from tracker.services.plans import reads
 from tracker.services.updates import history
-
-bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 
 @bp.route("/")
@@ -23,7 +22,7 @@ def index() -> str:
 @signed_in
 def action(slug: str, code: str) -> tuple[str, int]:
     today, viewer = clock.today(), signed_in_user()
-    heading, plan = reads.action_and_plan_or_404(slug, code)
+    heading, plan = reads.get_action_and_plan(slug, code)
 
     def build() -> Content:
         detail = reads.action_detail(slug, code, today)
@@ -38,12 +37,9 @@ def action(slug: str, code: str) -> tuple[str, int]:
 @signed_in
 def action_history(slug: str, code: str) -> str:
     """One quarter of an action's update history (`?period=2025-Q3`; the newest by default)."""
-    action = reads.get_action_or_404(slug, code)
+    action = reads.get_action(slug, code)
     shown = history.quarter_history(action, signed_in_user(), request.args.get("period") or None)
     return render_template(
         "plans/action_history.html", plan=action.area.plan, action=action, history=shown
     )
 
-
-# Views defined on this blueprint in their own modules (imported last: they import `bp`).
-from tracker.plans import charts, monitoring  # noqa: E402, F401

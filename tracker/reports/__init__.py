@@ -4,3 +4,7 @@
 `xlsx` and `csv_export` render files from that snapshot and from the streamed update rows of
 `raw`; `tracker.reports.service` stores them; `routes` serves them.
 """
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")

@@ -10,7 +10,7 @@ import base64
 import binascii
 import io
 
-from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -18,13 +18,11 @@ from tracker.access import roles, signed_in_user
 from tracker.fiscal import fiscal_year_label
 from tracker.i18n import current_language
 from tracker.models import Role
-from tracker.reports import service
+from tracker.reports import bp, service
 from tracker.reports.forms import GenerateForm, VerifyForm, empty_generate_form
 from tracker.reports.service import Verification
 from tracker.services.calendar import clock
 from tracker.services.calendar.periods import start_month
-
-bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 READERS = (Role.OVERSIGHT, Role.PLANNER, Role.ADMIN)
 Page = str | tuple[str, int]

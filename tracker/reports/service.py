@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, current_app
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, joinedload, selectinload
@@ -30,6 +30,7 @@ from tracker.reports.snapshot import ReportSnapshot, from_dict, to_dict
 from tracker.services.audit.events import add_event
 from tracker.services.calendar import clock
 from tracker.services.calendar.periods import start_month
+from tracker.services.errors import NotFound
 
 FORMATS = ("pdf", "xlsx", "csv")
 MEDIA_TYPES = {
@@ -239,7 +240,7 @@ def get_report(report_id: int) -> AnnualReport:
         )
     )
     if report is None:
-        abort(404)
+        raise NotFound()
     return report
 
 
@@ -269,7 +270,7 @@ def get_file(report_id: int, fmt: str) -> ReportFile:
         select(ReportFile).where(ReportFile.report_id == report_id, ReportFile.format == fmt)
     )
     if found is None:
-        abort(404)
+        raise NotFound()
     return found
 
 

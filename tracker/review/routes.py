@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -10,11 +10,10 @@ from werkzeug.wrappers import Response
 from tracker.access import roles, signed_in_user
 from tracker.models import Role, WorkflowState
 from tracker.pages import Content, cached_page, choices_of
+from tracker.review import bp
 from tracker.review.forms import DecisionForm, QueueFilterForm
 from tracker.services.updates import review, revisions
 from tracker.services.updates.rules import UpdateConflict, UpdateInvalid, UpdateNotEditable
-
-bp = Blueprint("review", __name__, url_prefix="/review")
 
 Page = str | tuple[str, int]
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tracker.access import signed_in, signed_in_user
 from tracker.services.accounts import tokens as api_tokens
 from tracker.services.accounts.tokens import TokenError, TokenNotFound
+from tracker.tokens import bp
 from tracker.tokens.forms import CreateTokenForm
-
-bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 
 Page = str | tuple[str, int]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -21,11 +21,8 @@ from tracker.services.updates.rules import (
     UpdateInvalid,
     UpdateNotEditable,
 )
+from tracker.updates import Page, bp
 from tracker.updates.forms import UpdateForm
-
-bp = Blueprint("updates", __name__, url_prefix="/updates")
-
-Page = str | tuple[str, int]
 
 
 @bp.app_context_processor
@@ -143,6 +140,3 @@ def compare(update_id: int) -> str:
         abort(400)
     comparison = revisions.compare_revisions(update_id, first, second, signed_in_user())
     return render_template("updates/compare.html", c=comparison)
-
-
-from tracker.updates import spreadsheet_routes  # noqa: E402, F401  (registers its views on bp)

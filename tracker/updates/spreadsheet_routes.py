@@ -18,7 +18,7 @@ from tracker.services.spreadsheets import importing as spreadsheet_import
 from tracker.services.spreadsheets import template as spreadsheet_template
 from tracker.services.spreadsheets.columns import ImportRefused, load_scope, max_bytes
 from tracker.services.spreadsheets.outcome import import_report
-from tracker.updates.routes import Page, bp
+from tracker.updates import Page, bp
 
 
 class ImportForm(FlaskForm):

@@ -29,8 +29,8 @@ from tracker.services.figures.obligations import (
     PeriodRef,
     PlanRef,
     deadline_of,
-    plan_or_404,
     plan_ref,
+    plan_row,
 )
 
 # The status of an action without any submitted or accepted update (yet, or as of a quarter).
@@ -177,5 +177,5 @@ def load_frame(slug: str, today: date) -> PlanFrame:
 
 
 def _load_frame(slug: str, today: date) -> PlanFrame:
-    plan = plan_ref(plan_or_404(slug))
+    plan = plan_ref(plan_row(slug))
     return PlanFrame(plan, _areas(plan.id), _actions(plan.id), _periods(plan, today), today)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app
+from flask import current_app
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
@@ -53,6 +53,7 @@ from tracker.models import (
 )
 from tracker.models.base import UTCDateTime
 from tracker.models.org import Bilingual
+from tracker.services.errors import NotFound
 from tracker.services.figures import progress
 
 OwedUpdates = Select[int, int, int, str | None, datetime | None]
@@ -177,11 +178,11 @@ def load_scope(plan_id: int, today: date) -> PlanScope:
     )
 
 
-def plan_or_404(slug: str) -> Plan:
+def plan_row(slug: str) -> Plan:
     """The plan called `slug` (404 when there is none), without its tree."""
     plan = db.session.scalar(select(Plan).where(Plan.slug == slug))
     if plan is None:
-        abort(404)
+        raise NotFound()
     return plan
 
 

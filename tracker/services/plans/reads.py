@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
 
-from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -27,6 +26,7 @@ from tracker.models import (
     WorkflowState,
 )
 from tracker.services.calendar.periods import start_month
+from tracker.services.errors import NotFound
 from tracker.services.figures import progress
 
 
@@ -35,7 +35,7 @@ def list_plans() -> list[Plan]:
     return list(db.session.scalars(select(Plan).order_by(Plan.status, Plan.first_year.desc())))
 
 
-def get_plan_or_404(slug: str) -> Plan:
+def get_plan(slug: str) -> Plan:
     """The plan with its areas, actions and milestones, in a fixed number of queries."""
     plan = db.session.scalar(
         select(Plan)
@@ -51,11 +51,11 @@ def get_plan_or_404(slug: str) -> Plan:
         )
     )
     if plan is None:
-        abort(404)
+        raise NotFound()
     return plan
 
 
-def action_and_plan_or_404(slug: str, code: str) -> tuple[Action, Plan]:
+def get_action_and_plan(slug: str, code: str) -> tuple[Action, Plan]:
     """The action `code` of plan `slug` and the plan, in one query, without their trees."""
     found = db.session.execute(
         select(Action, Plan)
@@ -63,11 +63,11 @@ def action_and_plan_or_404(slug: str, code: str) -> tuple[Action, Plan]:
         .where(Plan.slug == slug, Action.code == code)
     ).first()
     if found is None:
-        abort(404)
+        raise NotFound()
     return found[0], found[1]
 
 
-def get_action_or_404(slug: str, code: str) -> Action:
+def get_action(slug: str, code: str) -> Action:
     """The action `code` of plan `slug`, with its area, plan, departments and milestones."""
     action = db.session.scalar(
         select(Action)
@@ -82,7 +82,7 @@ def get_action_or_404(slug: str, code: str) -> Action:
         )
     )
     if action is None:
-        abort(404)
+        raise NotFound()
     return action
 
 
@@ -198,7 +198,7 @@ def headline(rows: Collection[ActionRow]) -> Headline:
 
 def plan_overview(slug: str, today: date) -> PlanOverview:
     """A plan, its headline figures and every action's derived figures, area by area."""
-    plan = get_plan_or_404(slug)
+    plan = get_plan(slug)
     rows = _rows([a for area in plan.areas for a in area.actions], today)
     areas = [AreaRows(area, [rows[a.id] for a in area.actions]) for area in plan.areas]
     return PlanOverview(plan, headline(list(rows.values())), areas, today)
@@ -214,7 +214,7 @@ class ActionDetail:
 
 def action_detail(slug: str, code: str, today: date) -> ActionDetail:
     """One action with its status, expected percent, slippage and milestones."""
-    action = get_action_or_404(slug, code)
+    action = get_action(slug, code)
     row = _rows([action], today)[action.id]
     by_milestones = progress.expected_percent_by_milestones(action.milestones, today)
     return ActionDetail(action.area.plan, row, by_milestones, today)

@@ -39,7 +39,7 @@ from tracker.models import (
     action_participant,
 )
 from tracker.services.calendar import clock, periods
-from tracker.services.updates.queries import assigned_actions, department_of, period_or_404
+from tracker.services.updates.queries import assigned_actions, department_of, get_period
 from tracker.services.updates.rules import FORECAST_GRACE_QUARTERS, PlanWindow
 from tracker.services.updates.save import UpdateContext
 
@@ -182,7 +182,7 @@ def load_scope(user: User, quarter: str) -> QuarterScope:
     department_id = department_of(user)
     department = db.session.get(Department, department_id)
     assert department is not None  # the user's foreign key guarantees it
-    period = period_or_404(quarter)
+    period = get_period(quarter)
     actions = _actions(department_id, period.quarter)
     ids = [a.id for a in actions]
     current = _updates(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -17,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from tracker.extensions import db
 from tracker.i18n import current_language
 from tracker.models import Action, AuditEvent, Department, Milestone, User
+from tracker.services.errors import NotFound
 from tracker.services.spreadsheets.columns import UPDATE_COLUMNS
 from tracker.services.spreadsheets.importing import EVENT
 from tracker.services.updates.queries import department_of
@@ -74,7 +74,7 @@ def import_report(user: User, quarter: str, event_id: int) -> ImportReport:
         )
     )
     if event is None or event.detail.get("period") != quarter:
-        abort(404)
+        raise NotFound()
     entries = list(event.detail.get("actions", []))
     ids = [int(e["action_id"]) for e in entries]
     actions = {

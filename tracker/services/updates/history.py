@@ -13,13 +13,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.models import Action, Department, ProgressUpdate, ReportingPeriod, Revision, User
+from tracker.services.errors import NotFound
 from tracker.services.updates.revisions import visible_to
 
 # The action page shows the latest quarters whose updates fit in this many rows (ten years of
@@ -151,8 +151,8 @@ def quarter_history(action: Action, viewer: User, period: str | None) -> History
         try:
             quarter = FiscalQuarter.parse(period)
         except ValueError:
-            abort(404)
+            raise NotFound() from None
         shown = [p for p in periods if p.quarter == quarter]
         if not shown:
-            abort(404)
+            raise NotFound()
     return History(_load(action, viewer, shown), shown, periods)

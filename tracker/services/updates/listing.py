@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, select
@@ -31,6 +30,7 @@ from tracker.models import (
     WorkflowState,
 )
 from tracker.services.calendar import periods
+from tracker.services.errors import NotFound
 
 
 class FilterInvalid(ValueError):
@@ -85,10 +85,10 @@ class UpdatePage:
     pagination: Pagination
 
 
-def _plan_or_404(slug: str) -> Plan:
+def _plan_row(slug: str) -> Plan:
     plan = db.session.scalar(select(Plan).where(Plan.slug == slug))
     if plan is None:
-        abort(404)
+        raise NotFound()
     return plan
 
 
@@ -153,7 +153,7 @@ def update_page(
     slug: str, filters: UpdateFilters, viewer: User, page: int, per_page: int, today: date
 ) -> UpdatePage:
     """The viewer's page of plan `slug`'s updates for the filtered (or current) period."""
-    plan = _plan_or_404(slug)
+    plan = _plan_row(slug)
     conditions = _scope(viewer, filters)
     period = _period(filters.period, today)
     conditions.append(ProgressUpdate.period_id == period.id)

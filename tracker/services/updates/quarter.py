@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -25,6 +24,7 @@ from tracker.models import (
 )
 from tracker.services.calendar import clock
 from tracker.services.calendar.periods import PeriodState, state_of
+from tracker.services.errors import NotFound
 from tracker.services.updates.queries import assigned_actions, department_of
 from tracker.services.updates.rules import FORECAST_GRACE_QUARTERS
 
@@ -96,7 +96,7 @@ def department_quarter(user: User, quarter: str | None) -> DepartmentQuarter:
     if quarter is not None:
         period = next((p for p in opened if str(p.quarter) == quarter), None)
         if period is None:
-            abort(404)
+            raise NotFound()
     if period is None:
         return DepartmentQuarter(today, opened, None, [])
     return DepartmentQuarter(today, opened, period, _groups(department_id, period))

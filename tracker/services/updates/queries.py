@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import abort
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -19,12 +18,13 @@ from tracker.models import (
     WorkflowState,
     action_participant,
 )
+from tracker.services.errors import Forbidden, NotFound
 
 
 def department_of(user: User) -> int:
     """The user's department id (403 for users without one)."""
     if user.department_id is None:
-        abort(403)
+        raise Forbidden()
     return user.department_id
 
 
@@ -43,15 +43,15 @@ def assigned_actions(department_id: int) -> Select[Action]:
     )
 
 
-def period_or_404(text: str) -> ReportingPeriod:
+def get_period(text: str) -> ReportingPeriod:
     """The reporting period of a quarter written like '2025-Q3'."""
     try:
         quarter = FiscalQuarter.parse(text)
     except ValueError:
-        abort(404)
+        raise NotFound() from None
     period = db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.quarter == quarter))
     if period is None:
-        abort(404)
+        raise NotFound()
     return period
 
 

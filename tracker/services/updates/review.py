@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
@@ -32,6 +31,7 @@ from tracker.models import (
 )
 from tracker.services.audit.events import add_event
 from tracker.services.calendar import clock, periods
+from tracker.services.errors import NotFound
 from tracker.services.figures.obligations import DepartmentRef, PlanRef, department_ref, plan_ref
 from tracker.services.updates.queries import previous_update
 from tracker.services.updates.revisions import DiffRow, compare, record_revision, snapshot_of
@@ -225,7 +225,7 @@ def _load(update_id: int) -> ProgressUpdate:
         )
     )
     if update is None:
-        abort(404)
+        raise NotFound()
     return update
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -28,6 +27,7 @@ from tracker.models import (
     User,
     WorkflowState,
 )
+from tracker.services.errors import NotFound
 from tracker.services.updates.rules import UpdateInput
 from tracker.vocab import state_label, status_label
 
@@ -242,7 +242,7 @@ def compare_revisions(update_id: int, first: int, second: int, viewer: User) -> 
         )
     )
     if update is None:
-        abort(404)
+        raise NotFound()
     found = {
         r.number: r
         for r in db.session.scalars(
@@ -252,7 +252,7 @@ def compare_revisions(update_id: int, first: int, second: int, viewer: User) -> 
         )
     }
     if first not in found or second not in found:
-        abort(404)
+        raise NotFound()
     old, new = sorted((found[first], found[second]), key=lambda r: r.number)
     rows = compare(old.snapshot, new.snapshot, update.action.milestones)
     return Comparison(update, old, new, rows)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from flask import abort
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -33,10 +32,11 @@ from tracker.models import (
 )
 from tracker.services.audit.events import add_event
 from tracker.services.calendar import clock, periods
+from tracker.services.errors import NotFound
 from tracker.services.updates.queries import (
     assigned_actions,
     department_of,
-    period_or_404,
+    get_period,
     previous_update,
 )
 from tracker.services.updates.revisions import record_revision
@@ -105,14 +105,14 @@ class UpdateContext:
 def load_context(user: User, quarter: str, action_id: int) -> UpdateContext:
     """The user's department's update context, 404 for actions it is not assigned."""
     department_id = department_of(user)
-    period = period_or_404(quarter)
+    period = get_period(quarter)
     action = db.session.scalar(
         assigned_actions(department_id)
         .where(Action.id == action_id)
         .options(selectinload(Action.milestones))
     )
     if action is None:
-        abort(404)
+        raise NotFound()
     update = db.session.scalar(
         select(ProgressUpdate)
         .where(
