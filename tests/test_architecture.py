@@ -37,8 +37,12 @@ ABOVE_SERVICES = (
     "tracker.labels",
     "tracker.pages",
 )
-# Flask's objects of the request being served; a service takes plain values instead.
-REQUEST_OBJECTS = ("request", "session", "g")
+# The objects of the request being served (a service takes plain values instead), and abort.
+HTTP_NAMES = {
+    "flask": {"request", "session", "g", "abort"},
+    "flask_login": {"current_user"},
+    "werkzeug.exceptions": {"abort"},
+}
 
 
 @dataclass(frozen=True)
@@ -154,21 +158,21 @@ def _http_uses(module: str, tree: ast.Module) -> Iterator[Import]:
             name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
             if name == "abort":
                 yield Import(module, "abort()", node.lineno, "calls")
-        elif isinstance(node, ast.ImportFrom) and node.module == "flask":
+        elif isinstance(node, ast.ImportFrom) and node.module in HTTP_NAMES:
             for alias in node.names:
-                if alias.name in (*REQUEST_OBJECTS, "abort"):
-                    yield Import(module, f"flask.{alias.name}", node.lineno)
+                if alias.name in HTTP_NAMES[node.module]:
+                    yield Import(module, f"{node.module}.{alias.name}", node.lineno)
         elif (
             isinstance(node, ast.Attribute)
             and isinstance(node.value, ast.Name)
-            and node.value.id == "flask"
-            and node.attr in REQUEST_OBJECTS
+            and node.attr in HTTP_NAMES.get(node.value.id, ())
         ):
-            yield Import(module, f"flask.{node.attr}", node.lineno, "uses")
+            yield Import(module, f"{node.value.id}.{node.attr}", node.lineno, "uses")
 
 
 def test_services_neither_abort_nor_read_the_request() -> None:
-    """No abort() under tracker/services, and no flask request, session or g: plain values in."""
+    """No abort() under tracker/services, and no request, session, g or current_user: plain values
+    in (`flask.current_app` is fine: settings are not the request)."""
     bad = [
         use
         for module, (_, tree) in sources().items()
