@@ -17,26 +17,10 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tracker"
 
-BLUEPRINTS = (
-    "admin",
-    "api",
-    "audit",
-    "auth",
-    "main",
-    "operations",
-    "plans",
-    "review",
-    "tokens",
-    "updates",
-)
 # What the models may stand on: the value types and the bare extensions.
 BELOW_MODELS = ("tracker.models", "tracker.extensions", "tracker.fiscal", "tracker.vocab")
-ABOVE_SERVICES = (
-    *(f"tracker.{name}" for name in BLUEPRINTS),
-    "tracker.reports",
-    "tracker.labels",
-    "tracker.pages",
-)
+# Above the services, besides every blueprint package (found by its `bp = Blueprint(...)`).
+PAGE_MODULES = ("tracker.reports", "tracker.labels", "tracker.pages")
 # The objects of the request being served (a service takes plain values instead), and abort.
 HTTP_NAMES = {
     "flask": {"request", "session", "g", "abort"},
@@ -105,6 +89,23 @@ def imports() -> tuple[Import, ...]:
     return tuple(i for module, (path, tree) in parsed for i in _imports_of(module, path, tree))
 
 
+def blueprints() -> list[str]:
+    """The packages whose __init__.py declares `bp = Blueprint(...)`."""
+    found = []
+    for module, (path, tree) in sources().items():
+        if path.name != "__init__.py":
+            continue
+        for node in tree.body:
+            if (
+                isinstance(node, ast.Assign)
+                and [getattr(t, "id", None) for t in node.targets] == ["bp"]
+                and isinstance(node.value, ast.Call)
+                and getattr(node.value.func, "id", None) == "Blueprint"
+            ):
+                found.append(module)
+    return found
+
+
 def within(name: str, packages: Iterable[str]) -> bool:
     """True when `name` is one of `packages` or inside one of them."""
     return any(name == p or name.startswith(f"{p}.") for p in packages)
@@ -120,6 +121,8 @@ def test_the_parser_sees_the_package() -> None:
     assert len(sources()) > 100
     assert ("tracker.models.plan", "tracker.fiscal") in edges
     assert ("tracker", "tracker.labels") in edges  # `from tracker import labels`
+    features = ("admin", "api", "audit", "auth", "main", "operations", "plans", "review", "tokens")
+    assert {f"tracker.{name}" for name in (*features, "updates")} <= set(blueprints())
 
 
 def test_models_stand_only_on_value_types() -> None:
@@ -143,10 +146,9 @@ def test_value_types_import_nothing_from_tracker(module: str) -> None:
 
 def test_services_import_no_blueprint_report_or_label_module() -> None:
     """Services know nothing of pages: no blueprint, no tracker.reports, labels or pages."""
+    above = [*blueprints(), *PAGE_MODULES]
     bad = [
-        i
-        for i in imports()
-        if within(i.module, ["tracker.services"]) and within(i.target, ABOVE_SERVICES)
+        i for i in imports() if within(i.module, ["tracker.services"]) and within(i.target, above)
     ]
     assert not bad, "services import from above them:\n" + _report(bad)
 
