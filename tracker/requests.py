@@ -1,11 +1,15 @@
-"""Per-request setup: read-only transactions for safe methods and the user loader."""
+"""Per-request setup: read-only transactions for safe methods, the user loader, client address."""
 
 from __future__ import annotations
 
-from flask import Flask, request
+from typing import Any
 
-from tracker.db import set_read_only
+from flask import Flask, has_request_context, request
+from sqlalchemy.orm import Session
+
+from tracker.db import listen_once, set_read_only
 from tracker.extensions import login_manager
+from tracker.models import AuditEvent
 from tracker.services.accounts.users import load_user
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -16,9 +20,20 @@ def start_request() -> None:
     set_read_only(request.method in SAFE_METHODS)
 
 
+def stamp_client_address(session: Session, _context: Any, _instances: Any) -> None:
+    """before_flush: the audit events a request adds carry the address it came from."""
+    if not has_request_context():
+        return  # a job or a command: no client
+    address = (request.remote_addr or "")[:45]
+    for obj in session.new:
+        if isinstance(obj, AuditEvent) and not obj.ip_address:
+            obj.ip_address = address
+
+
 def init_app(app: Flask) -> None:
     """Install the hooks; login_manager needs the loader and the login view."""
     app.before_request(start_request)
+    listen_once(Session, "before_flush", stamp_client_address)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"

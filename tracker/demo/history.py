@@ -10,23 +10,12 @@ narrative, a lower percent with a reason, forecasts inside the plan) and are wri
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
 
 from tracker.demo.text import Decrease, Facts, Narrator, Slip, decreases
-from tracker.demo.workflow import Step, plan_steps
+from tracker.demo.workflow import Draft, Reporter, Setting, plan_steps
 from tracker.fiscal import FiscalQuarter, quarter_of, quarters_between
-from tracker.models import (
-    Action,
-    ActionStatus,
-    Department,
-    Milestone,
-    Plan,
-    ReportingPeriod,
-    User,
-)
+from tracker.models import Action, ActionStatus, Department, Milestone
 from tracker.services.updates.rules import PlanWindow
 
 LATE_TOLERANCE_DAYS = 21  # a milestone this close to its baseline date never worried anyone
@@ -38,31 +27,6 @@ FORECAST_LEAD = timedelta(days=14)  # an overdue milestone's forecast: two weeks
 
 ON_TRACK, AT_RISK, OFF_TRACK = ActionStatus.ON_TRACK, ActionStatus.AT_RISK, ActionStatus.OFF_TRACK
 MILDER = {OFF_TRACK: AT_RISK, AT_RISK: ON_TRACK}
-
-
-@dataclass(frozen=True)
-class Setting:
-    """A plan and what its history is written with."""
-
-    plan: Plan
-    periods: Mapping[FiscalQuarter, ReportingPeriod]
-    reporters: Mapping[int, User]  # department id -> the account that reports for it
-    reviewer: User
-    today: date
-    now: datetime
-    start_month: int
-    live: FiscalQuarter | None = None  # the plan in progress: the quarter being reported now
-    lead_only: bool = False
-    showcase: frozenset[int] = frozenset()  # departments whose live quarter shows every state
-
-
-@dataclass
-class Draft:
-    """One progress update to insert: its columns, milestone dates and workflow steps."""
-
-    values: dict[str, Any]
-    forecasts: list[dict[str, Any]]
-    steps: list[Step] = field(default_factory=list)
 
 
 class Trajectory:
@@ -164,6 +128,7 @@ class DepartmentReports:
         self.optimist = not self.lead and self.rng.random() < OPTIMIST_RATE
         self.decrease: Decrease | None = decreases().get((s.plan.slug, t.action.code))
         self.gap = 0.0  # after a decrease: how far below the usual curve the percent restarts
+        self.reporting = Reporter(s, department.acronym, self.reporter.id, showcase_slot, self.rng)
 
     def drafts(self) -> list[Draft]:
         """Every update this department filed on the action (missing quarters left out)."""
@@ -228,7 +193,13 @@ class DepartmentReports:
             for mid, (f, c) in dates.items()
         ]
         facts = self._facts(q, status, percent, trouble, dates)
-        steps = plan_steps(self, q, facts.next_milestone)
+        topic = facts.next_milestone
+        steps = plan_steps(
+            self.reporting,
+            q,
+            self.must_report(q),
+            lambda: self.narrator.review_comment(self.lang, topic),
+        )
         if not steps:
             return None
         values = {

@@ -16,8 +16,8 @@ import yaml
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker.demo.history import Draft, Setting, plan_drafts
-from tracker.demo.workflow import write_drafts
+from tracker.demo.history import plan_drafts
+from tracker.demo.workflow import Draft, Setting, write_drafts
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter, quarter_of
 from tracker.models import (

@@ -1,26 +1,34 @@
-"""Who did what and when in the demo's history: workflow steps, their times, and bulk writes.
+"""Who did what and when in the demo's history: its setting, workflow steps, times, bulk writes.
 
 The steps follow the update workflow: a department saves a draft and submits it (event
 `saved`, `submitted`), a planner accepts or returns it (`accepted`, `returned`), and every step
 leaves a numbered revision holding a full snapshot, as `revisions.snapshot_of` writes it.
+`history.py` draws what each update says and calls `plan_steps` for its steps; imports run that
+way only.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from sqlalchemy import Table, insert
 
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
-from tracker.models import Base, MilestoneForecast, ProgressUpdate, ReportingPeriod, Revision
+from tracker.models import (
+    Base,
+    MilestoneForecast,
+    Plan,
+    ProgressUpdate,
+    ReportingPeriod,
+    Revision,
+    User,
+)
 from tracker.models import WorkflowState as WS
-
-if TYPE_CHECKING:
-    from tracker.demo.history import DepartmentReports, Draft
 
 MISSING_RATE = 0.05  # a department skipped the whole quarter
 LATE_RATE = 0.12  # a department submitted the whole quarter after the due date
@@ -54,15 +62,54 @@ class Step:
         return STATE_OF[self.event]
 
 
+@dataclass(frozen=True)
+class Setting:
+    """A plan and what its history is written with."""
+
+    plan: Plan
+    periods: Mapping[FiscalQuarter, ReportingPeriod]
+    reporters: Mapping[int, User]  # department id -> the account that reports for it
+    reviewer: User
+    today: date
+    now: datetime
+    start_month: int
+    live: FiscalQuarter | None = None  # the plan in progress: the quarter being reported now
+    lead_only: bool = False
+    showcase: frozenset[int] = frozenset()  # departments whose live quarter shows every state
+
+
+@dataclass
+class Draft:
+    """One progress update to insert: its columns, milestone dates and workflow steps."""
+
+    values: dict[str, Any]
+    forecasts: list[dict[str, Any]]
+    steps: list[Step] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """One department's reports on one action, as far as their workflow steps depend on it."""
+
+    setting: Setting
+    department: str  # acronym: a whole quarter is missing or late for all its actions at once
+    reporter_id: int
+    slot: int | None  # a showcase account's turn in the live quarter's cycle of states
+    rng: random.Random  # shared with the narrator: the draws must keep their order
+
+
 def _department_quarter(slug: str, acronym: str, q: FiscalQuarter) -> tuple[bool, bool]:
     """(missing, late) for a department's whole quarter: the same for all its actions."""
     rng = random.Random(f"{slug}:{acronym}:{q}")
     return rng.random() < MISSING_RATE, rng.random() < LATE_RATE
 
 
-def _events(r: DepartmentReports, q: FiscalQuarter) -> tuple[list[str], bool]:
-    """The events of the update on q (empty: no update) and whether it came in late."""
-    s, rng = r.t.s, r.rng
+def _events(r: Reporter, q: FiscalQuarter, required: bool) -> tuple[list[str], bool]:
+    """The events of the update on q (empty: no update) and whether it came in late.
+
+    `required`: the lead's completion report or explained decrease, never missing.
+    """
+    s, rng = r.setting, r.rng
     if s.live == q:
         if r.slot is not None:  # the demo's own department accounts get every state in turn
             final = LIVE_STATES[r.slot % len(LIVE_STATES)]
@@ -71,13 +118,13 @@ def _events(r: DepartmentReports, q: FiscalQuarter) -> tuple[list[str], bool]:
         if final is None:
             return [], False
         return (["saved"] if rng.random() < 0.5 else []) + list(EVENTS[final]), False
-    missing, late = _department_quarter(s.plan.slug, r.department.acronym, q)
-    if missing and not s.lead_only and not r.must_report(q):
+    missing, late = _department_quarter(s.plan.slug, r.department, q)
+    if missing and not s.lead_only and not required:
         return [], False
     late = late and s.periods[q].due_on < s.today
     first = ["saved"] if rng.random() < 0.4 else []
     roll = rng.random()
-    if roll < NEVER_SUBMITTED_RATE and not r.must_report(q):
+    if roll < NEVER_SUBMITTED_RATE and not required:
         return ["saved"], False
     if roll < NEVER_SUBMITTED_RATE + RETURNED_RATE:
         return [*first, "submitted", "returned", "saved", "submitted", "accepted"], late
@@ -114,18 +161,23 @@ def _times(
     return [start + (x - times[0]) * ((cap - start) / span) for x in times]
 
 
-def plan_steps(r: DepartmentReports, q: FiscalQuarter, topic: str) -> list[Step]:
-    """The workflow steps of the department's update on q (empty: none was filed)."""
-    events, late = _events(r, q)
+def plan_steps(
+    r: Reporter, q: FiscalQuarter, required: bool, review_comment: Callable[[], str]
+) -> list[Step]:
+    """The workflow steps of the department's update on q (empty: none was filed).
+
+    `review_comment` writes a planner's comment when one sends the update back.
+    """
+    events, late = _events(r, q, required)
     if not events:
         return []
-    s, period = r.t.s, r.t.s.periods[q]
+    s, period = r.setting, r.setting.periods[q]
     cap = min(s.now - timedelta(minutes=5), datetime.combine(period.locks_on, time(20), UTC))
     times = _times(r.rng, period, events, late, cap)
     steps = []
     for event, at in zip(events, times, strict=True):
-        author = s.reviewer.id if event in REVIEWS else r.reporter.id
-        comment = r.narrator.review_comment(r.lang, topic) if event == "returned" else ""
+        author = s.reviewer.id if event in REVIEWS else r.reporter_id
+        comment = review_comment() if event == "returned" else ""
         steps.append(Step(event, author, at, comment))
     return steps
 

@@ -14,6 +14,7 @@ from tracker.review import bp
 from tracker.review.forms import DecisionForm, QueueFilterForm
 from tracker.services.updates import review, revisions
 from tracker.services.updates.rules import UpdateConflict, UpdateInvalid, UpdateNotEditable
+from tracker.updates.presenters import compare
 
 Page = str | tuple[str, int]
 
@@ -36,7 +37,7 @@ def queue() -> Page:
 def show(update_id: int) -> str:
     view = review.get_review(update_id)
     form = DecisionForm(version=str(view.update.version))
-    return render_template("review/show.html", view=view, form=form)
+    return _page(view, form)
 
 
 @bp.route("/<int:update_id>", methods=["POST"])
@@ -69,7 +70,12 @@ def decide(update_id: int) -> Page | Response:
 def _show(update_id: int, form: DecisionForm, status: int) -> tuple[str, int]:
     view = review.get_review(update_id)
     form.version.data = str(view.update.version)
-    return render_template("review/show.html", view=view, form=form), status
+    return _page(view, form), status
+
+
+def _page(view: review.ReviewView, form: DecisionForm) -> str:
+    rows = compare(view.old, view.new, view.update.action.milestones, workflow=False)
+    return render_template("review/show.html", view=view, form=form, rows=rows)
 
 
 def _changed_by(update_id: int) -> str:

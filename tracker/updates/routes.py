@@ -10,7 +10,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tracker.access import roles, signed_in, signed_in_user
-from tracker.i18n import current_language
 from tracker.models import Action, Role, User
 from tracker.pages import Content, cached_page
 from tracker.services.calendar import clock
@@ -21,7 +20,7 @@ from tracker.services.updates.rules import (
     UpdateInvalid,
     UpdateNotEditable,
 )
-from tracker.updates import Page, bp
+from tracker.updates import Page, bp, presenters
 from tracker.updates.forms import UpdateForm
 
 
@@ -88,8 +87,7 @@ def edit(quarter: str, action_id: int) -> Page | Response:
 
 
 def _titles(ctx: save.UpdateContext) -> dict[str, str]:
-    lang = current_language()
-    return {str(m.id): f"{m.code} {m.text('title', lang)}" for m in ctx.action.milestones}
+    return {str(m.id): presenters.milestone_name(m) for m in ctx.action.milestones}
 
 
 def _form_page(
@@ -105,8 +103,8 @@ def _form_page(
         reason=ctx.read_only_reason(),
         summary=form.summary(_titles(ctx)),
         titles=_titles(ctx),
-        values=revisions.describe(snapshot, ctx.action.milestones) if snapshot else [],
-        unsaved=revisions.describe(typed, ctx.action.milestones, workflow=False) if typed else [],
+        values=presenters.describe(snapshot, ctx.action.milestones) if snapshot else [],
+        unsaved=presenters.describe(typed, ctx.action.milestones, workflow=False) if typed else [],
     )
     return page, status
 
@@ -124,7 +122,7 @@ def _conflict_page(user: User, quarter: str, action_id: int, form: UpdateForm) -
         ctx=ctx,
         form=form,
         last=revisions.latest_revision(ctx.update.id),
-        rows=revisions.compare(theirs, yours, ctx.action.milestones, workflow=False),
+        rows=presenters.compare(theirs, yours, ctx.action.milestones, workflow=False),
         reason=ctx.read_only_reason(),
         summary=[],
         titles=_titles(ctx),
@@ -138,5 +136,6 @@ def compare(update_id: int) -> str:
     first, second = request.args.get("a", type=int), request.args.get("b", type=int)
     if first is None or second is None:
         abort(400)
-    comparison = revisions.compare_revisions(update_id, first, second, signed_in_user())
-    return render_template("updates/compare.html", c=comparison)
+    c = revisions.compare_revisions(update_id, first, second, signed_in_user())
+    rows = presenters.compare(c.old.snapshot, c.new.snapshot, c.update.action.milestones)
+    return render_template("updates/compare.html", c=c, rows=rows)

@@ -19,6 +19,7 @@ from tracker.services.spreadsheets import template as spreadsheet_template
 from tracker.services.spreadsheets.columns import ImportRefused, load_scope, max_bytes
 from tracker.services.spreadsheets.outcome import import_report
 from tracker.updates import Page, bp
+from tracker.updates.presenters import import_row
 
 
 class ImportForm(FlaskForm):
@@ -87,4 +88,5 @@ def _import_page(
 @roles(Role.DEPARTMENT)
 def import_result(quarter: str, event_id: int) -> str:
     report = import_report(signed_in_user(), quarter, event_id)
-    return render_template("updates/import_result.html", report=report)
+    rows = [import_row(row) for row in report.actions]
+    return render_template("updates/import_result.html", report=report, rows=rows)

@@ -1,18 +1,16 @@
-"""The audit trail: append-only events for every change, login, failed login and denied access."""
+"""The audit trail: append-only events for every change, login, failed login and denied access.
+
+Where a request came from is the web layer's to say: `tracker.requests` stamps the client's
+address on the events a request adds.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import has_request_context, request
-
 from tracker.db import prepare_write
 from tracker.extensions import db
 from tracker.models import AuditEvent, User
-
-
-def _client_ip() -> str:
-    return (request.remote_addr or "")[:45] if has_request_context() else ""
 
 
 def add_event(
@@ -30,7 +28,6 @@ def add_event(
         actor_label=actor.email if actor is not None else actor_label,
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=str(getattr(obj, "id", "") or "") if obj is not None else "",
-        ip_address=_client_ip(),
         detail=detail or {},
     )
     db.session.add(event)

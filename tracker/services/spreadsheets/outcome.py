@@ -1,48 +1,44 @@
 """What a spreadsheet import did, read back from its `updates.imported` audit event.
 
-The event stores values, not sentences, so the page speaks the reader's language: field labels,
-statuses and quarters are rendered when the page is shown.
+The event stores values, not sentences, and so does what this returns: each row's snapshots
+before and after, and its warnings by field key. The result page labels them in the reader's
+language (`tracker.updates.presenters`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.i18n import current_language
-from tracker.models import Action, AuditEvent, Department, Milestone, User
+from tracker.models import Action, AuditEvent, Department, User
 from tracker.services.errors import NotFound
-from tracker.services.spreadsheets.columns import UPDATE_COLUMNS
 from tracker.services.spreadsheets.importing import EVENT
 from tracker.services.updates.queries import department_of
-from tracker.services.updates.revisions import DiffRow, compare
-
-DATE_LABELS = {"forecast_on": _l("Forecast date"), "completed_on": _l("Completion date")}
 
 
 @dataclass(frozen=True)
 class RuleWarning:
-    """A submission rule the imported draft does not meet yet."""
+    """A submission rule the imported draft does not meet yet: the field's key and the message."""
 
     field: str
     message: str
 
 
 @dataclass(frozen=True)
-class ActionReport:
-    """One row of the file: the action, what happened to its update, and what changed."""
+class ImportedRow:
+    """One row of the file: the action, what happened to its update, its values before and after."""
 
     action: Action | None
     code: str
     row: int
     outcome: str
-    changes: list[DiffRow]
-    unchanged: int
+    old: dict[str, Any] | None  # the update's snapshot before the import (None: there was none)
+    new: dict[str, Any] | None  # after it (None: the row was not imported)
     warnings: list[RuleWarning]
     differs: bool
 
@@ -56,7 +52,7 @@ class ImportReport:
     actor: str
     filename: str
     counts: dict[str, int]
-    actions: list[ActionReport]
+    actions: list[ImportedRow]
 
     def count(self, outcome: str) -> int:
         """How many rows had `outcome` ('skipped' counts both kinds of skipped rows)."""
@@ -93,36 +89,17 @@ def import_report(user: User, quarter: str, event_id: int) -> ImportReport:
     )
 
 
-def _action_report(entry: dict[str, object], action: Action | None) -> ActionReport:
-    milestones = action.milestones if action is not None else []
+def _action_report(entry: dict[str, Any], action: Action | None) -> ImportedRow:
     old, new = entry.get("old"), entry.get("new")
-    before = old if isinstance(old, dict) else None
-    rows = compare(before, new, milestones, workflow=False) if isinstance(new, dict) else []
     raw_warnings = entry.get("warnings") or []
     assert isinstance(raw_warnings, list)
-    return ActionReport(
+    return ImportedRow(
         action=action,
         code=str(entry.get("code", "")),
         row=int(str(entry.get("row", 0))),
         outcome=str(entry.get("outcome", "")),
-        changes=[r for r in rows if r.changed],
-        unchanged=sum(not r.changed for r in rows),
-        warnings=[
-            RuleWarning(field_label(str(w["field"]), milestones), str(w["message"]))
-            for w in raw_warnings
-        ],
+        old=old if isinstance(old, dict) else None,
+        new=new if isinstance(new, dict) else None,
+        warnings=[RuleWarning(str(w["field"]), str(w["message"])) for w in raw_warnings],
         differs=bool(entry.get("differs")),
     )
-
-
-def field_label(key: str, milestones: list[Milestone]) -> str:
-    """The label of an update field or of a milestone date ('milestones.<id>.<date>')."""
-    for column in UPDATE_COLUMNS:
-        if column.key == key:
-            return str(column.label)
-    parts = key.split(".")
-    if len(parts) == 3 and parts[2] in DATE_LABELS:
-        found = next((m for m in milestones if str(m.id) == parts[1]), None)
-        name = f"{found.code} {found.text('title', current_language())}" if found else parts[1]
-        return f"{name}: {DATE_LABELS[parts[2]]}"
-    return key

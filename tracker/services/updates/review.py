@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, select
@@ -34,7 +35,7 @@ from tracker.services.calendar import clock, periods
 from tracker.services.errors import NotFound
 from tracker.services.figures.obligations import DepartmentRef, PlanRef, department_ref, plan_ref
 from tracker.services.updates.queries import previous_update
-from tracker.services.updates.revisions import DiffRow, compare, record_revision, snapshot_of
+from tracker.services.updates.revisions import record_revision, snapshot_of
 from tracker.services.updates.rules import UpdateConflict, UpdateInvalid, UpdateNotEditable
 from tracker.services.updates.save import SaveResult
 
@@ -204,7 +205,8 @@ class ReviewView:
 
     update: ProgressUpdate
     previous: ProgressUpdate | None
-    rows: list[DiffRow]
+    old: dict[str, Any] | None  # the previous accepted update's snapshot (None: there is none)
+    new: dict[str, Any]  # this update's
     blocked_reason: str | None
 
 
@@ -243,13 +245,8 @@ def get_review(update_id: int) -> ReviewView:
     previous = previous_update(
         update.action_id, update.department_id, update.period.quarter, accepted_only=True
     )
-    rows = compare(
-        snapshot_of(previous) if previous else None,
-        snapshot_of(update),
-        update.action.milestones,
-        workflow=False,
-    )
-    return ReviewView(update, previous, rows, _blocked_reason(update))
+    old = snapshot_of(previous) if previous else None
+    return ReviewView(update, previous, old, snapshot_of(update), _blocked_reason(update))
 
 
 def decide_update(

@@ -1,25 +1,21 @@
-"""Revisions: append-only full snapshots of updates, who may read them, side-by-side comparison.
+"""Revisions: append-only full snapshots of updates, who may read them, two of them compared.
 
-An action's history of updates and revisions, as its pages show it: `updates/history.py`.
+An action's history of updates and revisions, as its pages show it: `updates/history.py`. The
+snapshots are data; the pages label them (`tracker.updates.presenters`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
-from tracker.fiscal import FiscalQuarter
-from tracker.i18n import current_language, quarter_label
 from tracker.models import (
     Action,
-    Milestone,
     ProgressUpdate,
     Revision,
     Role,
@@ -29,22 +25,6 @@ from tracker.models import (
 )
 from tracker.services.errors import NotFound
 from tracker.services.updates.rules import UpdateInput
-from tracker.vocab import state_label, status_label
-
-# (snapshot key, label, shown on several lines)
-FIELDS: tuple[tuple[str, Any, bool], ...] = (
-    ("status", _l("Status"), False),
-    ("percent_complete", _l("Percent complete"), False),
-    ("forecast_completion", _l("Forecast completion quarter"), False),
-    ("accomplishments", _l("Accomplishments"), True),
-    ("risks", _l("Risks and issues"), True),
-    ("next_steps", _l("Next steps"), True),
-    ("decrease_reason", _l("Why the percent complete went down"), True),
-)
-WORKFLOW_FIELDS: tuple[tuple[str, Any, bool], ...] = (
-    ("state", _l("Workflow state"), False),
-    ("review_comment", _l("Review comment"), True),
-)
 
 
 def _iso(value: date | None) -> str | None:
@@ -133,76 +113,6 @@ def latest_revision(update_id: int) -> Revision | None:
     )
 
 
-@dataclass(frozen=True)
-class ValueRow:
-    """One labelled value of a snapshot, as displayed."""
-
-    key: str
-    label: str
-    value: str
-    multiline: bool
-
-
-@dataclass(frozen=True)
-class DiffRow:
-    """One field shown side by side in two versions."""
-
-    label: str
-    old: str
-    new: str
-    multiline: bool
-
-    @property
-    def changed(self) -> bool:
-        """True when the two versions differ."""
-        return self.old != self.new
-
-
-def _display(key: str, value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if key == "status":
-        return status_label(value)
-    if key == "state":
-        return state_label(value)
-    if key == "percent_complete":
-        return f"{value}%"
-    if key == "forecast_completion":
-        return quarter_label(FiscalQuarter.parse(value))
-    return str(value)
-
-
-def describe(
-    snapshot: dict[str, Any] | None, milestones: Sequence[Milestone], workflow: bool = True
-) -> list[ValueRow]:
-    """The displayed rows of a snapshot (blank rows when there is none)."""
-    snap = snapshot or {}
-    fields = FIELDS + WORKFLOW_FIELDS if workflow else FIELDS
-    rows = [ValueRow(k, str(label), _display(k, snap.get(k)), multi) for k, label, multi in fields]
-    dates = {m["milestone_id"]: m for m in snap.get("milestones", [])}
-    for milestone in milestones:
-        entry = dates.get(milestone.id, {})
-        name = f"{milestone.code} {milestone.text('title', current_language())}"
-        for key, label in (("forecast_on", _l("forecast")), ("completed_on", _l("completed"))):
-            value = entry.get(key) or ""
-            rows.append(ValueRow(f"{milestone.id}.{key}", f"{name}: {label}", value, False))
-    return rows
-
-
-def compare(
-    old: dict[str, Any] | None,
-    new: dict[str, Any] | None,
-    milestones: Sequence[Milestone],
-    workflow: bool = True,
-) -> list[DiffRow]:
-    """Two snapshots field by field (old may be None: nothing before)."""
-    before = describe(old, milestones, workflow)
-    after = describe(new, milestones, workflow)
-    return [
-        DiffRow(a.label, a.value, b.value, a.multiline) for a, b in zip(before, after, strict=True)
-    ]
-
-
 def visible_to(viewer: User) -> ColumnElement[bool]:
     """The updates `viewer` may read.
 
@@ -224,7 +134,6 @@ class Comparison:
     update: ProgressUpdate
     old: Revision
     new: Revision
-    rows: list[DiffRow]
 
 
 def compare_revisions(update_id: int, first: int, second: int, viewer: User) -> Comparison:
@@ -254,5 +163,4 @@ def compare_revisions(update_id: int, first: int, second: int, viewer: User) -> 
     if first not in found or second not in found:
         raise NotFound()
     old, new = sorted((found[first], found[second]), key=lambda r: r.number)
-    rows = compare(old.snapshot, new.snapshot, update.action.milestones)
-    return Comparison(update, old, new, rows)
+    return Comparison(update, old, new)
