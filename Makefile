@@ -7,15 +7,31 @@ FLASK := $(BIN)/flask --app tracker
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres lint setup translations messages db demo e2e vendor bench clean
+.PHONY: run test test-postgres lint setup lock translations messages db demo e2e vendor bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# .venv gets exactly what the dev lock names, every file checked against its hash.
+$(STAMP): requirements.lock requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $(STAMP)
 
 setup: $(STAMP) translations
+
+# After editing requirements.txt or requirements-dev.txt: pin every transitive dependency, with
+# the hashes of all its files (any platform, Python 3.11+), in requirements.lock (runtime) and
+# requirements-dev.lock (runtime + dev, held to the same versions). Pins in a lock are kept
+# unless a requirement needs another; `make lock LOCK_ARGS=--upgrade` moves them all to the newest.
+UV_VERSION := 0.13.9
+LOCK_ARGS ?=
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(UV_COMPILE) -o requirements.lock requirements.txt
+	$(UV_COMPILE) -c requirements.lock -o requirements-dev.lock requirements-dev.txt
 
 # The French catalogue: the .po is committed, the .mo is built from it (docs/translations.md).
 LOCALES := tracker/translations

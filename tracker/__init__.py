@@ -15,14 +15,19 @@ from tracker import db as database
 from tracker.api import auth as api_auth
 from tracker.extensions import csrf, db, login_manager, migrate
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+# A checkout keeps templates/, static/, migrations/ and instance/ at its top, beside the package.
+# An installed wheel carries the first three inside the package (setup.py); its instance folder
+# is then Flask's default for an installed package, <prefix>/var/tracker-instance.
+INSTALLED = (PACKAGE / "migrations" / "env.py").is_file()
+ROOT = PACKAGE if INSTALLED else PACKAGE.parent
 
 
 def create_app(config: Mapping[str, Any] | None = None, env: str | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, handlers, commands."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=None if INSTALLED else str(ROOT / "instance"),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -45,7 +50,11 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None, env: str | None
     app.config.from_prefixed_env("TRACKER")
     app.config.update(overrides or {})
     app.config["ENV_NAME"] = name
-    url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'tracker.db'}"
+    url = app.config.get("DATABASE_URL")
+    if not url:
+        instance = Path(app.instance_path)
+        instance.mkdir(parents=True, exist_ok=True)  # an installed app's is not there at first
+        url = f"sqlite:///{instance / 'tracker.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     if name == "production":
         secret = app.config.get("SECRET_KEY")
