@@ -50,8 +50,6 @@ Condition = Callable[[type[ProgressUpdate]], ColumnElement[bool]]
 
 COUNTED = (WorkflowState.ACCEPTED, WorkflowState.SUBMITTED)
 ACCEPTED_ONLY = (WorkflowState.ACCEPTED,)
-
-
 AsOf = Sequence[FiscalQuarter] | Select[FiscalQuarter]
 
 
@@ -104,10 +102,9 @@ def counted_updates(
 ) -> Subquery:
     """(action_id, as_of, update_id): each action's counted update as of each quarter of
     `as_of` (quarters, or a select of one column of them; None: as of now, and the `as_of`
-    column is NULL), among the updates in `states`
-    (in order of preference) that meet `extra`; with `in_quarter`, among the updates of that
-    very quarter. Actions without any are absent. Cost: a few index probes per action and
-    as-of quarter."""
+    column is NULL), among the updates in `states` (in order of preference) that meet `extra`;
+    with `in_quarter`, among the updates of that very quarter. Actions without any are absent.
+    Cost: a few index probes per action and as-of quarter."""
     points = _points(as_of) if as_of is not None else None
     latest = [_latest_period(s, points, in_quarter, extra) for s in states]
     if len(states) == 1:
