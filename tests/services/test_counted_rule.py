@@ -45,7 +45,7 @@ from tracker.services.accounts.tokens import create_token
 from tracker.services.calendar.periods import default_dates
 from tracker.services.figures import progress
 from tracker.services.figures.dashboard import plan_dashboard
-from tracker.services.figures.frame import NO_REPORT, STATUS_ORDER, load_frame
+from tracker.services.figures.frame import NO_REPORT, STATUS_ORDER, PlanFrame, load_frame
 from tracker.services.figures.roadmap import RoadmapFilters, build_roadmap
 from tracker.services.figures.trends import progress_trends
 from tracker.services.plans import reads
@@ -207,74 +207,80 @@ def _slipped(built: Built, as_of: FiscalQuarter) -> dict[str, bool]:
     return found
 
 
+def _chosen(built: Built) -> dict[str, Made | None]:
+    return {code: expected(ups, LAST) for code, ups in built.updates.items()}
+
+
+def check_dashboard(built: Built, frame: PlanFrame) -> None:
+    """The dashboard of the last quarter, the plan's headline and the status query."""
+    chosen = _chosen(built)
+    ids = {fields["id"]: code for code, fields in built.actions.items()}
+    states = progress.action_statuses(list(ids), LAST)
+    assert {ids[a]: s.update_id for a, s in states.items()} == {
+        c: u.id for c, u in chosen.items() if u
+    }
+    total = plan_dashboard(frame, LAST).total
+    statuses = Counter(u.status if u else NO_REPORT for u in chosen.values())
+    assert total.by_status == tuple((s, statuses.get(s, 0)) for s in STATUS_ORDER)
+    assert total.slipped == sum(_slipped(built, LAST).values())
+    reported = [u.percent for u in chosen.values() if u and u.status != "cancelled"]
+    assert total.average_percent == (pytest.approx(fmean(reported)) if reported else None)
+    # "At a glance" says the same numbers.
+    headline = reads.plan_overview(built.slug, TODAY).headline
+    assert (headline.slipped, headline.not_reported) == (total.slipped, total.count(NO_REPORT))
+
+
+def check_roadmap(built: Built, frame: PlanFrame) -> None:
+    """The roadmap, live and as of the last quarter (no update is newer)."""
+    chosen, slipped = _chosen(built), _slipped(built, LAST)
+    for filters in (RoadmapFilters(), RoadmapFilters(as_of=LAST)):
+        for row in build_roadmap(frame, filters).rows:
+            code = row.action.code
+            update = chosen[code]
+            assert row.status == (update.status if update else NO_REPORT)
+            assert row.percent == (update.percent if update else None)
+            source = expected(built.updates[code], LAST, ACCEPTED_ONLY, names_target=True)
+            shown = (row.source.quarter, row.source.department) if row.source else None
+            assert shown == ((source.quarter, source.department) if source else None)
+            assert (row.slippage > 0) == slipped[code]
+
+
+def check_trends(built: Built, frame: PlanFrame) -> None:
+    """Progress over time: the reported percent of every quarter."""
+    for point in progress_trends(frame)[0].points:
+        picks = [expected(ups, point.quarter) for ups in built.updates.values()]
+        percents = [u.percent for u in picks if u and u.status != "cancelled"]
+        assert point.counted == len(percents), point.quarter
+        if percents:
+            assert point.reported == pytest.approx(fmean(percents)), point.quarter
+
+
+def check_report(built: Built) -> None:
+    """The yearly report: the same rule, accepted updates only."""
+    plan = db.session.scalar(select(Plan).where(Plan.slug == built.slug))
+    assert plan is not None
+    report = build_snapshot(plan, YEAR, "en", TODAY, datetime(2025, 6, 1, tzinfo=UTC), 4)
+    chosen = _chosen(built)
+    for row in report.actions:
+        ups = built.updates[row.code]
+        accepted = expected(ups, LAST, ACCEPTED_ONLY)
+        assert (row.status, row.percent, row.status_quarter) == (
+            (accepted.status, accepted.percent, accepted.quarter) if accepted else (None,) * 3
+        )
+        quarterly = [expected(ups, q, ACCEPTED_ONLY, in_quarter=True) for q in QUARTERS[2:]]
+        assert row.quarterly == tuple(u.status if u else None for u in quarterly)
+        dashboard_update = chosen[row.code]
+        if dashboard_update is not None and dashboard_update.state == "accepted":
+            assert row.status == dashboard_update.status
+
+
 def check_services(app: Flask, built: Built) -> None:
-    chosen = {code: expected(ups, LAST) for code, ups in built.updates.items()}
-    slipped = _slipped(built, LAST)
     with app.app_context():
-        ids = [fields["id"] for fields in built.actions.values()]
-        states = progress.action_statuses(ids, LAST)
-        assert {c: u.id for c, u in chosen.items() if u} == {
-            c: states[f["id"]].update_id for c, f in built.actions.items() if f["id"] in states
-        }
         frame = load_frame(built.slug, TODAY)
-
-        # The dashboard of the last quarter.
-        total = plan_dashboard(frame, LAST).total
-        statuses = Counter(u.status if u else NO_REPORT for u in chosen.values())
-        assert total.by_status == tuple((s, statuses.get(s, 0)) for s in STATUS_ORDER)
-        assert total.slipped == sum(slipped.values())
-        reported = [u.percent for u in chosen.values() if u and u.status != "cancelled"]
-        assert total.average_percent == (pytest.approx(fmean(reported)) if reported else None)
-
-        # The roadmap, live and as of the last quarter (no update is newer).
-        for filters in (RoadmapFilters(), RoadmapFilters(as_of=LAST)):
-            roadmap = build_roadmap(frame, filters)
-            for row in roadmap.rows:
-                update = chosen[row.action.code]
-                assert row.status == (update.status if update else NO_REPORT)
-                assert row.percent == (update.percent if update else None)
-                source = expected(
-                    built.updates[row.action.code], LAST, ACCEPTED_ONLY, names_target=True
-                )
-                shown = (row.source.quarter, row.source.department) if row.source else None
-                assert shown == ((source.quarter, source.department) if source else None)
-                assert (row.slippage > 0) == slipped[row.action.code]
-
-        # Progress over time: the reported percent of every quarter.
-        points = progress_trends(frame)[0].points
-        for point in points:
-            picks = [expected(ups, point.quarter) for ups in built.updates.values()]
-            percents = [u.percent for u in picks if u and u.status != "cancelled"]
-            assert point.counted == len(percents), point.quarter
-            if percents:
-                assert point.reported == pytest.approx(fmean(percents)), point.quarter
-
-        # The plan's headline ("At a glance") says the same number as the dashboard.
-        headline = reads.plan_overview(built.slug, TODAY).headline
-        assert headline.slipped == total.slipped
-        assert headline.not_reported == total.count(NO_REPORT)
-
-        # The yearly report: the same rule, accepted updates only.
-        plan = db.session.scalar(select(Plan).where(Plan.slug == built.slug))
-        assert plan is not None
-        now = datetime(2025, 6, 1, 12, tzinfo=UTC)
-        report = build_snapshot(plan, YEAR, "en", TODAY, now, 4)
-        for row in report.actions:
-            ups = built.updates[row.code]
-            accepted = expected(ups, LAST, ACCEPTED_ONLY)
-            assert (row.status, row.percent, row.status_quarter) == (
-                (accepted.status, accepted.percent, accepted.quarter)
-                if accepted
-                else (None, None, None)
-            )
-            quarterly = tuple(
-                (u.status if u else None)
-                for u in (expected(ups, q, ACCEPTED_ONLY, True) for q in QUARTERS[2:])
-            )
-            assert row.quarterly == quarterly
-            dashboard_update = chosen[row.code]
-            if dashboard_update is not None and dashboard_update.state == "accepted":
-                assert row.status == dashboard_update.status
+        check_dashboard(built, frame)
+        check_roadmap(built, frame)
+        check_trends(built, frame)
+        check_report(built)
 
 
 def check_api(client: FlaskClient, secret: str, built: Built) -> None:
