@@ -107,7 +107,7 @@ def test_overview_headline(app: Flask, client: FlaskClient, signed_in_planner: N
         ("Completed", 0),
         ("On track", 1),
         ("At risk or off track", 1),
-        ("Slipped past baseline target", 1),
+        ("Actions forecast past their baseline target", 1),
         ("No report yet", 1),
     ]:
         card = f'<span class="card__value">{value}</span> <span class="card__label">{label}</span>'

@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from tests.factories import ActionFactory, AreaFactory, DepartmentFactory, MilestoneFactory
-from tests.plans.builders import period, update
+from tests.plans.builders import update
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.services.figures import progress
@@ -247,8 +247,7 @@ def test_as_of_period_ignores_later_quarters(app: Flask) -> None:
         first = update(action, lead, "2025-Q1", "accepted", "on_track", 10)
         update(action, lead, "2025-Q2", "accepted", "completed", 100)
         db.session.commit()
-        as_of = period("2025-Q1").id
-        before = progress.action_statuses([action.id], as_of_period_id=as_of)[action.id]
+        before = progress.action_statuses([action.id], Q("2025-Q1"))[action.id]
         now = progress.action_statuses([action.id])[action.id]
         assert before.update_id == first.id
     assert (before.percent, now.percent) == (10, 100)

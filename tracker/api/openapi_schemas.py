@@ -141,7 +141,12 @@ SCHEMAS: dict[str, Schema] = {
         completed=INTEGER,
         on_track=INTEGER,
         at_risk_or_off_track=INTEGER,
-        slipped=INTEGER,
+        slipped={
+            "type": "integer",
+            "description": "Actions forecast past their baseline target: the forecast "
+            "completion of the latest accepted update that gives one, else the current target, "
+            "is after the baseline target (the dashboard's and the roadmap's count).",
+        },
         not_reported=INTEGER,
         flagged=INTEGER,
         average_percent=nullable(NUMBER),

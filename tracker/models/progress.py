@@ -50,8 +50,8 @@ class ProgressUpdate(Base):
         Index("ix_progress_update_department_period", "department_id", "period_id"),
         Index("ix_progress_update_period_state", "period_id", "state"),
         Index("ix_progress_update_action_period", "action_id", "period_id"),
-        # Each action's latest update of a state (progress.chosen_updates), and the best update
-        # of each action, quarter and state (trends.counted_updates), from the index alone.
+        # Each action's latest update of a state in a period, and the lead's or newest one
+        # there (services/figures/counted.py), from the index alone.
         Index(
             "ix_progress_update_action_period_state_department",
             "action_id",

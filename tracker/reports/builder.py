@@ -1,6 +1,7 @@
 """Build a plan's fiscal-year snapshot from the database: a fixed number of queries.
 
-Figures come from accepted updates only (`queries`), the progress maths of
+Figures come from accepted updates only, chosen by the one counted-update rule
+(`services.figures.counted` with `states=ACCEPTED_ONLY`, through `queries`), the progress maths of
 `services.figures.progress`, department compliance from `services.figures.compliance` and the
 missing and silent lists of `services.figures.attention`. See docs/reports.md for definitions.
 """
@@ -8,7 +9,6 @@ missing and silent lists of `services.figures.attention`. See docs/reports.md fo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -73,7 +73,7 @@ def build_snapshot(
     start, end = year_bounds(fiscal_year, month)
     year = _Year(fiscal_year, start, end, month, tuple(quarters_of_year(fiscal_year)))
     action_data = queries.actions(plan.id)
-    updates = _Updates.load(plan.id, year.number, action_data)
+    updates = _Updates.load(year.number, action_data)
     milestones = _milestones(queries.milestones(plan.id), action_data, updates.forecasts(), end)
     rows = _action_rows(year, action_data, updates, milestones)
     all_milestones = [m.row for found in milestones.values() for m in found]
@@ -110,16 +110,6 @@ _STATE_ORDER = (
 )
 
 
-def _latest_per_action(updates: Iterable[AcceptedUpdate]) -> dict[int, AcceptedUpdate]:
-    """Each action's update of its latest quarter (each quarter's choice put the lead first)."""
-    latest: dict[int, AcceptedUpdate] = {}
-    for update in updates:
-        found = latest.get(update.action_id)
-        if found is None or update.quarter > found.quarter:
-            latest[update.action_id] = update
-    return latest
-
-
 @dataclass(frozen=True)
 class _Updates:
     """The accepted updates a snapshot is made of."""
@@ -129,12 +119,12 @@ class _Updates:
     statuses: dict[int, AcceptedUpdate]  # per action: its latest up to the end of the year
 
     @classmethod
-    def load(cls, plan_id: int, year: int, actions: list[ActionData]) -> _Updates:
-        quarterly = queries.quarterly_accepted(plan_id, year)
-        year_end = _latest_per_action(quarterly)
-        silent = [a.id for a in actions if a.id not in year_end]
-        statuses = {u.action_id: u for u in queries.earlier_accepted(plan_id, year, silent)}
-        statuses.update(year_end)
+    def load(cls, year: int, actions: list[ActionData]) -> _Updates:
+        ids = [a.id for a in actions]
+        quarterly = queries.quarterly_accepted(ids, year)
+        statuses = {u.action_id: u for u in queries.year_end_accepted(ids, year)}
+        first = FiscalQuarter(year, 1)
+        year_end = {a: u for a, u in statuses.items() if u.quarter >= first}
         return cls(quarterly, year_end, statuses)
 
     def forecasts(self) -> Forecasts:

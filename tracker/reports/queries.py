@@ -1,24 +1,24 @@
 """The set-based reads behind a report snapshot: a fixed number of Core selects returning tuples.
 
-Only accepted updates count. A quarter's status is the action's accepted update of that
-quarter, the lead department's first (then the newest); an action's year-end update is the one
-of its latest quarter up to the end of the year (the ordering `progress.action_statuses` uses).
-Updates are fetched as narrow tuples and chosen in Python: cheaper than a window function over
-tens of thousands of rows.
+Only accepted updates count, chosen by the one counted-update rule
+(`tracker.services.figures.counted` with `states=ACCEPTED_ONLY`): a quarter's status is the
+action's counted update within that quarter (the lead department's first, then the newest); an
+action's year-end status is its counted update as of the year's last quarter (latest quarter,
+the lead's first, then the newest), which is what the dashboard shows for that quarter whenever
+the action has an accepted update.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple, TypeVar
 
-from sqlalchemy import Select, String, case, func, select, type_coerce
+from sqlalchemy import Select, Subquery, func, select
 
 from tracker.extensions import db
-from tracker.fiscal import FiscalQuarter
+from tracker.fiscal import FiscalQuarter, quarters_of_year
 from tracker.models import (
     Action,
     Department,
@@ -27,11 +27,8 @@ from tracker.models import (
     ProgressUpdate,
     ReportingPeriod,
     StrategicArea,
-    WorkflowState,
 )
-
-ACCEPTED = WorkflowState.ACCEPTED.value
-K = TypeVar("K")
+from tracker.services.figures import counted
 
 
 @dataclass(frozen=True)
@@ -138,89 +135,52 @@ def year_quarters(year: int) -> tuple[FiscalQuarter, FiscalQuarter]:
     return FiscalQuarter(year, 1), FiscalQuarter(year, 4)
 
 
-def _accepted(
-    plan_id: int, first: FiscalQuarter, last: FiscalQuarter, action_ids: Collection[int] | None
-) -> list[_Candidate]:
-    """Every accepted update of the plan in quarters first..last, as narrow tuples."""
-    stmt = (
-        select(
-            ProgressUpdate.id,
-            ProgressUpdate.action_id,
-            type_coerce(ReportingPeriod.quarter, String),
-            ProgressUpdate.status,
-            ProgressUpdate.percent_complete,
-            Department.acronym,
-            case((ProgressUpdate.department_id == Action.lead_department_id, 0), else_=1),
-        )
-        .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
-        .join(Action, Action.id == ProgressUpdate.action_id)
-        .join(Department, Department.id == ProgressUpdate.department_id)
-        .where(
-            Action.plan_id == plan_id,
-            ProgressUpdate.state == ACCEPTED,
-            ProgressUpdate.period_id.in_(periods_between(first, last)),
-        )
-    )
-    if action_ids is not None:
-        stmt = stmt.where(ProgressUpdate.action_id.in_(action_ids))
-    # Core execution: plain tuples, no ORM row processing (tens of thousands of rows).
-    return [_Candidate(*row) for row in db.session.connection().execute(stmt)]
-
-
-class _Candidate(NamedTuple):
-    id: int
-    action_id: int
-    quarter: str  # canonical text: sorts like the quarter
-    status: str
-    percent: int | None
-    department: str
-    not_lead: int  # 0 for the lead department's update
-
-    def rank(self) -> tuple[str, int, int]:
-        """Higher is preferred: latest quarter, then the lead's, then the newest row."""
-        return (self.quarter, -self.not_lead, self.id)
-
-    def public(self) -> AcceptedUpdate:
-        return AcceptedUpdate(
-            self.id,
-            self.action_id,
-            parse_quarter(self.quarter),
-            self.status,
-            self.percent,
-            self.department,
-        )
-
-
 @functools.lru_cache(maxsize=512)
 def parse_quarter(text: str) -> FiscalQuarter:
     """A quarter from its stored text, cached (a year's rows hold a handful of quarters)."""
     return FiscalQuarter.parse(text)
 
 
-def _best(candidates: Iterable[_Candidate], key: Callable[[_Candidate], K]) -> dict[K, _Candidate]:
-    best: dict[K, _Candidate] = {}
-    for candidate in candidates:
-        k = key(candidate)
-        found = best.get(k)
-        if found is None or candidate.rank() > found.rank():
-            best[k] = candidate
-    return best
+def _accepted(chosen: Subquery) -> list[AcceptedUpdate]:
+    """The updates a `counted.counted_updates` subquery chose, with their as-of quarter."""
+    rows = db.session.execute(
+        select(
+            ProgressUpdate.id,
+            ProgressUpdate.action_id,
+            ReportingPeriod.quarter,
+            ProgressUpdate.status,
+            ProgressUpdate.percent_complete,
+            Department.acronym,
+        )
+        .select_from(chosen)
+        .join(ProgressUpdate, ProgressUpdate.id == chosen.c.update_id)
+        .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
+        .join(Department, Department.id == ProgressUpdate.department_id)
+    )
+    return [AcceptedUpdate(*row) for row in rows]
 
 
-def quarterly_accepted(plan_id: int, year: int) -> list[AcceptedUpdate]:
-    """The accepted update that sets each action's status in each quarter of `year`: the lead
-    department's, else the newest."""
-    found = _accepted(plan_id, FiscalQuarter(year, 1), FiscalQuarter(year, 4), None)
-    best = _best(found, lambda c: (c.action_id, c.quarter))
-    return [c.public() for c in best.values()]
-
-
-def earlier_accepted(plan_id: int, year: int, action_ids: Collection[int]) -> list[AcceptedUpdate]:
-    """For actions with no accepted update in `year`: their latest accepted one before it."""
+def quarterly_accepted(action_ids: Collection[int], year: int) -> list[AcceptedUpdate]:
+    """The accepted update that sets each action's status in each quarter of `year`: the
+    counted update (`counted`, accepted only) within that quarter."""
     if not action_ids:
         return []
-    found = _accepted(plan_id, FiscalQuarter(0, 1), FiscalQuarter(year - 1, 4), action_ids)
-    return [c.public() for c in _best(found, lambda c: c.action_id).values()]
+    quarters = quarters_of_year(year)
+    chosen = counted.counted_updates(
+        action_ids, quarters, states=counted.ACCEPTED_ONLY, in_quarter=True
+    )
+    return _accepted(chosen)
+
+
+def year_end_accepted(action_ids: Collection[int], year: int) -> list[AcceptedUpdate]:
+    """Each action's counted update (`counted`, accepted only) as of the last quarter of
+    `year`: its status at the end of the year, from that year or an earlier one."""
+    if not action_ids:
+        return []
+    chosen = counted.counted_updates(
+        action_ids, [FiscalQuarter(year, 4)], states=counted.ACCEPTED_ONLY
+    )
+    return _accepted(chosen)
 
 
 def forecasts(update_ids: Collection[int]) -> list[tuple[int, int, date | None, date | None]]:

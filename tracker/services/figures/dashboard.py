@@ -11,7 +11,7 @@ For the chosen reporting period (default: the latest that has opened):
   the current target) later than the baseline target;
 - submission: updates owed for the period (`obligations`, as on the compliance page), how many
   are submitted or accepted now and how many were submitted by the due date.
-Queries: five for the frame, then nine, whatever the plan's size.
+Queries: five for the frame, then eight, whatever the plan's size.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from tracker.services.figures.obligations import (
     load_scope,
     owed_updates,
 )
-from tracker.services.figures.roadmap import forecast_targets, target_of
+from tracker.services.figures.roadmap import forecast_slipped, standings
 
 
 @dataclass(frozen=True)
@@ -155,8 +155,8 @@ def submissions_by_area(frame: PlanFrame, period: PeriodRef) -> dict[int, Submis
 
 
 def _readings(frame: PlanFrame, period: PeriodRef, on: date) -> dict[int, _Reading]:
-    states = progress.action_statuses(frame.action_ids, period.id)
-    targets = forecast_targets(frame.action_ids, period.quarter)
+    standing = standings(frame.action_ids, period.quarter)
+    states, targets = standing.states, standing.forecasts
     month = start_month()
 
     def reading(action: ActionInfo) -> _Reading:
@@ -165,7 +165,7 @@ def _readings(frame: PlanFrame, period: PeriodRef, on: date) -> dict[int, _Readi
             state.status if state else NO_REPORT,
             state.percent if state else None,
             progress.expected_percent(action, on, month),
-            target_of(action, targets) > action.baseline_target,
+            forecast_slipped(action, targets),
         )
 
     return {a.id: reading(a) for a in frame.actions}

@@ -2,41 +2,32 @@
 
 Every figure a page, report or job shows about progress is computed here, never in templates.
 The maths are pure functions of plain values; `action_statuses` is the one query that says where
-each action stands.
+each action stands, by the counted-update rule of `counted`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import (
-    ColumnElement,
-    ScalarSelect,
-    String,
-    Subquery,
-    case,
-    func,
-    literal,
-    select,
-)
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Row, Subquery, select
+from sqlalchemy.orm import QueryableAttribute
 
 from tracker.extensions import db
 from tracker.fiscal import DEFAULT_START_MONTH, FiscalQuarter
-from tracker.models import Action, ActionStatus, Department, ProgressUpdate, ReportingPeriod
+from tracker.models import ActionStatus, Department, ProgressUpdate, ReportingPeriod
+from tracker.services.figures import counted
 from tracker.vocab import MilestoneState, ScheduleFlag, WorkflowState
 
 # A department reporting "on track" more than this many points behind the expected percent is
 # flagged: small gaps are noise in a linear estimate, ten points is a quarter's work or more.
 VARIANCE_THRESHOLD = 10.0
 
-
-
-# A condition on progress updates, given the entity to build it on (the table or an alias).
-Condition = Callable[[type[ProgressUpdate]], ColumnElement[bool]]
+# A row of `chosen_states`: the counted subquery's columns, then the caller's, then the update's.
+ChosenRow = Row[*tuple[Any, ...]]
 
 
 class Scheduled(Protocol):
@@ -146,9 +137,11 @@ def count_slipped(progress: Iterable[MilestoneProgress]) -> int:
 
 @dataclass(frozen=True)
 class ActionState:
-    """An action's current status: from its latest accepted update, else its latest submitted."""
+    """An action's current status: from its counted update (`counted`: latest accepted, else
+    latest submitted)."""
 
     update_id: int
+    action_id: int
     status: str
     percent: int
     quarter: FiscalQuarter
@@ -156,110 +149,20 @@ class ActionState:
     department: str  # acronym of the reporting department
 
 
-def _quarter_limit(as_of_period_id: int | None) -> ScalarSelect[FiscalQuarter] | None:
-    """The quarter of the as-of period, as a scalar subquery (None: no limit)."""
-    if as_of_period_id is None:
-        return None
-    as_of = aliased(ReportingPeriod)
-    return select(as_of.quarter).where(as_of.id == as_of_period_id).scalar_subquery()
-
-
-def _latest_period(
-    state: WorkflowState,
-    up_to: ColumnElement[FiscalQuarter] | FiscalQuarter | None,
-    extra: Condition | None,
-) -> ScalarSelect[int]:
-    """For the enclosing query's action: the newest period (by quarter, up to `up_to`) holding
-    one of its updates in `state` that meets `extra`. Walks the periods from the newest, one
-    index probe each, so the cost does not grow with the number of updates."""
-    exists = (
-        select(ProgressUpdate.id)
-        .where(
-            ProgressUpdate.action_id == Action.id,
-            ProgressUpdate.period_id == ReportingPeriod.id,
-            ProgressUpdate.state == state.value,
-            *([extra(ProgressUpdate)] if extra else []),
-        )
-        .correlate(Action, ReportingPeriod)
-        .exists()
-    )
-    stmt = select(ReportingPeriod.id).where(exists).correlate(Action)
-    if up_to is not None:
-        stmt = stmt.where(ReportingPeriod.quarter <= up_to)
-    return stmt.order_by(ReportingPeriod.quarter.desc()).limit(1).scalar_subquery()
-
-
-def chosen_updates(
-    action_ids: Collection[int],
-    states: Sequence[WorkflowState] = (WorkflowState.ACCEPTED, WorkflowState.SUBMITTED),
-    up_to: ColumnElement[FiscalQuarter] | FiscalQuarter | None = None,
-    extra: Condition | None = None,
-) -> Subquery:
-    """(action_id, update_id) of each action's current update among those in `states` that
-    meet `extra` (a condition built on the update entity it is given), up to quarter `up_to`:
-    in the newest period holding one in the first state (else in the next state...), the lead
-    department's, else the newest row. Actions without any are absent. Cost: a few index
-    probes per action."""
-    latest = [_latest_period(state, up_to, extra) for state in states]
-    if len(states) == 1:
-        period: ColumnElement[int] = latest[0]
-        state: ColumnElement[str] = literal(states[0].value, String)
-    else:
-        period = func.coalesce(*latest)
-        pairs = zip(latest[:-1], states, strict=False)
-        state = case(*((found.is_not(None), s.value) for found, s in pairs), else_=states[-1].value)
-    best = (
-        select(
-            Action.id.label("action_id"),
-            Action.lead_department_id.label("lead"),
-            period.label("period_id"),
-            state.label("state"),
-        )
-        .where(Action.id.in_(action_ids))
-        .subquery()
-    )
-    row = aliased(ProgressUpdate)
-    row_extra = [extra(row)] if extra else []
-
-    def newest(*also: ColumnElement[bool]) -> ScalarSelect[int]:
-        return (
-            select(func.max(row.id))
-            .where(
-                row.action_id == best.c.action_id,
-                row.period_id == best.c.period_id,
-                row.state == best.c.state,
-                *row_extra,
-                *also,
-            )
-            .scalar_subquery()
-        )
-
-    chosen = func.coalesce(newest(row.department_id == best.c.lead), newest())
-    return (
-        select(best.c.action_id, chosen.label("update_id"))
-        .where(best.c.period_id.is_not(None))
-        .subquery()
-    )
-
-
-def action_statuses(
-    action_ids: Collection[int], as_of_period_id: int | None = None
-) -> dict[int, ActionState]:
-    """Each action's current state in ONE query; actions with no accepted or submitted update
-    (up to the `as_of_period_id` period's quarter, when given) are absent. Latest accepted
-    update first, else latest submitted; within a quarter the lead department's, else the
-    newest row."""
-    if not action_ids:
-        return {}
-    chosen = chosen_updates(action_ids, up_to=_quarter_limit(as_of_period_id))
+def chosen_states(
+    chosen: Subquery, *also: ColumnElement[Any] | QueryableAttribute[Any]
+) -> list[tuple[ChosenRow, ActionState]]:
+    """Each row of a `counted.counted_updates` subquery (its columns, then `also`, columns of
+    the chosen update) with the state its update gives the action."""
     rows = db.session.execute(
         select(
-            ProgressUpdate.id,
-            ProgressUpdate.action_id,
+            *chosen.c,
+            *also,
+            ProgressUpdate.id.label("chosen_id"),
             ProgressUpdate.status,
             ProgressUpdate.percent_complete,
-            ProgressUpdate.state,
-            ReportingPeriod.quarter,
+            ProgressUpdate.state.label("chosen_state"),
+            ReportingPeriod.quarter.label("chosen_quarter"),
             Department.acronym,
         )
         .select_from(chosen)
@@ -267,14 +170,45 @@ def action_statuses(
         .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
         .join(Department, Department.id == ProgressUpdate.department_id)
     ).all()
-    return {
-        row.action_id: ActionState(
-            update_id=row.id,
-            status=row.status,
-            percent=row.percent_complete,
-            quarter=row.quarter,
-            state=row.state,
-            department=row.acronym,
+    return [
+        (
+            row,
+            ActionState(
+                update_id=row.chosen_id,
+                action_id=row.action_id,
+                status=row.status,
+                percent=row.percent_complete,
+                quarter=row.chosen_quarter,
+                state=row.chosen_state,
+                department=row.acronym,
+            ),
         )
         for row in rows
-    }
+    ]
+
+
+def action_statuses(
+    action_ids: Collection[int],
+    as_of: FiscalQuarter | None = None,
+    states: Sequence[WorkflowState] = counted.COUNTED,
+) -> dict[int, ActionState]:
+    """Each action's current state in ONE query, by the rule of `counted`: latest accepted
+    update, else latest submitted (`states=counted.ACCEPTED_ONLY`: accepted only), up to
+    quarter `as_of` when given. Actions without such an update are absent."""
+    if not action_ids:
+        return {}
+    chosen = counted.counted_updates(action_ids, [as_of] if as_of else None, states=states)
+    return {state.action_id: state for _, state in chosen_states(chosen)}
+
+
+def statuses_by_quarter(
+    action_ids: Collection[int], quarters: Sequence[FiscalQuarter]
+) -> list[dict[int, ActionState]]:
+    """For each of `quarters`, each action's state as of it (`action_statuses` for every
+    quarter, in ONE query)."""
+    if not action_ids or not quarters:
+        return [{} for _ in quarters]
+    found: dict[FiscalQuarter | None, dict[int, ActionState]] = defaultdict(dict)
+    for row, state in chosen_states(counted.counted_updates(action_ids, quarters)):
+        found[row.as_of][state.action_id] = state
+    return [found.get(q, {}) for q in quarters]

@@ -11,7 +11,7 @@ Rules (the page says them in words too):
   baseline date has passed by then, otherwise upcoming; it is drawn at its completion date, else
   its accepted forecast date, else its baseline date;
 - *moved* is the forecast target now minus the forecast target as of the chosen quarter.
-Queries: five for the frame, then five (six with "as of"), whatever the plan's size.
+Queries: five for the frame, then four (five with "as of"), whatever the plan's size.
 """
 
 from __future__ import annotations
@@ -20,25 +20,37 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Subquery, literal, select, union_all
 
 from tracker.cache import remember
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter, quarter_of
 from tracker.models import (
-    Department,
     Milestone,
     MilestoneForecast,
     ProgressUpdate,
-    ReportingPeriod,
     WorkflowState,
 )
 from tracker.models.org import Bilingual
 from tracker.services.calendar.periods import start_month
-from tracker.services.figures import progress
+from tracker.services.figures import counted, progress
 from tracker.services.figures.frame import NO_REPORT, ActionInfo, AreaInfo, PlanFrame
 from tracker.services.figures.obligations import PeriodRef
+
+
+class Targeted(Protocol):
+    """An action (model or `ActionInfo`) with its baseline and current target."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def baseline_target(self) -> FiscalQuarter: ...
+
+    @property
+    def current_target(self) -> FiscalQuarter: ...
 
 
 @dataclass(frozen=True)
@@ -50,38 +62,73 @@ class Forecast:
     department: str
 
 
+def _names_target(update: type[ProgressUpdate]) -> ColumnElement[bool]:
+    return update.forecast_completion.is_not(None)
+
+
+def _forecasts(action_ids: Collection[int], up_to: FiscalQuarter | None) -> Subquery:
+    """Each action's latest accepted update that names a forecast completion (up to quarter
+    `up_to`): its counted update (`counted`) among those."""
+    return counted.counted_updates(
+        action_ids,
+        [up_to] if up_to else None,
+        states=counted.ACCEPTED_ONLY,
+        extra=_names_target,
+    )
+
+
+def _forecast(row: progress.ChosenRow, state: progress.ActionState) -> Forecast:
+    return Forecast(row.forecast_completion, state.quarter, state.department)
+
+
 def forecast_targets(
     action_ids: Collection[int], up_to: FiscalQuarter | None = None
 ) -> dict[int, Forecast]:
-    """Each action's latest accepted forecast completion (up to quarter `up_to`), one query
-    of a few index probes per action (`progress.chosen_updates`)."""
+    """Each action's latest accepted forecast completion (up to quarter `up_to`), one query."""
     if not action_ids:
         return {}
-    chosen = progress.chosen_updates(
-        action_ids,
-        (WorkflowState.ACCEPTED,),
-        up_to,
-        lambda update: update.forecast_completion.is_not(None),
+    found = progress.chosen_states(
+        _forecasts(action_ids, up_to), ProgressUpdate.forecast_completion
     )
-    rows = db.session.execute(
-        select(
-            chosen.c.action_id,
-            ProgressUpdate.forecast_completion,
-            ReportingPeriod.quarter,
-            Department.acronym,
-        )
-        .select_from(chosen)
-        .join(ProgressUpdate, ProgressUpdate.id == chosen.c.update_id)
-        .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
-        .join(Department, Department.id == ProgressUpdate.department_id)
-    )
-    return {r.action_id: Forecast(r.forecast_completion, r.quarter, r.acronym) for r in rows}
+    return {state.action_id: _forecast(row, state) for row, state in found}
 
 
-def target_of(action: ActionInfo, forecasts: dict[int, Forecast]) -> FiscalQuarter:
+@dataclass(frozen=True)
+class Standing:
+    """Where actions stand as of a quarter (or now): status and forecast target."""
+
+    states: dict[int, progress.ActionState]  # `progress.action_statuses`
+    forecasts: dict[int, Forecast]  # `forecast_targets`
+
+
+def standings(action_ids: Collection[int], as_of: FiscalQuarter | None = None) -> Standing:
+    """`progress.action_statuses` and `forecast_targets` as of quarter `as_of` (None: now),
+    in ONE query."""
+    if not action_ids:
+        return Standing({}, {})
+    status = counted.counted_updates(action_ids, [as_of] if as_of else None)
+    forecast = _forecasts(action_ids, as_of)
+    both = union_all(
+        select(*status.c, literal(False).label("is_forecast")),
+        select(*forecast.c, literal(True).label("is_forecast")),
+    ).subquery("standing")
+    found = progress.chosen_states(both, ProgressUpdate.forecast_completion)
+    return Standing(
+        {s.action_id: s for row, s in found if not row.is_forecast},
+        {s.action_id: _forecast(row, s) for row, s in found if row.is_forecast},
+    )
+
+
+def target_of(action: Targeted, forecasts: dict[int, Forecast]) -> FiscalQuarter:
     """The forecast target: the accepted forecast when there is one, else the current target."""
     found = forecasts.get(action.id)
     return found.target if found else action.current_target
+
+
+def forecast_slipped(action: Targeted, forecasts: dict[int, Forecast]) -> bool:
+    """Whether the action is forecast past its baseline target: the one meaning of "slipped"
+    that the dashboard, the roadmap and the plan's headline count."""
+    return target_of(action, forecasts) > action.baseline_target
 
 
 @dataclass(frozen=True)
@@ -241,9 +288,9 @@ def _roadmap(frame: PlanFrame, filters: RoadmapFilters) -> Roadmap:
         raise ValueError(f"no reporting period {filters.as_of} in this plan")
     on = as_of.quarter.end_date(start_month()) if as_of else frame.today
     ids = frame.action_ids
-    states = progress.action_statuses(ids, as_of.id if as_of else None)
-    now = forecast_targets(ids)
-    then = forecast_targets(ids, as_of.quarter) if as_of else now
+    standing = standings(ids, as_of.quarter if as_of else None)
+    states, then = standing.states, standing.forecasts
+    now = forecast_targets(ids) if as_of else then
     milestones = _milestone_rows(ids, states)
     areas = {a.id: a for a in frame.areas}
     rows = []

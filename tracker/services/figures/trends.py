@@ -1,14 +1,15 @@
 """Progress over time: reported against expected percent per quarter, and milestone trends.
 
-- For every opened period of the plan, each action's status-making update as of that quarter
-  follows the rule of `progress.action_statuses` (latest accepted, else latest submitted; within
-  a kind: latest quarter, the lead department's, the newest), computed here from one query for
-  all quarters at once. Reported percent is the mean over the actions that reported and are not
-  cancelled; expected percent is the mean of `progress.expected_percent` at the quarter's end
-  over the same actions (from the start to the current target).
+- For every opened period of the plan, each action's counted update as of that quarter (the rule
+  of `counted`: latest accepted, else latest submitted; within a kind: latest quarter, the lead
+  department's, the newest), from one query for all quarters at once
+  (`progress.statuses_by_quarter`). Reported percent is the mean over the actions that
+  reported and are not cancelled; expected percent is the mean of `progress.expected_percent`
+  at the quarter's end over the same actions (from the start to the current target).
 - The milestone trend analysis of one action: for each quarter with a report that gives
   milestone dates, the forecast (or completion) date of each milestone in that quarter's
-  best such report (accepted before submitted, then the lead department's, then the newest).
+  counted report (`counted` within the quarter: accepted before submitted, then the lead
+  department's, then the newest).
   A flat line is a stable date, a rising line a slipping one.
 Queries: five for the frame, then four, whatever the plan's size.
 """
@@ -16,118 +17,28 @@ Queries: five for the frame, then four, whatever the plan's size.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from tracker.cache import remember
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.models import (
-    Action,
     ActionStatus,
     Milestone,
     MilestoneForecast,
     ProgressUpdate,
     ReportingPeriod,
-    WorkflowState,
 )
 from tracker.models.org import Bilingual
 from tracker.services.calendar.periods import start_month
-from tracker.services.figures import progress
+from tracker.services.figures import counted, progress
 from tracker.services.figures.frame import ActionInfo, AreaInfo, PlanFrame
 from tracker.services.figures.obligations import COUNTED_STATES
-
-
-@dataclass(frozen=True)
-class Counted:
-    """A submitted or accepted update, reduced to what ranks it and what it reports."""
-
-    id: int
-    action_id: int
-    quarter: FiscalQuarter
-    accepted: bool
-    lead: bool
-    status: str
-    percent: int
-
-    @property
-    def rank_key(self) -> tuple[FiscalQuarter, bool, int]:
-        """Within accepted (or submitted) updates: latest quarter, then the lead's, then newest."""
-        return (self.quarter, self.lead, self.id)
-
-
-def _better(current: Counted | None, candidate: Counted) -> Counted:
-    return candidate if current is None or candidate.rank_key > current.rank_key else current
-
-
-def states_by_quarter(
-    updates: Iterable[Counted], quarters: Sequence[FiscalQuarter]
-) -> list[dict[int, Counted]]:
-    """For each of `quarters` (ascending), each action's status-making update up to it."""
-    by_action: dict[int, list[Counted]] = defaultdict(list)
-    for u in updates:
-        by_action[u.action_id].append(u)
-    result: list[dict[int, Counted]] = [{} for _ in quarters]
-    for action_id, rows in by_action.items():
-        rows.sort(key=lambda u: u.quarter)
-        accepted: Counted | None = None
-        submitted: Counted | None = None
-        i = 0
-        for n, quarter in enumerate(quarters):
-            while i < len(rows) and rows[i].quarter <= quarter:
-                if rows[i].accepted:
-                    accepted = _better(accepted, rows[i])
-                else:
-                    submitted = _better(submitted, rows[i])
-                i += 1
-            pick = accepted or submitted
-            if pick is not None:
-                result[n][action_id] = pick
-    return result
-
-
-def counted_updates(action_ids: Sequence[int]) -> list[Counted]:
-    """For each action, quarter and counted state (submitted, accepted), the update that ranks
-    first in it: the lead department's, else the newest. One query that groups in the
-    database, so at most actions x quarters x 2 rows reach Python, not every update."""
-    if not action_ids:
-        return []
-    lead = ProgressUpdate.department_id == Action.lead_department_id
-    best = (
-        select(
-            func.coalesce(
-                func.max(ProgressUpdate.id).filter(lead), func.max(ProgressUpdate.id)
-            ).label("id")
-        )
-        .join(Action, Action.id == ProgressUpdate.action_id)
-        .where(ProgressUpdate.action_id.in_(action_ids))
-        .where(ProgressUpdate.state.in_(COUNTED_STATES))
-        .group_by(ProgressUpdate.action_id, ProgressUpdate.period_id, ProgressUpdate.state)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(
-            ProgressUpdate.id,
-            ProgressUpdate.action_id,
-            ReportingPeriod.quarter,
-            ProgressUpdate.state,
-            case((lead, 1), else_=0),
-            ProgressUpdate.status,
-            ProgressUpdate.percent_complete,
-        )
-        .select_from(best)
-        .join(ProgressUpdate, ProgressUpdate.id == best.c.id)
-        .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
-        .join(Action, Action.id == ProgressUpdate.action_id)
-    )
-    return [
-        Counted(i, a, q, s == WorkflowState.ACCEPTED.value, bool(lead), status, percent or 0)
-        for i, a, q, s, lead, status, percent in rows
-    ]
 
 
 @dataclass(frozen=True)
@@ -152,7 +63,10 @@ class TrendSeries:
 
 
 def _point(
-    quarter: FiscalQuarter, actions: Sequence[ActionInfo], picks: dict[int, Counted], on: date
+    quarter: FiscalQuarter,
+    actions: Sequence[ActionInfo],
+    picks: dict[int, progress.ActionState],
+    on: date,
 ) -> TrendPoint:
     reported = [
         (a, picks[a.id])
@@ -178,7 +92,7 @@ def progress_trends(frame: PlanFrame) -> list[TrendSeries]:
 
 def _progress_trends(frame: PlanFrame) -> list[TrendSeries]:
     quarters = [p.quarter for p in frame.periods]
-    picks = states_by_quarter(counted_updates(frame.action_ids), quarters)
+    picks = progress.statuses_by_quarter(frame.action_ids, quarters)
     month = start_month()
     scopes: list[tuple[AreaInfo | None, list[ActionInfo]]] = [(None, list(frame.actions))]
     scopes += [(area, frame.actions_of(area)) for area in frame.areas]
@@ -247,33 +161,36 @@ def _milestones_of(action_id: int) -> list[Milestone]:
     )
 
 
+def _gives_dates(update: type[ProgressUpdate]) -> ColumnElement[bool]:
+    """The update carries milestone forecasts."""
+    return (
+        select(MilestoneForecast.milestone_id)
+        .where(MilestoneForecast.update_id == update.id)
+        .exists()
+    )
+
+
 def _reported_dates(
     action_id: int,
 ) -> tuple[list[FiscalQuarter], list[dict[int, MilestoneForecast]]]:
-    """Quarters with a counted update on the action, and each one's milestone forecasts."""
-    rows = db.session.execute(
-        select(
-            MilestoneForecast,
-            ProgressUpdate.id,
-            ProgressUpdate.state,
-            ReportingPeriod.quarter,
-            case((ProgressUpdate.department_id == Action.lead_department_id, 1), else_=0),
+    """Quarters with a counted update on the action that carries milestone forecasts, and the
+    forecasts of each quarter's counted update (`counted`, within the quarter)."""
+    reported = select(ReportingPeriod.quarter).where(
+        ReportingPeriod.id.in_(
+            select(ProgressUpdate.period_id).where(ProgressUpdate.action_id == action_id)
         )
-        .join(ProgressUpdate, ProgressUpdate.id == MilestoneForecast.update_id)
-        .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
-        .join(Action, Action.id == ProgressUpdate.action_id)
-        .where(ProgressUpdate.action_id == action_id)
-        .where(ProgressUpdate.state.in_(COUNTED_STATES))
+    )
+    chosen = counted.counted_updates([action_id], reported, in_quarter=True, extra=_gives_dates)
+    rows = db.session.execute(
+        select(chosen.c.as_of, MilestoneForecast).join(
+            MilestoneForecast, MilestoneForecast.update_id == chosen.c.update_id
+        )
     ).all()
-    best: dict[FiscalQuarter, tuple[tuple[bool, bool, int], dict[int, MilestoneForecast]]] = {}
-    grouped: dict[int, dict[int, MilestoneForecast]] = defaultdict(dict)
-    for forecast, update_id, state, quarter, lead in rows:
-        grouped[update_id][forecast.milestone_id] = forecast
-        key = (state == WorkflowState.ACCEPTED.value, bool(lead), update_id)
-        if quarter not in best or key > best[quarter][0]:
-            best[quarter] = (key, grouped[update_id])
-    quarters = sorted(best)
-    return quarters, [best[q][1] for q in quarters]
+    reports: dict[FiscalQuarter, dict[int, MilestoneForecast]] = defaultdict(dict)
+    for quarter, forecast in rows:
+        reports[quarter][forecast.milestone_id] = forecast
+    found = sorted(reports)
+    return found, [reports[q] for q in found]
 
 
 def _line(m: Milestone, reports: list[dict[int, MilestoneForecast]]) -> MilestoneLine:

@@ -1,7 +1,8 @@
 """Reading plans for the pages: a plan's overview and an action's page, with derived figures.
 
 Each builder runs a fixed number of queries whatever the number of actions: the plan tree with
-selectinload, one `action_statuses` query, one query for the milestone forecasts.
+selectinload, one `roadmap.standings` query (statuses and forecast targets), one query for the
+milestone forecasts.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import (
     Action,
     ActionStatus,
@@ -27,7 +29,7 @@ from tracker.models import (
 )
 from tracker.services.calendar.periods import start_month
 from tracker.services.errors import NotFound
-from tracker.services.figures import progress
+from tracker.services.figures import progress, roadmap
 
 
 def list_plans() -> list[Plan]:
@@ -94,9 +96,16 @@ class ActionRow:
     state: progress.ActionState | None
     expected: float
     variance: float | None
-    slippage: int
+    slippage: int  # current minus baseline target, in quarters (the plan's re-planning)
     flag: str | None
     milestones: list[tuple[Milestone, progress.MilestoneProgress]]
+    forecast_target: FiscalQuarter  # `roadmap.target_of`: accepted forecast, else current target
+
+    @property
+    def forecast_slipped(self) -> bool:
+        """Forecast past the baseline target (`roadmap.forecast_slipped`, as the dashboard and
+        the roadmap count it)."""
+        return self.forecast_target > self.action.baseline_target
 
 
 @dataclass(frozen=True)
@@ -113,7 +122,7 @@ class Headline:
     completed: int
     on_track: int
     at_risk_or_off_track: int
-    slipped: int
+    slipped: int  # actions forecast past their baseline target (as the dashboard counts them)
     not_reported: int
     flagged: int
     averaged: int
@@ -160,7 +169,8 @@ def _milestones(
 
 def _rows(actions: Sequence[Action], today: date) -> dict[int, ActionRow]:
     """Derived figures of `actions` by action id, in two queries."""
-    states = progress.action_statuses([a.id for a in actions])
+    standing = roadmap.standings([a.id for a in actions])
+    states, targets = standing.states, standing.forecasts
     forecasts = _accepted_forecasts(list(states.values()))
     month = start_month()
     rows = {}
@@ -172,13 +182,21 @@ def _rows(actions: Sequence[Action], today: date) -> dict[int, ActionRow]:
         slipped = progress.count_slipped(p for _, p in milestones)
         flag = progress.status_flag(state.status, variance, slipped) if state else None
         rows[action.id] = ActionRow(
-            action, state, expected, variance, progress.slippage_quarters(action), flag, milestones
+            action,
+            state,
+            expected,
+            variance,
+            progress.slippage_quarters(action),
+            flag,
+            milestones,
+            roadmap.target_of(action, targets),
         )
     return rows
 
 
 def headline(rows: Collection[ActionRow]) -> Headline:
-    """Counts by status, slipped actions and the average reported versus expected percent."""
+    """Counts by status, actions forecast past their baseline target (the dashboard's and the
+    roadmap's count) and the average reported versus expected percent."""
     statuses = [r.state.status for r in rows if r.state]
     averaged = [r for r in rows if r.state and r.state.status != ActionStatus.CANCELLED]
     return Headline(
@@ -187,7 +205,7 @@ def headline(rows: Collection[ActionRow]) -> Headline:
         on_track=statuses.count(ActionStatus.ON_TRACK),
         at_risk_or_off_track=statuses.count(ActionStatus.AT_RISK)
         + statuses.count(ActionStatus.OFF_TRACK),
-        slipped=sum(1 for r in rows if r.slippage > 0),
+        slipped=sum(1 for r in rows if r.forecast_slipped),
         not_reported=sum(1 for r in rows if r.state is None),
         flagged=sum(1 for r in rows if r.flag),
         averaged=len(averaged),
