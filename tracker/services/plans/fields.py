@@ -23,6 +23,28 @@ class Text:
     fr: str
 
 
+class SourceInt(int):
+    """A whole number read from YAML that remembers how it was written (`010` stays "010")."""
+
+    source: str
+
+    def __new__(cls, value: int, source: str) -> SourceInt:
+        number = super().__new__(cls, value)
+        number.source = source
+        return number
+
+
+class SourceFloat(float):
+    """A decimal read from YAML that remembers how it was written: a code `1.10` is text."""
+
+    source: str
+
+    def __new__(cls, value: float, source: str) -> SourceFloat:
+        number = super().__new__(cls, value)
+        number.source = source
+        return number
+
+
 class _Missing:
     """The value of a key absent from the document; its absence is reported once, by `fields`."""
 
@@ -62,8 +84,15 @@ class Reader:
         """Record a problem at `loc`."""
         self.errors.append(f"{loc}: {problem}")
 
-    def fields(self, value: object, loc: str, keys: tuple[tuple[str, ...], ...]) -> dict[str, Any]:
-        """The mapping's known keys (absent ones as MISSING); reports unknown and missing keys."""
+    def fields(
+        self,
+        value: object,
+        loc: str,
+        keys: tuple[tuple[str, ...], ...],
+        why: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """The mapping's known keys (absent ones as MISSING); reports unknown and missing keys
+        (a missing key's message may say why it is needed, from `why`)."""
         required, optional = keys
         allowed = (*required, *optional)
         if value is MISSING:
@@ -76,13 +105,16 @@ class Reader:
                 self.error(at(loc, key), f"unknown key (expected one of: {', '.join(allowed)})")
         for key in required:
             if key not in value:
-                self.error(at(loc, key), "missing")
+                reason = (why or {}).get(key)
+                self.error(at(loc, key), f"missing ({reason})" if reason else "missing")
         return {key: value.get(key, MISSING) for key in allowed}
 
     def text(self, value: object, loc: str, max_len: int | None, required: bool = True) -> str:
         """A stripped string; empty is an error when required."""
         if value is MISSING or (value is None and not required):
             return ""
+        if isinstance(value, SourceInt | SourceFloat):
+            value = value.source  # a code such as 1.1 written without quotes is text
         if not isinstance(value, str):
             quotes = " (put it in quotes)" if isinstance(value, int | float | date) else ""
             self.error(
@@ -97,18 +129,29 @@ class Reader:
         return text
 
     def bilingual(
-        self, value: object, loc: str, max_len: int | None = None, required: bool = True
+        self,
+        value: object,
+        loc: str,
+        max_len: int | None = None,
+        required: bool = True,
+        french: bool = False,
     ) -> Text:
-        """An {en, fr} mapping; when required both languages must be non-empty."""
+        """An {en, fr} mapping. When required, the English must be non-empty and the French too
+        if `french`; otherwise the French may be left out or empty (it is then to translate),
+        and plain text is read as the English."""
         if value is MISSING or (value is None and not required):
             return Text("", "")
         if value is None:
             self.error(loc, "empty")
             return Text("", "")
-        found = self.fields(value, loc, (("en", "fr"), ()) if required else ((), ("en", "fr")))
+        if required and not french and not isinstance(value, Mapping):
+            return Text(self.text(value, loc, max_len), "")
+        languages = ("en", "fr") if french else ("en",)
+        keys = (languages, ("en", "fr")[len(languages) :]) if required else ((), ("en", "fr"))
+        found = self.fields(value, loc, keys)
         return Text(
             self.text(found["en"], at(loc, "en"), max_len, required),
-            self.text(found["fr"], at(loc, "fr"), max_len, required),
+            self.text(found["fr"], at(loc, "fr"), max_len, required and french),
         )
 
     def integer(self, value: object, loc: str, low: int, high: int) -> int | None:

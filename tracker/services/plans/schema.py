@@ -31,6 +31,9 @@ ACTION_KEYS = (
     ("description", "illustrative", "participants", "target", "milestones"),
 )
 MILESTONE_KEYS = (("code", "title", "baseline_due"), ("completed",))
+# The database needs these for every action; a draft plan cannot yet leave them out.
+_NEEDED = "every action needs its lead, start and baseline_target, even in a draft plan"
+ACTION_NEEDS = dict.fromkeys(("lead", "start", "baseline_target"), _NEEDED)
 
 
 class PlanImportError(ValueError):
@@ -161,7 +164,9 @@ def _departments(r: Reader, value: object) -> tuple[tuple[DepartmentSpec, ...], 
         loc = f"departments[{i}]"
         f = r.fields(item, loc, DEPARTMENT_KEYS)
         acronym = r.code(f["acronym"], at(loc, "acronym"), seen, what="acronym")
-        specs.append(DepartmentSpec(acronym, r.bilingual(f["name"], at(loc, "name"), 200)))
+        # Departments are shared by every plan: their names stay complete in both languages.
+        name = r.bilingual(f["name"], at(loc, "name"), 200, french=True)
+        specs.append(DepartmentSpec(acronym, name))
     return tuple(specs), frozenset(seen - {""})
 
 
@@ -200,7 +205,7 @@ def _action(
     r: Reader, value: object, loc: str, context: _Context, codes: set[str]
 ) -> ActionSpec | None:
     before = len(r.errors)
-    f = r.fields(value, loc, ACTION_KEYS)
+    f = r.fields(value, loc, ACTION_KEYS, ACTION_NEEDS)
     code = r.code(f["code"], at(loc, "code"), codes)
     title = r.bilingual(f["title"], at(loc, "title"), 300)
     description = r.bilingual(f["description"], at(loc, "description"), required=False)
