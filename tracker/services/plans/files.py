@@ -17,7 +17,7 @@ from tracker.db import prepare_write
 from tracker.extensions import db
 from tracker.models import User
 from tracker.services.calendar import clock, periods
-from tracker.services.errors import Conflict
+from tracker.services.errors import Conflict, NotFound
 from tracker.services.plans.diff import PlanDiff, diff_plan, plan_fingerprint
 from tracker.services.plans.schema import (
     FORMAT,
@@ -28,7 +28,7 @@ from tracker.services.plans.schema import (
     validate_plan_document,
 )
 from tracker.services.plans.store import ImportResult, load_plan, plan_document, write_plan
-from tracker.services.plans.yaml_text import dump_plan_yaml, load_plan_yaml
+from tracker.services.plans.yaml_text import decode_text, dump_plan_yaml, load_plan_yaml
 
 __all__ = [
     "FORMAT",
@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 
-class PlanNotFoundError(LookupError):
+class PlanNotFoundError(NotFound, LookupError):
     """No plan has the requested slug."""
 
 
@@ -67,6 +67,7 @@ class Preview:
 
     diff: PlanDiff
     expected: Expected
+    text: str  # the file as text, to apply once the planner has seen the preview
 
 
 class PlanChangedError(Conflict):
@@ -97,10 +98,11 @@ def import_plan(
 def preview_plan_file(content: str | bytes, slug: str | None) -> Preview:
     """What importing a plan file would change, for the plan `slug` (None: a new plan).
     Writes nothing; raises PlanImportError with every problem of the file."""
-    spec = _parse(load_plan_yaml(content))
+    text = decode_text(content) if isinstance(content, bytes) else content
+    spec = _parse(load_plan_yaml(text))
     plan = load_plan(spec.slug)
     _check_target(spec, slug, plan is not None)
-    return Preview(diff_plan(plan, spec), Expected(slug, plan_fingerprint(plan)))
+    return Preview(diff_plan(plan, spec), Expected(slug, plan_fingerprint(plan)), text)
 
 
 def apply_plan_file(content: str | bytes, expected: Expected, actor: User) -> ImportResult:
