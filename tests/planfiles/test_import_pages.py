@@ -170,6 +170,9 @@ def test_unquoted_codes_and_missing_french_are_accepted(app: Flask, planner: Fla
     with app.app_context():
         assert action_by_code("1.10").title_en == "Secure the perimeter"
         assert action_by_code("1.1").title_fr == ""
+    post_form(planner, "/language", {"lang": "fr"}, page="/")
+    action_page = text_of(planner.get(f"/plans/{SLUG}/actions/1.1"))
+    assert "Adopt cloud computing (à traduire)" in action_page  # the English, marked
 
 
 def test_a_stale_preview_is_refused_and_previewed_again(
