@@ -57,7 +57,9 @@ def apply_update(slug: str) -> Page | BaseResponse:
 @roles(Role.PLANNER, Role.ADMIN, Role.OVERSIGHT)
 def export(slug: str) -> Response:
     """The plan as a YAML file, exactly as `flask --app tracker plan export` writes it."""
-    response = Response(plan_io.export_plan_yaml(slug), mimetype="application/yaml")
+    response = Response(
+        plan_io.export_plan_yaml(slug), content_type="application/yaml; charset=utf-8"
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="{slug}.yaml"'
     response.headers["Cache-Control"] = "no-store"
     return response
