@@ -144,13 +144,17 @@ def test_a_bad_quarter_is_refused_with_its_location(
         assert row_counts() == counts
 
 
-def test_yaml_problems_are_told_in_french(
+def test_problems_are_told_in_french(
     app: Flask, planner: FlaskClient, stored_plan: dict[str, Any]
 ) -> None:
     post_form(planner, "/language", {"lang": "fr"}, page="/")
     response = upload(planner, UPDATE_URL, TAB)
     assert response.status_code == 400
-    assert "ligne 3, colonne 1" in text_of(response)
+    assert "ligne 3, colonne 1 un caractère de tabulation" in text_of(response)
+    document = plan_document()
+    document["areas"][0]["actions"][0]["target"] = "2019-Q5"
+    located = text_of(upload(planner, UPDATE_URL, as_yaml(document)))
+    assert "areas[0].actions[0].target « 2019-Q5 » n'est pas un trimestre" in located
 
 
 def test_unquoted_codes_and_missing_french_are_accepted(app: Flask, planner: FlaskClient) -> None:

@@ -21,6 +21,7 @@ from tracker.models import (
 )
 from tracker.services.audit.events import add_event
 from tracker.services.calendar import periods
+from tracker.services.plans.fields import _
 from tracker.services.plans.schema import (
     FORMAT,
     ActionSpec,
@@ -94,15 +95,23 @@ def removals(plan: Plan, spec: PlanSpec) -> tuple[list[str], dict[str, int]]:
         if m.code not in {s.code for s in _milestones_of(keep_actions.get(action.code))}
     ]
     updates = count_by(ProgressUpdate.action_id, [a.id for a in gone_actions])
-    forecasts = count_by(MilestoneForecast.milestone_id, [m.id for _, m in gone_milestones])
+    forecasts = count_by(MilestoneForecast.milestone_id, [m.id for _action, m in gone_milestones])
     errors = [
-        f'action "{a.code}": not in the file, but {updates[a.id]} progress update(s) '
-        "refer to it, so it cannot be removed"
+        _(
+            'action "%(code)s": not in the file, but %(num)s progress update(s) refer to it, '
+            "so it cannot be removed",
+            code=a.code,
+            num=updates[a.id],
+        )
         for a in gone_actions
         if a.id in updates
     ] + [
-        f'milestone "{a.code}/{m.code}": not in the file, but {forecasts[m.id]} milestone '
-        "forecast(s) refer to it, so it cannot be removed"
+        _(
+            'milestone "%(code)s": not in the file, but %(num)s milestone forecast(s) refer to '
+            "it, so it cannot be removed",
+            code=f"{a.code}/{m.code}",
+            num=forecasts[m.id],
+        )
         for a, m in gone_milestones
         if m.id in forecasts and a.code in keep_actions
     ]

@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import yaml
-from flask_babel import gettext
 
-from tracker.services.plans.fields import SourceFloat, SourceInt, kind
+from tracker.services.plans.fields import SourceFloat, SourceInt, _, kind
 from tracker.services.plans.schema import PlanImportError
 
 
@@ -114,11 +113,6 @@ def _plain_words(problem: str, context: str, text: str, mark: yaml.Mark) -> str:
     if "flow mapping" in context:
         return _("a mapping in braces { } is not closed, or lacks a comma")
     return _("this is not valid YAML (%(problem)s)", problem=problem or context)
-
-
-def _(text: str, **values: object) -> str:
-    """The message in the reader's language (English outside a request, as for the CLI)."""
-    return str(gettext(text, **values))
 
 
 class _PlanLoader(yaml.SafeLoader):
