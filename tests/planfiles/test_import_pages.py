@@ -283,3 +283,29 @@ def test_departments_and_oversight_may_not_import(
 
 def test_departments_may_not_export(app: Flask, stored_plan: dict[str, Any]) -> None:
     assert client_for(app, Role.DEPARTMENT).get(EXPORT_URL).status_code == 403
+
+
+def test_an_action_without_its_lead_or_dates_is_refused_even_in_a_draft(
+    app: Flask, planner: FlaskClient
+) -> None:
+    document = plan_document()
+    document["plan"]["status"] = "draft"
+    action = document["areas"][0]["actions"][1]
+    del action["lead"], action["start"]
+    response = upload(planner, NEW_URL, as_yaml(document))
+    assert response.status_code == 400
+    page = text_of(response)
+    why = "every action needs its lead, start and baseline_target, even in a draft plan"
+    assert f"areas[0].actions[1].lead missing ({why})" in page
+    assert f"areas[0].actions[1].start missing ({why})" in page
+    with app.app_context():
+        assert row_counts()["Plan"] == 0
+
+
+def test_admins_may_import(app: Flask) -> None:
+    admin = client_for(app, Role.ADMIN)
+    assert admin.get(NEW_URL).status_code == 200
+    preview = upload(admin, NEW_URL, as_yaml(plan_document()))
+    assert apply(admin, APPLY_NEW_URL, preview.get_data(as_text=True), NEW_URL).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Plan.slug)) == SLUG
