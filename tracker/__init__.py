@@ -82,6 +82,7 @@ VIEW_MODULES = {
     "main": ("routes",),
     "auth": ("routes",),
     "plans": ("routes", "charts", "monitoring"),
+    "planfiles": ("routes",),
     "admin": ("routes",),
     "audit": ("routes",),
     "operations": ("routes",),

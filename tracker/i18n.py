@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from tracker.extensions import babel
@@ -32,8 +32,13 @@ def current_language() -> str:
 
 
 def localized(obj: Any, field: str) -> str:
-    """Template filter: a bilingual model field in the current language."""
-    return str(obj.text(field, current_language()))
+    """Template filter: a bilingual model field in the current language; a text not yet
+    translated shows the other language, marked as to translate (never a blank)."""
+    language = current_language()
+    text = str(obj.text(field, language))
+    if text and not getattr(obj, f"{field}_{language}", text):
+        return str(gettext("%(text)s (to translate)", text=text))
+    return text
 
 
 def quarter_label(quarter: FiscalQuarter | None) -> str:

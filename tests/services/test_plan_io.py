@@ -296,14 +296,19 @@ BAD_DOCUMENTS: list[tuple[str, Edit, list[str]]] = [
         setting("area", []),
         ["area: unknown key (expected one of: format, plan, areas, departments)"],
     ),
-    ("french title empty", setting("plan.title.fr", "  "), ["plan.title.fr: empty"]),
+    ("english title empty", setting("plan.title.en", "  "), ["plan.title.en: empty"]),
     ("title null", setting("plan.title", None), ["plan.title: empty"]),
     (
         "title too long",
         setting("plan.title.en", "x" * 301),
         ["plan.title.en: longer than 300 characters (301)"],
     ),
-    ("area name language missing", deleting("areas.0.name.fr"), ["areas[0].name.fr: missing"]),
+    ("area name english missing", deleting("areas.0.name.en"), ["areas[0].name.en: missing"]),
+    (
+        "department french name empty",
+        setting("departments.0.name.fr", ""),
+        ["departments[0].name.fr: empty"],
+    ),
     (
         "status",
         setting("plan.status", "done"),
@@ -376,7 +381,14 @@ BAD_DOCUMENTS: list[tuple[str, Edit, list[str]]] = [
             "areas[0].actions[1].target: 2019-Q4 is before the start 2020-Q1",
         ],
     ),
-    ("start missing", deleting(f"{S12}.start"), ["areas[0].actions[1].start: missing"]),
+    (
+        "start missing",
+        deleting(f"{S12}.start"),
+        [
+            "areas[0].actions[1].start: missing (every action needs its lead, start and "
+            "baseline_target, even in a draft plan)"
+        ],
+    ),
     (
         "unknown lead",
         setting(f"{S11}.lead", "XYZ"),
@@ -703,12 +715,12 @@ def write(tmp_path: Path, text: str) -> Path:
     [
         pytest.param(
             "format: [1, 2\nplan: {}\n",
-            "line 2, column 5: expected ',' or ']', but got ':' (while parsing a flow sequence)",
+            "line 2, column 5: a list in square brackets [ ] is not closed, or lacks a comma",
             id="syntax",
         ),
         pytest.param(
             "plan:\n  slug: a\n  slug: b\n",
-            'line 3, column 3: duplicate key "slug" (while reading a mapping)',
+            'line 3, column 3: the key "slug" is written twice in the same mapping',
             id="duplicate-key",
         ),
         pytest.param(

@@ -8,11 +8,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext
+
 from tracker.fiscal import FiscalQuarter
 
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 CODE_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
-CODE_HINT = "letters, digits, '.', '_' or '-', starting and ending with a letter or digit"
+
+
+def _(text: str, **values: object) -> str:
+    """A problem in the reader's language (English outside a request, as for the CLI)."""
+    return str(gettext(text, **values))
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,28 @@ class Text:
 
     en: str
     fr: str
+
+
+class SourceInt(int):
+    """A whole number read from YAML that remembers how it was written (`010` stays "010")."""
+
+    source: str
+
+    def __new__(cls, value: int, source: str) -> SourceInt:
+        number = super().__new__(cls, value)
+        number.source = source
+        return number
+
+
+class SourceFloat(float):
+    """A decimal read from YAML that remembers how it was written: a code `1.10` is text."""
+
+    source: str
+
+    def __new__(cls, value: float, source: str) -> SourceFloat:
+        number = super().__new__(cls, value)
+        number.source = source
+        return number
 
 
 class _Missing:
@@ -40,16 +68,16 @@ def kind(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "true/false"
+        return _("true/false")
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     if isinstance(value, date):
-        return "a date"
+        return _("a date")
     if isinstance(value, Mapping):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list | tuple):
-        return "a list"
-    return "text" if isinstance(value, str) else type(value).__name__
+        return _("a list")
+    return _("text") if isinstance(value, str) else type(value).__name__
 
 
 class Reader:
@@ -62,53 +90,84 @@ class Reader:
         """Record a problem at `loc`."""
         self.errors.append(f"{loc}: {problem}")
 
-    def fields(self, value: object, loc: str, keys: tuple[tuple[str, ...], ...]) -> dict[str, Any]:
-        """The mapping's known keys (absent ones as MISSING); reports unknown and missing keys."""
+    def fields(
+        self,
+        value: object,
+        loc: str,
+        keys: tuple[tuple[str, ...], ...],
+        why: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """The mapping's known keys (absent ones as MISSING); reports unknown and missing keys
+        (a missing key's message may say why it is needed, from `why`)."""
         required, optional = keys
         allowed = (*required, *optional)
         if value is MISSING:
             return dict.fromkeys(allowed, MISSING)
         if not isinstance(value, Mapping):
-            self.error(loc or "document", f"expected a mapping, not {kind(value)}")
+            self.error(loc or "document", _("expected a mapping, not %(kind)s", kind=kind(value)))
             return dict.fromkeys(allowed, MISSING)
         for key in value:
             if key not in allowed:
-                self.error(at(loc, key), f"unknown key (expected one of: {', '.join(allowed)})")
+                expected = ", ".join(allowed)
+                self.error(
+                    at(loc, key), _("unknown key (expected one of: %(keys)s)", keys=expected)
+                )
         for key in required:
             if key not in value:
-                self.error(at(loc, key), "missing")
+                reason = (why or {}).get(key)
+                missing = _("missing (%(why)s)", why=reason) if reason else _("missing")
+                self.error(at(loc, key), missing)
         return {key: value.get(key, MISSING) for key in allowed}
 
     def text(self, value: object, loc: str, max_len: int | None, required: bool = True) -> str:
         """A stripped string; empty is an error when required."""
         if value is MISSING or (value is None and not required):
             return ""
+        if isinstance(value, SourceInt | SourceFloat):
+            value = value.source  # a code such as 1.1 written without quotes is text
         if not isinstance(value, str):
-            quotes = " (put it in quotes)" if isinstance(value, int | float | date) else ""
-            self.error(
-                loc, "empty" if value is None else f"expected text, not {kind(value)}{quotes}"
-            )
+            if value is None:
+                self.error(loc, _("empty"))
+            elif isinstance(value, int | float | date):
+                self.error(
+                    loc, _("expected text, not %(kind)s (put it in quotes)", kind=kind(value))
+                )
+            else:
+                self.error(loc, _("expected text, not %(kind)s", kind=kind(value)))
             return ""
         text = value.strip()
         if required and not text:
-            self.error(loc, "empty")
+            self.error(loc, _("empty"))
         elif max_len is not None and len(text) > max_len:
-            self.error(loc, f"longer than {max_len} characters ({len(text)})")
+            self.error(
+                loc, _("longer than %(max)s characters (%(length)s)", max=max_len, length=len(text))
+            )
         return text
 
     def bilingual(
-        self, value: object, loc: str, max_len: int | None = None, required: bool = True
+        self,
+        value: object,
+        loc: str,
+        max_len: int | None = None,
+        required: bool = True,
+        french: bool = False,
     ) -> Text:
-        """An {en, fr} mapping; when required both languages must be non-empty."""
+        """An {en, fr} mapping. When required, the English must be non-empty and the French too
+        if `french`; otherwise the French may be left out or empty (it is then to translate),
+        and plain text is read as the English."""
         if value is MISSING or (value is None and not required):
             return Text("", "")
         if value is None:
-            self.error(loc, "empty")
+            self.error(loc, _("empty"))
             return Text("", "")
-        found = self.fields(value, loc, (("en", "fr"), ()) if required else ((), ("en", "fr")))
+        if required and not french and not isinstance(value, Mapping):
+            return Text(self.text(value, loc, max_len), "")
+        languages = ("en", "fr") if french else ("en",)
+        keys = (languages, ("en", "fr")[len(languages) :]) if required else ((), ("en", "fr"))
+        found = self.fields(value, loc, keys)
         return Text(
             self.text(found["en"], at(loc, "en"), max_len, required),
-            self.text(found["fr"], at(loc, "fr"), max_len, required),
+            self.text(found["fr"], at(loc, "fr"), max_len, required and french),
         )
 
     def integer(self, value: object, loc: str, low: int, high: int) -> int | None:
@@ -116,10 +175,13 @@ class Reader:
         if value is MISSING:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(loc, f"expected a whole number, not {kind(value)}")
+            self.error(loc, _("expected a whole number, not %(kind)s", kind=kind(value)))
             return None
         if not low <= value <= high:
-            self.error(loc, f"{value} is not between {low} and {high}")
+            self.error(
+                loc,
+                _("%(value)s is not between %(low)s and %(high)s", value=value, low=low, high=high),
+            )
             return None
         return value
 
@@ -128,7 +190,7 @@ class Reader:
         if value is MISSING or value is None:
             return default
         if not isinstance(value, bool):
-            self.error(loc, f"expected true or false, not {kind(value)}")
+            self.error(loc, _("expected true or false, not %(kind)s", kind=kind(value)))
             return default
         return value
 
@@ -137,7 +199,10 @@ class Reader:
         if value is MISSING or value is None:
             return default
         if not isinstance(value, str) or value not in choices:
-            self.error(loc, f'"{value}" is not one of: {", ".join(choices)}')
+            listed = ", ".join(choices)
+            self.error(
+                loc, _('"%(value)s" is not one of: %(choices)s', value=value, choices=listed)
+            )
             return default
         return value
 
@@ -146,12 +211,14 @@ class Reader:
         if value is MISSING:
             return None
         if value is None:
-            self.error(loc, "empty")
+            self.error(loc, _("empty"))
             return None
         try:
             return FiscalQuarter.parse(str(value))
-        except ValueError as error:
-            self.error(loc, str(error))
+        except ValueError:
+            self.error(
+                loc, _('"%(value)s" is not a quarter (expected a form like "2019-Q4")', value=value)
+            )
             return None
 
     def day(self, value: object, loc: str, required: bool = True) -> date | None:
@@ -166,11 +233,11 @@ class Reader:
             except ValueError:
                 pass
         if value is None:
-            self.error(loc, "empty")
+            self.error(loc, _("empty"))
         elif isinstance(value, datetime):
-            self.error(loc, "expected a date (YYYY-MM-DD), not a date and time")
+            self.error(loc, _("expected a date (YYYY-MM-DD), not a date and time"))
         else:
-            self.error(loc, f'"{value}" is not a date (expected YYYY-MM-DD)')
+            self.error(loc, _('"%(value)s" is not a date (expected YYYY-MM-DD)', value=value))
         return None
 
     def items(self, value: object, loc: str) -> list[Any]:
@@ -178,7 +245,7 @@ class Reader:
         if value is MISSING or value is None:
             return []
         if not isinstance(value, list | tuple):
-            self.error(loc, f"expected a list, not {kind(value)}")
+            self.error(loc, _("expected a list, not %(kind)s", kind=kind(value)))
             return []
         return list(value)
 
@@ -186,8 +253,22 @@ class Reader:
         """A code or acronym, unique among `seen` (which it joins)."""
         code = self.text(value, loc, 20)
         if code and not CODE_RE.fullmatch(code):
-            self.error(loc, f'"{code}" is not a valid {what} ({CODE_HINT})')
+            self.error(loc, _invalid_code(code, what))
         elif code in seen:
-            self.error(loc, f'duplicate "{code}"')
+            self.error(loc, _('duplicate "%(value)s"', value=code))
         seen.add(code)
         return code
+
+
+def _invalid_code(code: str, what: str) -> str:
+    if what == "acronym":
+        return _(
+            "\"%(value)s\" is not a valid acronym (letters, digits, '.', '_' or '-', starting "
+            "and ending with a letter or digit)",
+            value=code,
+        )
+    return _(
+        "\"%(value)s\" is not a valid code (letters, digits, '.', '_' or '-', starting and "
+        "ending with a letter or digit)",
+        value=code,
+    )

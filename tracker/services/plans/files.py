@@ -1,63 +1,140 @@
 """Plans in and out as YAML: import a whole plan in one transaction, export it losslessly.
 
-The format is documented in docs/plan-format.md; plan_schema.py holds its rules.
+The format is documented in docs/plan-format.md; schema.py holds its rules, yaml_text.py reads
+and writes the text, store.py writes a checked plan, diff.py previews what an import changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from flask_babel import gettext
 
 from tracker.db import prepare_write
 from tracker.extensions import db
 from tracker.models import User
 from tracker.services.calendar import clock, periods
-from tracker.services.plans.fields import kind
+from tracker.services.errors import Conflict, NotFound
+from tracker.services.plans.diff import PlanDiff, diff_plan, plan_fingerprint
 from tracker.services.plans.schema import (
     FORMAT,
     PlanImportError,
+    PlanSpec,
     existing_departments,
     parse_plan_document,
     validate_plan_document,
 )
 from tracker.services.plans.store import ImportResult, load_plan, plan_document, write_plan
+from tracker.services.plans.yaml_text import decode_text, dump_plan_yaml, load_plan_yaml
 
 __all__ = [
     "FORMAT",
     "ImportResult",
+    "Expected",
+    "PlanChangedError",
     "PlanImportError",
     "PlanNotFoundError",
+    "Preview",
     "export_plan",
     "export_plan_yaml",
     "import_plan",
     "import_plan_file",
     "load_plan_yaml",
+    "apply_plan_file",
+    "preview_plan_file",
     "validate_plan_document",
 ]
 
 
-class PlanNotFoundError(LookupError):
+class PlanNotFoundError(NotFound, LookupError):
     """No plan has the requested slug."""
 
 
-def import_plan(data: Mapping[str, Any], actor: User | None = None) -> ImportResult:
-    """Create or update the plan a document describes, all or nothing, and commit."""
+@dataclass(frozen=True)
+class Expected:
+    """What a previewed import was shown: the plan it may write and how that plan stood."""
+
+    slug: str | None  # the plan the file updates; None when it must create a new plan
+    fingerprint: str  # diff.plan_fingerprint of the plan at the preview ("" when none)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What importing a file would do, and what applying it must still find."""
+
+    diff: PlanDiff
+    expected: Expected
+    text: str  # the file as text, to apply once the planner has seen the preview
+
+
+class PlanChangedError(Conflict):
+    """The plan changed between the preview and the apply, so nothing was written."""
+
+
+def import_plan(
+    data: Mapping[str, Any], actor: User | None = None, expected: Expected | None = None
+) -> ImportResult:
+    """Create or update the plan a document describes, all or nothing, and commit. With
+    `expected` (a browser import), only if the plan still stands as it did at the preview."""
     prepare_write()
     try:
-        spec, errors = parse_plan_document(
-            data, existing_departments(), periods.start_month(), clock.today()
-        )
-        if spec is None:
-            raise PlanImportError(errors)
+        spec = _parse(data)
+        if expected is not None:
+            plan = load_plan(spec.slug, lock=True)
+            _check_target(spec, expected.slug, plan is not None)
+            if plan_fingerprint(plan) != expected.fingerprint:
+                raise PlanChangedError(spec.slug)
         result = write_plan(spec, actor)
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
     return result
+
+
+def preview_plan_file(content: str | bytes, slug: str | None) -> Preview:
+    """What importing a plan file would change, for the plan `slug` (None: a new plan).
+    Writes nothing; raises PlanImportError with every problem of the file."""
+    text = decode_text(content) if isinstance(content, bytes) else content
+    spec = _parse(load_plan_yaml(text))
+    plan = load_plan(spec.slug)
+    _check_target(spec, slug, plan is not None)
+    return Preview(diff_plan(plan, spec), Expected(slug, plan_fingerprint(plan)), text)
+
+
+def apply_plan_file(content: str | bytes, expected: Expected, actor: User) -> ImportResult:
+    """Import a previewed plan file, checked again in full; PlanChangedError if the plan moved."""
+    return import_plan(load_plan_yaml(content), actor, expected)
+
+
+def _parse(data: Mapping[str, Any]) -> PlanSpec:
+    spec, errors = parse_plan_document(
+        data, existing_departments(), periods.start_month(), clock.today()
+    )
+    if spec is None:
+        raise PlanImportError(errors)
+    return spec
+
+
+def _check_target(spec: PlanSpec, slug: str | None, exists: bool) -> None:
+    """A file uploaded as a new plan must not name an existing one; on a plan's page, that plan."""
+    if slug is None and exists:
+        problem = gettext(
+            'a plan "%(slug)s" already exists; to change it, upload the file from its page',
+            slug=spec.slug,
+        )
+    elif slug is not None and spec.slug != slug:
+        problem = gettext(
+            '"%(found)s" is another plan; this page changes only "%(slug)s"',
+            found=spec.slug,
+            slug=slug,
+        )
+    else:
+        return
+    raise PlanImportError([f"plan.slug: {problem}"])
 
 
 def import_plan_file(path: str | Path, actor: User | None = None) -> ImportResult:
@@ -79,99 +156,4 @@ def export_plan(slug: str) -> dict[str, Any]:
 
 def export_plan_yaml(slug: str) -> str:
     """The plan as YAML text, keys in the documented order."""
-    return yaml.dump(
-        export_plan(slug),
-        Dumper=_PlanDumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=100,
-    )
-
-
-def load_plan_yaml(content: str | bytes) -> Mapping[str, Any]:
-    """Parse YAML text into a mapping, or raise PlanImportError with the line and column."""
-    loader = _PlanLoader(content)
-    try:
-        node = loader.get_single_node()
-        data = None if node is None else loader.construct_document(node)
-    except yaml.MarkedYAMLError as error:
-        raise PlanImportError([_yaml_problem(error)]) from error
-    except yaml.YAMLError as error:
-        raise PlanImportError([f"file: {error}"]) from error
-    finally:
-        loader.dispose()
-    if node is None:
-        raise PlanImportError(["line 1, column 1: the file is empty"])
-    if not isinstance(data, Mapping):
-        mark = node.start_mark
-        raise PlanImportError(
-            [
-                f"line {mark.line + 1}, column {mark.column + 1}: expected a mapping with "
-                f"format, plan, departments and areas, not {kind(data)}"
-            ]
-        )
-    return data
-
-
-# -- reading and writing YAML ---------------------------------------------------------------
-
-
-def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
-    mark = error.problem_mark or error.context_mark
-    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
-    problem = error.problem or error.context or "not valid YAML"
-    context = f" ({error.context})" if error.context and error.problem else ""
-    return f"{where}: {problem}{context}"
-
-
-class _PlanLoader(yaml.SafeLoader):
-    """yaml.safe_load, except that a repeated key is an error (a typo must not silently win)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[tuple[str, str]] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                key = (key_node.tag, key_node.value)
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        "while reading a mapping",
-                        node.start_mark,
-                        f'duplicate key "{key_node.value}"',
-                        key_node.start_mark,
-                    )
-                seen.add(key)
-        return super().construct_mapping(node, deep)
-
-
-def _timestamp_or_text(loader: _PlanLoader, node: yaml.ScalarNode) -> object:
-    """An impossible date such as 2019-02-30 stays text so validation can say where it is."""
-    try:
-        return loader.construct_yaml_timestamp(node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-_PlanLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
-
-
-class _PlanDumper(yaml.SafeDumper):
-    """Block style with indented lists; text with line breaks as literal blocks."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
-
-
-def _represent_text(dumper: _PlanDumper, value: str) -> yaml.ScalarNode:
-    return dumper.represent_scalar(
-        "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None
-    )
-
-
-def _represent_list(dumper: _PlanDumper, value: list[Any]) -> yaml.SequenceNode:
-    flow = all(isinstance(item, str) for item in value)  # participants: [SSC, TBS]
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
-
-
-_PlanDumper.add_representer(str, _represent_text)
-_PlanDumper.add_representer(list, _represent_list)
+    return dump_plan_yaml(export_plan(slug))

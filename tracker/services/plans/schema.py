@@ -13,7 +13,7 @@ from tracker.extensions import db
 from tracker.fiscal import DEFAULT_START_MONTH, FiscalQuarter
 from tracker.models import Department, PlanStatus
 from tracker.services.calendar import clock, periods
-from tracker.services.plans.fields import MISSING, Reader, Text, at
+from tracker.services.plans.fields import MISSING, Reader, Text, _, at
 
 FORMAT = "roadmap-tracker/plan@1"
 MAX_YEARS = 20
@@ -31,6 +31,13 @@ ACTION_KEYS = (
     ("description", "illustrative", "participants", "target", "milestones"),
 )
 MILESTONE_KEYS = (("code", "title", "baseline_due"), ("completed",))
+
+
+def _action_needs() -> dict[str, str]:
+    """Why an action's lead and dates are required: the database needs them for every action
+    today, so a draft plan cannot yet leave them out."""
+    why = _("every action needs its lead, start and baseline_target, even in a draft plan")
+    return dict.fromkeys(("lead", "start", "baseline_target"), why)
 
 
 class PlanImportError(ValueError):
@@ -109,7 +116,12 @@ def parse_plan_document(
     r = Reader()
     top = r.fields(data, "", TOP_KEYS)
     if top["format"] is not MISSING and top["format"] != FORMAT:
-        r.error("format", f'"{top["format"]}" is not supported (expected "{FORMAT}")')
+        problem = _(
+            '"%(value)s" is not supported (expected "%(format)s")',
+            value=top["format"],
+            format=FORMAT,
+        )
+        r.error("format", problem)
     plan = _plan(r, top["plan"])
     departments, acronyms = _departments(r, top["departments"])
     today = today or datetime.now(UTC).date()
@@ -138,8 +150,11 @@ def _plan(r: Reader, value: object) -> PlanSpec | None:
     if slug and not SLUG_RE.fullmatch(slug):
         r.error(
             "plan.slug",
-            f'"{slug}" is not a valid slug (lowercase letters and digits, '
-            "words joined by single hyphens)",
+            _(
+                '"%(value)s" is not a valid slug (lowercase letters and digits, '
+                "words joined by single hyphens)",
+                value=slug,
+            ),
         )
     title = r.bilingual(f["title"], "plan.title", 300)
     summary = r.bilingual(f["summary"], "plan.summary", required=False)
@@ -149,9 +164,11 @@ def _plan(r: Reader, value: object) -> PlanSpec | None:
     if first is None or last is None:
         return None
     if last < first:
-        r.error("plan.last_year", f"{last} is before first_year {first}")
+        r.error(
+            "plan.last_year", _("%(last)s is before first_year %(first)s", last=last, first=first)
+        )
     elif last - first + 1 > MAX_YEARS:
-        r.error("plan.last_year", f"a plan covers at most {MAX_YEARS} fiscal years")
+        r.error("plan.last_year", _("a plan covers at most %(num)s fiscal years", num=MAX_YEARS))
     return PlanSpec(slug, title, summary, first, last, status, (), ())
 
 
@@ -161,7 +178,9 @@ def _departments(r: Reader, value: object) -> tuple[tuple[DepartmentSpec, ...], 
         loc = f"departments[{i}]"
         f = r.fields(item, loc, DEPARTMENT_KEYS)
         acronym = r.code(f["acronym"], at(loc, "acronym"), seen, what="acronym")
-        specs.append(DepartmentSpec(acronym, r.bilingual(f["name"], at(loc, "name"), 200)))
+        # Departments are shared by every plan: their names stay complete in both languages.
+        name = r.bilingual(f["name"], at(loc, "name"), 200, french=True)
+        specs.append(DepartmentSpec(acronym, name))
     return tuple(specs), frozenset(seen - {""})
 
 
@@ -188,11 +207,13 @@ def _colour(r: Reader, value: object, loc: str) -> str:
         return DEFAULT_COLOUR
     if value is None:
         # An unquoted #rrggbb is a YAML comment, which leaves the key empty.
-        r.error(loc, 'empty (write the colour in quotes, e.g. "#1f6fb2")')
+        r.error(loc, _('empty (write the colour in quotes, e.g. "#1f6fb2")'))
         return DEFAULT_COLOUR
     colour = r.text(value, loc, None)
     if colour and not COLOUR_RE.fullmatch(colour):
-        r.error(loc, f'"{colour}" is not a colour (expected "#rrggbb", e.g. "#1f6fb2")')
+        r.error(
+            loc, _('"%(value)s" is not a colour (expected "#rrggbb", e.g. "#1f6fb2")', value=colour)
+        )
     return colour
 
 
@@ -200,7 +221,7 @@ def _action(
     r: Reader, value: object, loc: str, context: _Context, codes: set[str]
 ) -> ActionSpec | None:
     before = len(r.errors)
-    f = r.fields(value, loc, ACTION_KEYS)
+    f = r.fields(value, loc, ACTION_KEYS, _action_needs())
     code = r.code(f["code"], at(loc, "code"), codes)
     title = r.bilingual(f["title"], at(loc, "title"), 300)
     description = r.bilingual(f["description"], at(loc, "description"), required=False)
@@ -213,7 +234,10 @@ def _action(
     target = r.quarter(f["target"], at(loc, "target")) if given else baseline
     for key, quarter in (("baseline_target", baseline), ("target", target)):
         if start is not None and quarter is not None and quarter < start:
-            r.error(at(loc, key), f"{quarter} is before the start {start}")
+            r.error(
+                at(loc, key),
+                _("%(quarter)s is before the start %(start)s", quarter=quarter, start=start),
+            )
     milestones = _milestones(r, f["milestones"], at(loc, "milestones"), context, (start, baseline))
     if len(r.errors) > before or start is None or baseline is None or target is None:
         return None
@@ -234,7 +258,7 @@ def _action(
 def _department(r: Reader, value: object, loc: str, context: _Context) -> str:
     acronym = r.text(value, loc, 20)
     if acronym and acronym not in context.departments:
-        r.error(loc, f'unknown department "{acronym}"')
+        r.error(loc, _('unknown department "%(value)s"', value=acronym))
     return acronym
 
 
@@ -245,9 +269,12 @@ def _participants(
     for i, item in enumerate(r.items(value, loc)):
         acronym = _department(r, item, f"{loc}[{i}]", context)
         if acronym and acronym == lead:
-            r.error(f"{loc}[{i}]", f'"{acronym}" is the lead; the lead is not also a participant')
+            problem = _(
+                '"%(value)s" is the lead; the lead is not also a participant', value=acronym
+            )
+            r.error(f"{loc}[{i}]", problem)
         elif acronym in seen:
-            r.error(f"{loc}[{i}]", f'duplicate "{acronym}"')
+            r.error(f"{loc}[{i}]", _('duplicate "%(value)s"', value=acronym))
         seen.add(acronym)
         acronyms.append(acronym)
     return tuple(acronyms)
@@ -288,15 +315,22 @@ def _check_dates(
         begins = start.start_date(context.start_month)
         for key, day in (("baseline_due", due), ("completed", completed)):
             if day is not None and day < begins:
-                r.error(
-                    at(loc, key), f"{day} is before the action starts ({start} begins {begins})"
+                problem = _(
+                    "%(day)s is before the action starts (%(start)s begins %(begins)s)",
+                    day=day,
+                    start=start,
+                    begins=begins,
                 )
+                r.error(at(loc, key), problem)
     if baseline is not None and due is not None:
         ends = baseline.end_date(context.start_month)
         if due > ends:
-            r.error(
-                at(loc, "baseline_due"),
-                f"{due} is after the action's baseline target ({baseline} ends {ends})",
+            problem = _(
+                "%(day)s is after the action's baseline target (%(quarter)s ends %(ends)s)",
+                day=due,
+                quarter=baseline,
+                ends=ends,
             )
+            r.error(at(loc, "baseline_due"), problem)
     if completed is not None and completed > context.today:
-        r.error(at(loc, "completed"), f"{completed} is in the future")
+        r.error(at(loc, "completed"), _("%(day)s is in the future", day=completed))

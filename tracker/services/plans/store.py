@@ -21,6 +21,7 @@ from tracker.models import (
 )
 from tracker.services.audit.events import add_event
 from tracker.services.calendar import periods
+from tracker.services.plans.fields import _
 from tracker.services.plans.schema import (
     FORMAT,
     ActionSpec,
@@ -56,7 +57,9 @@ def write_plan(spec: PlanSpec, actor: User | None) -> ImportResult:
     """Apply a valid spec to the session, matching items by code (the caller commits)."""
     plan = load_plan(spec.slug)
     created = plan is None
-    removed = _check_removals(plan, spec) if plan is not None else {}
+    refused, removed = removals(plan, spec) if plan is not None else ([], {})
+    if refused:
+        raise PlanImportError(refused)
     departments = _upsert_departments(spec)
     if plan is None:
         plan = Plan(slug=spec.slug)
@@ -79,8 +82,9 @@ def write_plan(spec: PlanSpec, actor: User | None) -> ImportResult:
     return result
 
 
-def _check_removals(plan: Plan, spec: PlanSpec) -> dict[str, int]:
-    """Count what the file drops; refuse if progress updates or forecasts refer to any of it."""
+def removals(plan: Plan, spec: PlanSpec) -> tuple[list[str], dict[str, int]]:
+    """What the file drops from the plan: the removals refused because progress updates or
+    milestone forecasts refer to them (never deleted), and the counts of what would go."""
     keep_actions = {a.code: a for area in spec.areas for a in area.actions}
     actions = [action for area in plan.areas for action in area.actions]
     gone_actions = [a for a in actions if a.code not in keep_actions]
@@ -90,23 +94,29 @@ def _check_removals(plan: Plan, spec: PlanSpec) -> dict[str, int]:
         for m in action.milestones
         if m.code not in {s.code for s in _milestones_of(keep_actions.get(action.code))}
     ]
-    updates = _count_by(ProgressUpdate.action_id, [a.id for a in gone_actions])
-    forecasts = _count_by(MilestoneForecast.milestone_id, [m.id for _, m in gone_milestones])
+    updates = count_by(ProgressUpdate.action_id, [a.id for a in gone_actions])
+    forecasts = count_by(MilestoneForecast.milestone_id, [m.id for _action, m in gone_milestones])
     errors = [
-        f'action "{a.code}": not in the file, but {updates[a.id]} progress update(s) '
-        "refer to it, so it cannot be removed"
+        _(
+            'action "%(code)s": not in the file, but %(num)s progress update(s) refer to it, '
+            "so it cannot be removed",
+            code=a.code,
+            num=updates[a.id],
+        )
         for a in gone_actions
         if a.id in updates
     ] + [
-        f'milestone "{a.code}/{m.code}": not in the file, but {forecasts[m.id]} milestone '
-        "forecast(s) refer to it, so it cannot be removed"
+        _(
+            'milestone "%(code)s": not in the file, but %(num)s milestone forecast(s) refer to '
+            "it, so it cannot be removed",
+            code=f"{a.code}/{m.code}",
+            num=forecasts[m.id],
+        )
         for a, m in gone_milestones
         if m.id in forecasts and a.code in keep_actions
     ]
-    if errors:
-        raise PlanImportError(errors)
     area_codes = {area.code for area in spec.areas}
-    return {
+    return errors, {
         "areas": sum(1 for area in plan.areas if area.code not in area_codes),
         "actions": len(gone_actions),
         "milestones": len(gone_milestones),
@@ -117,7 +127,7 @@ def _milestones_of(action: ActionSpec | None) -> tuple[MilestoneSpec, ...]:
     return () if action is None else action.milestones
 
 
-def _count_by(column: Any, ids: list[int]) -> dict[int, int]:
+def count_by(column: Any, ids: list[int]) -> dict[int, int]:
     """How many rows refer to each of `ids` through `column`."""
     if not ids:
         return {}
@@ -201,12 +211,12 @@ def _milestone(milestone: Milestone, spec: MilestoneSpec, position: int) -> Mile
     return milestone
 
 
-def load_plan(slug: str) -> Plan | None:
-    """The plan with its whole tree, in a fixed number of queries."""
+def load_plan(slug: str, lock: bool = False) -> Plan | None:
+    """The plan with its whole tree, in a fixed number of queries; `lock` holds its row until
+    the transaction ends (PostgreSQL; SQLite's write lock is taken when the transaction begins)."""
+    query = select(Plan).where(Plan.slug == slug)
     return db.session.scalar(
-        select(Plan)
-        .where(Plan.slug == slug)
-        .options(
+        (query.with_for_update(of=Plan) if lock else query).options(
             selectinload(Plan.areas)
             .selectinload(StrategicArea.actions)
             .options(
