@@ -1,7 +1,8 @@
 """Fixtures: a fresh database per test, a client, and helpers to sign in and post forms.
 
 The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set
-(`make test-postgres`).
+(`make test-postgres`). Under pytest-xdist each worker has a database of its own on that server
+(`test` -> `test_gw0`, `test_gw1`, ...), created when missing.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,8 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
 
 from tracker import create_app
 from tracker.extensions import db
@@ -67,8 +70,35 @@ def clear_cache(app: Flask) -> None:
 
 
 def database_url(tmp_path: Path) -> str:
-    """PostgreSQL when TEST_DATABASE_URL is set, else a SQLite file for this test."""
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+    """PostgreSQL when TEST_DATABASE_URL is set (this worker's database), else a SQLite file for
+    this test."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return worker_database(url, os.environ.get("PYTEST_XDIST_WORKER", ""))
+
+
+@cache
+def worker_database(url: str, worker: str) -> str:
+    """`url` itself outside xdist; under xdist the URL of a database named after the worker
+    (`test` -> `test_gw0`) on the same server, created if missing, so workers never share rows."""
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    # CREATE DATABASE cannot run in a transaction; the server's `postgres` database always exists.
+    server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as conn:
+            exists = conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                quoted = conn.dialect.identifier_preparer.quote_identifier(name)
+                conn.execute(text(f"CREATE DATABASE {quoted}"))
+    finally:
+        server.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 _pg_schema_built = False
