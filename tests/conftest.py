@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from babel.messages.mofile import write_mo
@@ -20,13 +21,16 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Role
 from tracker.services.accounts import users
+
+if TYPE_CHECKING:
+    from tests.factories.updates import World
 
 # Timing-based deadlines flake on a loaded two-core machine; correctness is what is tested.
 settings.register_profile("tracker", deadline=None)
@@ -209,6 +213,47 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    """The quarterly workflow's world (tests/factories/updates.py), today set to its TODAY.
+
+    tests/api and the reminder tests override `world` with worlds of their own."""
+    from tests.factories.updates import build_world  # it builds its users with make_user
+
+    return build_world(app)
+
+
+# --- query counts ---------------------------------------------------------------------------
+
+
+@contextmanager
+def counted(app: Flask) -> Iterator[list[str]]:
+    """Collect the SQL statements run inside the block."""
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def queries(app: Flask, client: FlaskClient, url: str) -> int:
+    """How many statements one GET of `url` runs, its body read to the end (a streamed CSV
+    queries as it goes), after a warm-up request for connections and caches."""
+    client.get(url)
+    with counted(app) as statements:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        response.get_data()
+    return len(statements)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -10,8 +10,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import event
 
-from tests.factories import ActionFactory, AreaFactory, DepartmentFactory, MilestoneFactory
-from tests.plans.builders import period, update
+from tests.factories import (
+    ActionFactory,
+    AreaFactory,
+    DepartmentFactory,
+    MilestoneFactory,
+    period,
+    update,
+)
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.services.figures import progress
