@@ -21,6 +21,7 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
@@ -65,6 +66,24 @@ CSRF_RE = re.compile(
 NO_CACHE = {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
 
 
+class SharedTemplateCode(BytecodeCache):
+    """Compiled templates kept for the whole session: every test builds an app of its own, whose
+    Jinja environment would otherwise parse and compile each template it renders again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedTemplateCode()
+
+
 def clear_cache(app: Flask) -> None:
     """Empty the aggregate cache, so that the next request computes what it shows."""
     from tracker.cache import cache
@@ -84,11 +103,16 @@ def database_url(tmp_path: Path) -> str:
 
 @cache
 def worker_database(url: str, worker: str) -> str:
-    """`url` itself outside xdist; under xdist the URL of a database named after the worker
-    (`test` -> `test_gw0`) on the same server, created if missing, so workers never share rows."""
-    if not worker:
-        return url
+    """`url` outside xdist; under xdist the URL of a database named after the worker (`test` ->
+    `test_gw0`) on the same server, created if missing, so workers never share rows.
+
+    Commits do not wait for the disk (synchronous_commit=off): a crash could lose the last
+    transactions of a test database, nothing else, and every test commits many times."""
     parsed = make_url(url)
+    if "options" not in parsed.query:
+        parsed = parsed.update_query_dict({"options": "-c synchronous_commit=off"})
+    if not worker:
+        return parsed.render_as_string(hide_password=False)
     name = f"{parsed.database}_{worker}"
     # CREATE DATABASE cannot run in a transaction; the server's `postgres` database always exists.
     server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
@@ -139,6 +163,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
     app = create_app(
         {"DATABASE_URL": database_url(tmp_path), "SECRET_KEY": "test-secret"}, env="testing"
     )
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     with app.app_context():
         reset_schema()
     yield app
