@@ -1,6 +1,6 @@
 """The attention and compliance worlds: plans "watch" and "comply", whose figures the tests of
-tests/services/ work out by hand and the monitoring pages show, and plans of any size for the
-query counts. `report` and `sized_plan` run inside an app context."""
+tests/services/figures/ work out by hand and the monitoring pages show, and plans of any size
+for the query counts. `report` and `sized_plan` run inside an app context."""
 
 from __future__ import annotations
 

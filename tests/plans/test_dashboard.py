@@ -55,7 +55,8 @@ def test_charts_and_tables_hold_the_same_numbers(client: FlaskClient, planner: N
     progress = payload(html, "chart-progress")
     assert progress["labels"] == ["Service", "Security", "Whole plan"]
     assert progress["datasets"][0]["data"] == [27.5, 100.0, 51.7]
-    # Expected (hand-computed in tests/services/test_dashboard.py): 364/547 and 273/638 days.
+    # Expected (hand-computed in tests/services/figures/test_dashboard.py): 364/547 and 273/638
+    # days.
     s1, s2 = 100 * 364 / 547, 100 * 273 / 638
     assert progress["datasets"][1]["data"] == [
         round((s1 + s2) / 2, 1),

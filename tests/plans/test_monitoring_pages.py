@@ -1,7 +1,6 @@
 """The needs-attention and compliance pages and the compliance CSV: access, content, filters,
 formula protection and query counts. Figures come from the hand-computed plans "watch" and
-"comply" of tests/factories/monitoring.py, checked in tests/services/test_attention.py and
-tests/services/test_compliance.py."""
+"comply" of tests/factories/monitoring.py, checked in tests/services/figures/."""
 
 from __future__ import annotations
 

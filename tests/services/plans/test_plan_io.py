@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import make_user, reset_schema
 from tests.factories import DepartmentFactory
+from tracker import ROOT
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.models import (
@@ -42,7 +43,7 @@ from tracker.services.plans.files import (
     validate_plan_document,
 )
 
-DEMO_PLANS = sorted((Path(__file__).parents[2] / "tracker" / "demo" / "plans").glob("*.yaml"))
+DEMO_PLANS = sorted((ROOT / "tracker" / "demo" / "plans").glob("*.yaml"))
 TABLES = (Plan, StrategicArea, Action, Milestone, Department, ReportingPeriod, AuditEvent)
 LONG_EN = (
     "Move applications out of end-of-life hosting: first the non-sensitive systems, "
