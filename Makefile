@@ -59,12 +59,16 @@ run: demo
 	@$(FLASK) seed accounts
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: setup
-	$(BIN)/python -m pytest -m "not e2e and not postgres"
+# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in this one process.
+PYTEST_WORKERS ?= auto
 
+test: setup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not e2e and not postgres"
+
+# Each xdist worker uses its own database beside `test` (test_gw0, test_gw1, ...), made if missing.
 test-postgres: setup
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
-		$(BIN)/python -m pytest -m "not e2e"
+		$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not e2e"
 
 # Front-end packages the browser tests serve in place of a CDN (package.json, package-lock.json).
 NODE_STAMP := node_modules/.package-lock.json
@@ -80,7 +84,8 @@ vendor: $(NODE_STAMP)
 	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map \
 		static/vendor/
 
-# Browser tests: Debian's Chromium at /usr/bin/chromium (`apt-get install chromium`).
+# Browser tests: Debian's Chromium at /usr/bin/chromium (`apt-get install chromium`). Serial: one
+# seeded server and browser for the session, which workers would each start again.
 e2e: setup $(NODE_STAMP)
 	$(BIN)/python -m pytest tests/e2e -m e2e
 

@@ -1,7 +1,8 @@
 """Fixtures: a fresh database per test, a client, and helpers to sign in and post forms.
 
 The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set
-(`make test-postgres`).
+(`make test-postgres`). Under pytest-xdist each worker has a database of its own on that server
+(`test` -> `test_gw0`, `test_gw1`, ...), created when missing.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from babel.messages.mofile import write_mo
@@ -18,12 +21,17 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings
-from sqlalchemy import inspect, text
+from jinja2.bccache import Bucket, BytecodeCache
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
 
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Role
 from tracker.services.accounts import users
+
+if TYPE_CHECKING:
+    from tests.factories.updates import World
 
 # Timing-based deadlines flake on a loaded two-core machine; correctness is what is tested.
 settings.register_profile("tracker", deadline=None)
@@ -58,6 +66,24 @@ CSRF_RE = re.compile(
 NO_CACHE = {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
 
 
+class SharedTemplateCode(BytecodeCache):
+    """Compiled templates kept for the whole session: every test builds an app of its own, whose
+    Jinja environment would otherwise parse and compile each template it renders again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedTemplateCode()
+
+
 def clear_cache(app: Flask) -> None:
     """Empty the aggregate cache, so that the next request computes what it shows."""
     from tracker.cache import cache
@@ -67,8 +93,40 @@ def clear_cache(app: Flask) -> None:
 
 
 def database_url(tmp_path: Path) -> str:
-    """PostgreSQL when TEST_DATABASE_URL is set, else a SQLite file for this test."""
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+    """PostgreSQL when TEST_DATABASE_URL is set (this worker's database), else a SQLite file for
+    this test."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return worker_database(url, os.environ.get("PYTEST_XDIST_WORKER", ""))
+
+
+@cache
+def worker_database(url: str, worker: str) -> str:
+    """`url` outside xdist; under xdist the URL of a database named after the worker (`test` ->
+    `test_gw0`) on the same server, created if missing, so workers never share rows.
+
+    Commits do not wait for the disk (synchronous_commit=off): a crash could lose the last
+    transactions of a test database, nothing else, and every test commits many times."""
+    parsed = make_url(url)
+    if "options" not in parsed.query:
+        parsed = parsed.update_query_dict({"options": "-c synchronous_commit=off"})
+    if not worker:
+        return parsed.render_as_string(hide_password=False)
+    name = f"{parsed.database}_{worker}"
+    # CREATE DATABASE cannot run in a transaction; the server's `postgres` database always exists.
+    server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as conn:
+            exists = conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                quoted = conn.dialect.identifier_preparer.quote_identifier(name)
+                conn.execute(text(f"CREATE DATABASE {quoted}"))
+    finally:
+        server.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 _pg_schema_built = False
@@ -105,6 +163,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
     app = create_app(
         {"DATABASE_URL": database_url(tmp_path), "SECRET_KEY": "test-secret"}, env="testing"
     )
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     with app.app_context():
         reset_schema()
     yield app
@@ -181,6 +240,47 @@ def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
 
 
+@pytest.fixture
+def world(app: Flask) -> World:
+    """The quarterly workflow's world (tests/factories/updates.py), today set to its TODAY.
+
+    tests/api and the reminder tests override `world` with worlds of their own."""
+    from tests.factories.updates import build_world  # it builds its users with make_user
+
+    return build_world(app)
+
+
+# --- query counts ---------------------------------------------------------------------------
+
+
+@contextmanager
+def counted(app: Flask) -> Iterator[list[str]]:
+    """Collect the SQL statements run inside the block."""
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def queries(app: Flask, client: FlaskClient, url: str) -> int:
+    """How many statements one GET of `url` runs, its body read to the end (a streamed CSV
+    queries as it goes), after a warm-up request for connections and caches."""
+    client.get(url)
+    with counted(app) as statements:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        response.get_data()
+    return len(statements)
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """A test marked `postgres` needs TEST_DATABASE_URL: skipped without it, failed in CI."""
     if not item.get_closest_marker("postgres"):
@@ -191,3 +291,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
         pytest.fail(f"{reason} (CI=true: a skipped PostgreSQL test is a failure)", pytrace=False)
     pytest.skip(reason)
+
+
+def sign_in_as(app: Flask, role: Role) -> FlaskClient:
+    email = f"{role.value}-matrix@example.gc.ca"
+    make_user(app, role, email, department="ACR" if role is Role.DEPARTMENT else None)
+    client = app.test_client()
+    assert AuthActions(client).login(email).status_code == 302
+    return client

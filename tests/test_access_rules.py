@@ -16,7 +16,7 @@ from werkzeug.routing import Rule
 from werkzeug.routing.converters import AnyConverter, FloatConverter, IntegerConverter
 from werkzeug.routing.converters import UUIDConverter as UUIDConv
 
-from tests.conftest import AuthActions, csrf_token, make_user
+from tests.conftest import AuthActions, csrf_token, make_user, sign_in_as
 from tracker import create_app
 from tracker.access import AccessRule, rule_for
 from tracker.extensions import db
@@ -151,14 +151,6 @@ def disallowed_roles(rule: Rule) -> list[Role]:
         access = rule_for(rule.endpoint)
     assert access is not None and access.roles is not None
     return sorted(set(Role) - access.roles)
-
-
-def sign_in_as(app: Flask, role: Role) -> FlaskClient:
-    email = f"{role.value}-matrix@example.gc.ca"
-    make_user(app, role, email, department="ACR" if role is Role.DEPARTMENT else None)
-    client = app.test_client()
-    assert AuthActions(client).login(email).status_code == 302
-    return client
 
 
 def denied_events(app: Flask, path: str) -> list[AuditEvent]:

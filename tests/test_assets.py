@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import AuthActions, make_user
-from tests.services import chart_scenario as sc
+from tests.factories import charts as sc
 from tracker import assets, create_app
 from tracker.models import Role
 from tracker.security import content_security_policy

@@ -9,7 +9,7 @@ import yaml
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.services.test_plan_io import plan_document, row_counts
+from tests.services.plans.test_plan_io import plan_document, row_counts
 from tracker.extensions import db
 from tracker.models import Plan
 from tracker.services.plans.files import export_plan_yaml, import_plan

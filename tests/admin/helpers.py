@@ -1,12 +1,9 @@
-"""Shared by the admin and audit tests: stored rows as plain objects, and query counting."""
+"""Shared by the admin tests: stored rows as plain objects."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask
-from flask.testing import FlaskClient
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import AuditEvent, User
@@ -39,21 +36,3 @@ def user_events(app: Flask, action: str) -> list[AuditEvent]:
         events = list(db.session.scalars(query))
         db.session.expunge_all()
         return events
-
-
-def queries(app: Flask, client: FlaskClient, url: str) -> int:
-    """How many SQL statements a GET of `url` runs (after a warm-up request)."""
-    client.get(url)
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)

@@ -9,8 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.admin.helpers import queries
-from tests.conftest import AuthActions, make_user, post_form
+from tests.conftest import AuthActions, make_user, post_form, queries
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.models import AuditEvent, ReportingPeriod, Role

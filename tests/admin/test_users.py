@@ -9,15 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.admin.helpers import (
-    ADMIN,
-    NEW_PASSWORD,
-    count_users,
-    queries,
-    stored_user,
-    user_events,
-)
-from tests.conftest import AuthActions, make_user, post_form
+from tests.admin.helpers import ADMIN, NEW_PASSWORD, count_users, stored_user, user_events
+from tests.conftest import AuthActions, make_user, post_form, queries
 from tests.factories import ensure_department
 from tracker.extensions import db
 from tracker.models import Role, User

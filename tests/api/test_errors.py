@@ -7,8 +7,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.api.helpers import World, api_get, assert_problem, build_world
+from tests.api.helpers import api_get, assert_problem
 from tests.conftest import AuthActions
+from tests.factories.api import World
 from tests.test_security import LEAK_MARKER, assert_security_headers
 from tracker.access import public, roles
 from tracker.extensions import db
@@ -16,8 +17,9 @@ from tracker.models import AuditEvent, Role, User
 
 
 @pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app, actions=1)
+def world_actions() -> int:
+    """One action is enough to test the errors."""
+    return 1
 
 
 def test_no_token_is_a_401_problem_with_a_bearer_challenge(client: FlaskClient) -> None:

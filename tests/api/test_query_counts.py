@@ -5,15 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.api.helpers import (
-    SLUG,
-    World,
-    action_codes,
-    add_actions,
-    api_get,
-    build_world,
-)
-from tests.factories import counted
+from tests.api.helpers import api_get
+from tests.conftest import counted
+from tests.factories.api import SLUG, World, action_codes, add_actions, build_world
 
 # The most SQL statements each read may run, counting BEGIN and the token lookup.
 BUDGETS = {

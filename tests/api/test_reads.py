@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from openapi_schema_validator import OAS31Validator, oas31_format_checker
 
-from tests.api.helpers import SLUG, World, api_get, build_world
+from tests.api.helpers import api_get
+from tests.factories.api import SLUG, World
 from tracker.api.openapi import document
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app, actions=2)
 
 
 def check_schema(body: Any, name: str) -> None:

@@ -7,16 +7,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.api.helpers import SLUG, World, api_get, assert_problem, build_world
+from tests.api.helpers import api_get, assert_problem
+from tests.factories.api import SLUG, World
 from tracker.extensions import db
 from tracker.models import AuditEvent
 
 UPDATES = f"/api/v1/plans/{SLUG}/updates"
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app, actions=2)
 
 
 def seen(client: FlaskClient, secret: str, query: str = "") -> set[tuple[str, str, str]]:

@@ -11,8 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.api.helpers import api_get, assert_problem
-from tests.conftest import AuthActions, csrf_token, make_user, post_form
-from tests.factories import counted
+from tests.conftest import AuthActions, counted, csrf_token, make_user, post_form
 from tracker.extensions import db
 from tracker.models import ApiToken, AuditEvent, Role, User
 from tracker.models.base import utcnow

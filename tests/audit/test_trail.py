@@ -9,8 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.admin.helpers import queries
-from tests.conftest import AuthActions, make_user
+from tests.conftest import AuthActions, make_user, queries
 from tracker.db import AppendOnlyError
 from tracker.extensions import db
 from tracker.models import AuditEvent, Role

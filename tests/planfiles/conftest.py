@@ -12,9 +12,8 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import post_form
-from tests.services.test_plan_io import plan_document
-from tests.test_access_rules import sign_in_as
+from tests.conftest import post_form, sign_in_as
+from tests.factories.plans import plan_document
 from tracker.extensions import db
 from tracker.models import Role
 from tracker.services.plans.files import export_plan_yaml, import_plan

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.factories.plans import add_update, plan_document
 from tests.planfiles.conftest import SLUG, as_yaml
-from tests.services.test_plan_io import add_update, plan_document
 from tracker.services.plans.diff import ADDED, CHANGED, REMOVED, Change
 from tracker.services.plans.files import PlanImportError, import_plan, preview_plan_file
 

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import post_form
+from tests.factories.plans import action_by_code, add_update, plan_document, row_counts
 from tests.planfiles.conftest import (
     APPLY_NEW_URL,
     APPLY_UPDATE_URL,
@@ -25,7 +26,6 @@ from tests.planfiles.conftest import (
     text_of,
     upload,
 )
-from tests.services.test_plan_io import action_by_code, add_update, plan_document, row_counts
 from tracker.extensions import db
 from tracker.models import AuditEvent, Plan, Role
 from tracker.services.plans.files import export_plan, import_plan

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import AuthActions, make_user
+from tests.factories import charts as sc
 from tests.plans.chart_pages import get, payload, table
-from tests.services import chart_scenario as sc
-from tracker.models import Role
 
 URL = f"/plans/{sc.SLUG}/compliance"
-
-
-@pytest.fixture
-def planner(app: Flask, auth: AuthActions) -> None:
-    app.config["TODAY"] = sc.TODAY
-    sc.build(app)
-    make_user(app, Role.PLANNER, "planner@example.gc.ca")
-    auth.login("planner@example.gc.ca")
 
 
 def test_outcomes_by_quarter(client: FlaskClient, planner: None) -> None:

@@ -6,21 +6,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import AuthActions, make_user, post_form
-from tests.factories import queries
-from tests.plans.chart_pages import get, payload, sized_plan, table
-from tests.services import chart_scenario as sc
+from tests.conftest import AuthActions, make_user, post_form, queries
+from tests.factories import charts as sc
+from tests.factories.charts import sized_plan
+from tests.plans.chart_pages import get, payload, table
 from tracker.models import Role
 
 URL = f"/plans/{sc.SLUG}/"
-
-
-@pytest.fixture
-def planner(app: Flask, auth: AuthActions) -> None:
-    app.config["TODAY"] = sc.TODAY
-    sc.build(app)
-    make_user(app, Role.PLANNER, "planner@example.gc.ca")
-    auth.login("planner@example.gc.ca")
 
 
 def test_needs_sign_in(app: Flask, client: FlaskClient) -> None:
@@ -63,7 +55,8 @@ def test_charts_and_tables_hold_the_same_numbers(client: FlaskClient, planner: N
     progress = payload(html, "chart-progress")
     assert progress["labels"] == ["Service", "Security", "Whole plan"]
     assert progress["datasets"][0]["data"] == [27.5, 100.0, 51.7]
-    # Expected (hand-computed in tests/services/test_dashboard.py): 364/547 and 273/638 days.
+    # Expected (hand-computed in tests/services/figures/test_dashboard.py): 364/547 and 273/638
+    # days.
     s1, s2 = 100 * 364 / 547, 100 * 273 / 638
     assert progress["datasets"][1]["data"] == [
         round((s1 + s2) / 2, 1),

@@ -1,6 +1,6 @@
 """The needs-attention and compliance pages and the compliance CSV: access, content, filters,
-formula protection and query counts. Figures come from the hand-computed plans of
-tests/services/test_attention.py ("watch") and tests/services/test_compliance.py ("comply")."""
+formula protection and query counts. Figures come from the hand-computed plans "watch" and
+"comply" of tests/factories/monitoring.py, checked in tests/services/figures/."""
 
 from __future__ import annotations
 
@@ -11,12 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import AuthActions, make_user, post_form
-from tests.factories import ActionFactory, AreaFactory, DepartmentFactory, PlanFactory, queries
-from tests.plans.builders import period
-from tests.services.monitoring_builders import report, sized_plan
-from tests.services.test_attention import build_watch
-from tests.services.test_compliance import at, build_comply
+from tests.conftest import AuthActions, make_user, post_form, queries
+from tests.factories import ActionFactory, AreaFactory, DepartmentFactory, PlanFactory, period
+from tests.factories.monitoring import at, build_comply, build_watch, report, sized_plan
 from tracker.extensions import db
 from tracker.models import Role
 
@@ -33,11 +30,6 @@ def sign_in(app: Flask, auth: AuthActions, role: Role, department: str | None = 
     email = f"{role.value}@example.gc.ca"
     make_user(app, role, email, department=department)
     auth.login(email)
-
-
-@pytest.fixture
-def planner(app: Flask, auth: AuthActions) -> None:
-    sign_in(app, auth, Role.PLANNER)
 
 
 @pytest.fixture
@@ -78,7 +70,7 @@ def test_planners_admins_and_oversight_may_read(
         assert client.get(url.format("comply")).status_code == 200
 
 
-def test_unknown_plan_is_404(app: Flask, client: FlaskClient, planner: None) -> None:
+def test_unknown_plan_is_404(app: Flask, client: FlaskClient, signed_in_planner: None) -> None:
     for url in URLS:
         assert client.get(url.format("nope")).status_code == 404
 
@@ -87,7 +79,7 @@ def test_unknown_plan_is_404(app: Flask, client: FlaskClient, planner: None) -> 
 
 
 def test_attention_sections_with_counts(
-    app: Flask, client: FlaskClient, planner: None, watch: None
+    app: Flask, client: FlaskClient, signed_in_planner: None, watch: None
 ) -> None:
     html = page(client, "/plans/watch/attention")
     for heading in (
@@ -111,7 +103,7 @@ def test_attention_sections_with_counts(
     assert "2025-26 Q2, 2025-26 Q3 or since" in silent and "2025-26 Q1" in silent
 
 
-def test_attention_empty_states(app: Flask, client: FlaskClient, planner: None) -> None:
+def test_attention_empty_states(app: Flask, client: FlaskClient, signed_in_planner: None) -> None:
     with app.app_context():
         PlanFactory(slug="calm", first_year=2025, last_year=2026, status="draft")
         db.session.commit()
@@ -133,7 +125,9 @@ def cells_of(html: str, acronym: str) -> list[str]:
     return [cell.split("</td>")[0].strip() for cell in row.split('<td class="compliance ')[1:]]
 
 
-def test_compliance_table(app: Flask, client: FlaskClient, planner: None, comply: None) -> None:
+def test_compliance_table(
+    app: Flask, client: FlaskClient, signed_in_planner: None, comply: None
+) -> None:
     html = page(client, "/plans/comply/compliance")
     assert "This plan is not active" not in html
     assert '<th scope="col">2024-25 Q4</th>' in html and '<th scope="col">2025-26 Q3</th>' in html
@@ -151,7 +145,7 @@ def test_compliance_table(app: Flask, client: FlaskClient, planner: None, comply
 
 
 def test_compliance_filters_in_the_url(
-    app: Flask, client: FlaskClient, planner: None, comply: None
+    app: Flask, client: FlaskClient, signed_in_planner: None, comply: None
 ) -> None:
     html = page(client, "/plans/comply/compliance?first=2025&last=2026&department=BBB")
     assert "2024-25 Q4" not in html.split("<table")[1]
@@ -171,7 +165,7 @@ def test_compliance_filters_in_the_url(
     ],
 )
 def test_bad_filters_are_refused(
-    app: Flask, client: FlaskClient, planner: None, comply: None, query: str, message: str
+    app: Flask, client: FlaskClient, signed_in_planner: None, comply: None, query: str, message: str
 ) -> None:
     for url in ("/plans/comply/compliance", "/plans/comply/compliance.csv"):
         html = page(client, f"{url}?{query}", status=400)
@@ -191,7 +185,9 @@ def read_csv(client: FlaskClient, url: str) -> tuple[list[list[str]], dict[str, 
     return list(csv.reader(io.StringIO(text[1:]))), dict(response.headers)
 
 
-def test_compliance_csv(app: Flask, client: FlaskClient, planner: None, comply: None) -> None:
+def test_compliance_csv(
+    app: Flask, client: FlaskClient, signed_in_planner: None, comply: None
+) -> None:
     rows, headers = read_csv(client, "/plans/comply/compliance.csv")
     assert headers["Content-Type"] == "text/csv; charset=utf-8"
     assert (
@@ -215,7 +211,7 @@ def test_compliance_csv(app: Flask, client: FlaskClient, planner: None, comply: 
 
 
 def test_compliance_csv_filters(
-    app: Flask, client: FlaskClient, planner: None, comply: None
+    app: Flask, client: FlaskClient, signed_in_planner: None, comply: None
 ) -> None:
     rows, headers = read_csv(client, "/plans/comply/compliance.csv?first=2025&department=CCC")
     assert "comply-compliance-2025-2026.csv" in headers["Content-Disposition"]
@@ -227,7 +223,7 @@ def test_compliance_csv_filters(
 
 
 def test_compliance_csv_in_french(
-    app: Flask, client: FlaskClient, planner: None, comply: None
+    app: Flask, client: FlaskClient, signed_in_planner: None, comply: None
 ) -> None:
     post_form(client, "/language", {"lang": "fr", "next": "/"}, page="/")
     rows, _ = read_csv(client, "/plans/comply/compliance.csv?last=2024")
@@ -236,7 +232,7 @@ def test_compliance_csv_in_french(
 
 
 def test_compliance_csv_protects_against_formulas(
-    app: Flask, client: FlaskClient, planner: None
+    app: Flask, client: FlaskClient, signed_in_planner: None
 ) -> None:
     app.config["TODAY"] = "2025-08-01"
     with app.app_context():
@@ -253,7 +249,9 @@ def test_compliance_csv_protects_against_formulas(
 # --- query counts -----------------------------------------------------------------------------
 
 
-def test_query_count_does_not_grow(app: Flask, client: FlaskClient, planner: None) -> None:
+def test_query_count_does_not_grow(
+    app: Flask, client: FlaskClient, signed_in_planner: None
+) -> None:
     app.config["TODAY"] = "2026-02-01"
     with app.app_context():
         sized_plan("small", 2)

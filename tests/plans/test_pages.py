@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import AuthActions, make_user, post_form
+from tests.conftest import AuthActions, make_user, post_form, queries
 from tests.factories import (
     ActionFactory,
     AreaFactory,
@@ -17,9 +17,8 @@ from tests.factories import (
     MilestoneFactory,
     PlanFactory,
     ensure_department,
-    queries,
+    update,
 )
-from tests.plans.builders import update
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.models import Role
@@ -79,12 +78,6 @@ def build_example(app: Flask) -> None:
         update(a3, lead, "2016-Q1", "submitted", "at_risk", 10)
         PlanFactory(slug="other-plan", title_en="Other plan")
         db.session.commit()
-
-
-@pytest.fixture
-def signed_in_planner(app: Flask, auth: AuthActions) -> None:
-    make_user(app, Role.PLANNER, "planner@example.gc.ca")
-    auth.login("planner@example.gc.ca")
 
 
 def test_pages_need_sign_in(app: Flask, client: FlaskClient) -> None:

@@ -9,24 +9,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import AuthActions, make_user, post_form
-from tests.factories import queries
-from tests.plans.chart_pages import get, payload, sized_plan, table
-from tests.services import chart_scenario as sc
+from tests.conftest import AuthActions, make_user, post_form, queries
+from tests.factories import charts as sc
+from tests.factories.charts import sized_plan
+from tests.plans.chart_pages import get, payload, table
 from tracker.extensions import db
 from tracker.models import Action, Plan, Role, StrategicArea
 from tracker.plans.chart_specs import day_of
 
 URL = f"/plans/{sc.SLUG}/roadmap"
 TITLE = '</script><script>alert("x")</script>'
-
-
-@pytest.fixture
-def planner(app: Flask, auth: AuthActions) -> None:
-    app.config["TODAY"] = sc.TODAY
-    sc.build(app)
-    make_user(app, Role.PLANNER, "planner@example.gc.ca")
-    auth.login("planner@example.gc.ca")
 
 
 def body(html: str) -> list[list[str]]:

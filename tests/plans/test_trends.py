@@ -8,23 +8,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import AuthActions, make_user, post_form
-from tests.factories import queries
-from tests.plans.chart_pages import get, payload, sized_plan, table
-from tests.services import chart_scenario as sc
+from tests.conftest import AuthActions, make_user, post_form, queries
+from tests.factories import charts as sc
+from tests.factories.charts import sized_plan
+from tests.plans.chart_pages import get, payload, table
 from tracker.models import Role
 from tracker.plans.chart_specs import day_of
 
 URL = f"/plans/{sc.SLUG}/trends"
 QUARTERS = ["2024-25 Q1", "2024-25 Q2", "2024-25 Q3", "2024-25 Q4"]
-
-
-@pytest.fixture
-def planner(app: Flask, auth: AuthActions) -> None:
-    app.config["TODAY"] = sc.TODAY
-    sc.build(app)
-    make_user(app, Role.PLANNER, "planner@example.gc.ca")
-    auth.login("planner@example.gc.ca")
 
 
 def test_needs_sign_in(app: Flask, client: FlaskClient) -> None:

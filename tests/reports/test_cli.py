@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from tests.reports.builders import SLUG, build_plan
+from tests.factories.reports import SLUG, build_plan
 
 
 def test_generate_accepts_both_year_forms_and_list_shows_versions(app: Flask, runner: Any) -> None:

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from tests.conftest import AuthActions, make_user, post_form
-from tests.reports.builders import SLUG, YEAR, build_plan
+from tests.factories.reports import SLUG, YEAR, build_plan
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import AnnualReport, Role

@@ -18,7 +18,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from tests.reports.builders import LONG_FRENCH, SLUG, YEAR, build_plan
+from tests.factories.reports import LONG_FRENCH, SLUG, YEAR, build_plan
 from tracker.extensions import db
 from tracker.models import Plan
 from tracker.reports.builder import build_snapshot

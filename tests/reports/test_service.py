@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.conftest import make_user
-from tests.reports.builders import SLUG, YEAR, build_plan
+from tests.factories.reports import SLUG, YEAR, build_plan
 from tracker.db import AppendOnlyError
 from tracker.extensions import db
 from tracker.models import AnnualReport, AuditEvent, ReportFile, Role, User

@@ -1,4 +1,4 @@
-"""The snapshot's figures against the hand-computed plan of tests/reports/builders.py."""
+"""The snapshot's figures against the hand-computed plan of tests/factories/reports.py."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from tests.factories import ActionFactory, DepartmentFactory, counted
-from tests.plans.builders import update
-from tests.reports.builders import EXPECTED_A1, SLUG, YEAR, build_plan
+from tests.conftest import counted
+from tests.factories import ActionFactory, DepartmentFactory, update
+from tests.factories.reports import EXPECTED_A1, SLUG, YEAR, build_plan
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.models import Plan, StrategicArea

@@ -4,35 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import post_form
+from tests.conftest import counted, post_form
 from tests.factories import ActionFactory, AreaFactory, PlanFactory, ensure_department
-from tests.updates.helpers import (
+from tests.factories.updates import (
     ADMIN_EMAIL,
     DEPT_EMAIL,
     PLANNER_EMAIL,
-    QueryCounter,
     World,
     add_update,
-    build_world,
-    form_data,
-    login,
-    post_update,
-    revisions_of,
     set_period,
-    the_update,
 )
+from tests.updates.helpers import form_data, login, post_update, revisions_of, the_update
 from tracker.extensions import db
 from tracker.models import AuditEvent, ProgressUpdate, ReportingPeriod, WorkflowState
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
 
 
 def submit(app: Flask, world: World, **overrides: Any) -> int:
@@ -220,7 +208,7 @@ def test_queue_query_count_is_fixed(app: Flask, world: World) -> None:
     submit(app, world)
     client = login(app, PLANNER_EMAIL)
     client.get("/review/")
-    with QueryCounter(app) as one:
+    with counted(app) as one:
         client.get("/review/")
     with app.app_context():
         period_id = db.session.scalar(
@@ -242,6 +230,6 @@ def test_queue_query_count_is_fixed(app: Flask, world: World) -> None:
             )
         db.session.commit()
     client.get("/review/")  # the choice lists are cached again after the change, as before
-    with QueryCounter(app) as many:
+    with counted(app) as many:
         assert "7 updates waiting" in client.get("/review/").get_data(as_text=True)
-    assert many.count == one.count
+    assert len(many) == len(one)

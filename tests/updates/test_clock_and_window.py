@@ -7,15 +7,8 @@ from datetime import date, datetime
 import pytest
 from flask import Flask
 
-from tests.updates.helpers import (
-    DEPT_EMAIL,
-    World,
-    build_world,
-    form_data,
-    login,
-    post_update,
-    the_update,
-)
+from tests.factories.updates import DEPT_EMAIL, World, build_world
+from tests.updates.helpers import form_data, login, post_update, the_update
 from tracker.fiscal import FiscalQuarter
 from tracker.models import Plan
 from tracker.services.calendar import clock

@@ -6,28 +6,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from tests.updates.helpers import (
-    DEPT2_EMAIL,
-    DEPT_EMAIL,
-    QUARTER,
-    World,
-    build_world,
-    count,
-    form_data,
-    login,
-    post_update,
-    revisions_of,
-    the_update,
-)
+from tests.factories.updates import DEPT2_EMAIL, DEPT_EMAIL, QUARTER, World
+from tests.updates.helpers import count, form_data, login, post_update, revisions_of, the_update
 from tracker.extensions import db
 from tracker.models import ProgressUpdate, Revision, User
 from tracker.services.updates import save as updates
 from tracker.services.updates.rules import UpdateConflict
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
 
 
 def test_second_editor_gets_409_and_first_save_is_kept(app: Flask, world: World) -> None:

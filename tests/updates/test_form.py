@@ -8,28 +8,17 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from tests.updates.helpers import (
+from tests.factories.updates import (
     DEPT_EMAIL,
     PREVIOUS,
     QUARTER,
     World,
     add_update,
-    build_world,
-    count,
-    form_data,
-    login,
-    post_update,
-    revisions_of,
     set_period,
-    the_update,
 )
+from tests.updates.helpers import count, form_data, login, post_update, revisions_of, the_update
 from tracker.extensions import db
 from tracker.models import AuditEvent, MilestoneForecast, ProgressUpdate, Revision, WorkflowState
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
 
 
 def test_new_form_starts_blank(app: Flask, world: World) -> None:
@@ -277,7 +266,7 @@ def test_unknown_period_or_action_is_404(app: Flask, world: World) -> None:
 
 
 def test_participant_department_can_report(app: Flask, world: World) -> None:
-    from tests.updates.helpers import PARTNER_EMAIL
+    from tests.factories.updates import PARTNER_EMAIL
 
     client = login(app, PARTNER_EMAIL)
     assert client.get(world.form_url).status_code == 200

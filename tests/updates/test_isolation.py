@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from tests.conftest import post_form
-from tests.updates.helpers import (
+from tests.factories.updates import (
     ADMIN_EMAIL,
     DEPT_EMAIL,
     OTHER_EMAIL,
@@ -15,18 +15,9 @@ from tests.updates.helpers import (
     QUARTER,
     World,
     add_update,
-    build_world,
-    count,
-    form_data,
-    login,
-    post_update,
 )
+from tests.updates.helpers import count, form_data, login, post_update
 from tracker.models import AuditEvent, ProgressUpdate, Revision, WorkflowState
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
 
 
 def test_other_departments_action_form_is_404(app: Flask, world: World) -> None:

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
 from flask import Flask
 
+from tests.conftest import counted
 from tests.factories import ActionFactory, AreaFactory, PlanFactory, ensure_department
-from tests.updates.helpers import (
+from tests.factories.updates import (
     DEPT_EMAIL,
     OTHER_EMAIL,
     PARTNER_EMAIL,
     PREVIOUS,
-    QueryCounter,
     World,
     add_update,
-    build_world,
-    login,
     set_period,
 )
+from tests.updates.helpers import login
 from tracker.extensions import db
 from tracker.models import WorkflowState
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
 
 
 def test_quarter_page_lists_assigned_actions_with_due_date(app: Flask, world: World) -> None:
@@ -100,9 +93,9 @@ def _add_actions(app: Flask, n: int) -> None:
 def _queries(app: Flask, world: World) -> int:
     client = login(app, DEPT_EMAIL)
     client.get("/updates/")  # warm up
-    with QueryCounter(app) as counter:
+    with counted(app) as counter:
         assert client.get("/updates/").status_code == 200
-    return counter.count
+    return len(counter)
 
 
 def test_query_count_does_not_grow_with_actions(app: Flask, world: World) -> None:

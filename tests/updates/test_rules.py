@@ -7,17 +7,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.updates.helpers import (
-    DEPT_EMAIL,
-    World,
-    add_update,
-    build_world,
-    count,
-    form_data,
-    login,
-    post_update,
-    the_update,
-)
+from tests.factories.updates import DEPT_EMAIL, World, add_update
+from tests.updates.helpers import count, form_data, login, post_update, the_update
 from tracker.models import ProgressUpdate, Revision
 
 M0F, M0C = "milestones-0-forecast_on", "milestones-0-completed_on"
@@ -103,11 +94,6 @@ RULES: list[tuple[str, dict[str, Any], str, str]] = [
         "A completion date cannot be before the plan starts (2025-04-01).",
     ),
 ]
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
 
 
 def error_near(html: str, field_id: str, message: str) -> bool:

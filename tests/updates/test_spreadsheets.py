@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from tests.conftest import post_form
-from tests.updates.helpers import (
+from tests.conftest import counted, post_form
+from tests.factories.updates import (
     DEPT_EMAIL,
     OTHER_EMAIL,
     OVERSIGHT_EMAIL,
@@ -25,14 +25,9 @@ from tests.updates.helpers import (
     QUARTER,
     World,
     add_update,
-    build_world,
-    count,
-    form_data,
-    login,
-    post_update,
     set_period,
-    the_update,
 )
+from tests.updates.helpers import count, form_data, login, post_update, the_update
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.models import (
@@ -48,11 +43,6 @@ XLSX_URL = f"/updates/{QUARTER}/template.xlsx"
 CSV_URL = f"/updates/{QUARTER}/template.csv"
 IMPORT_URL = f"/updates/{QUARTER}/import"
 SHEET = f"Updates {QUARTER}"
-
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    return build_world(app)
 
 
 @pytest.fixture
@@ -703,12 +693,11 @@ def test_template_query_count_does_not_grow_with_actions(
     app: Flask, world: World, dept: FlaskClient
 ) -> None:
     from tests.factories import ActionFactory, MilestoneFactory
-    from tests.updates.helpers import QueryCounter
     from tracker.models import Action, Department
 
     add_update(app, world, world.previous_period_id)
     post_update(dept, world.form_url, form_data(world))
-    with QueryCounter(app) as small:
+    with counted(app) as small:
         template(dept)
     with app.app_context():
         first = db.session.get(Action, world.action_id)
@@ -722,6 +711,6 @@ def test_template_query_count_does_not_grow_with_actions(
         db.session.commit()
     for action_id in ids:
         add_update(app, world, world.previous_period_id, action_id=action_id)
-    with QueryCounter(app) as large:
+    with counted(app) as large:
         template(dept)
-    assert large.count == small.count
+    assert len(large) == len(small)

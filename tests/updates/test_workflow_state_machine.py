@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import select
 
-from tests.updates.helpers import DEPT_EMAIL, PLANNER_EMAIL, QUARTER, TODAY, World, build_world
+from tests.factories.updates import DEPT_EMAIL, PLANNER_EMAIL, QUARTER, TODAY, World, build_world
 from tracker import create_app
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter

@@ -19,6 +19,8 @@ SEC  E1  2024-Q1 .. 2024-Q2; lead LEAD; milestone m3 due 2024-06-30, completed 2
          Q1 LEAD accepted on_track 60;  Q2 LEAD accepted completed 100, forecast 2024-Q2
      E2  2025-Q1 .. 2025-Q3; lead LEAD; no update.
      E3  2024-Q1 .. 2025-Q1; lead LEAD.  Q3 LEAD accepted cancelled 30.
+
+`sized_plan` builds plans of any size over the same quarters for the chart pages' query counts.
 """
 
 from __future__ import annotations
@@ -31,11 +33,16 @@ from flask import Flask
 from tests.factories import (
     ActionFactory,
     AreaFactory,
+    DepartmentFactory,
     MilestoneFactory,
     PlanFactory,
+    action_with_milestones,
     ensure_department,
+    forecasts_for,
+    period,
+    plan_areas,
+    update,
 )
-from tests.plans.builders import period, update
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.models import Action, Department, ProgressUpdate, StrategicArea
@@ -142,3 +149,31 @@ def build(app: Flask) -> Ids:
         db.session.commit()
         actions = {"S1": s1, "S2": s2, "E1": e1, "E2": e2, "E3": e3}
         return Ids({code: a.id for code, a in actions.items()}, m1.id, m3.id)
+
+
+def sized_plan(app: Flask, slug: str, size: int) -> None:
+    """A plan with `size` actions over two areas and four quarters: participants, milestones,
+    forecasts and updates in every workflow state."""
+    states = ("accepted", "submitted", "draft", "returned")
+    with app.app_context():
+        lead, part = DepartmentFactory.create(), DepartmentFactory.create()
+        areas = plan_areas(slug, 2024, 2025, count=2)
+        for n in range(size):
+            action, milestones = action_with_milestones(
+                areas[n % 2],
+                lead,
+                [part],
+                [date(2024, 9, 30), date(2025, 3, 31)],
+                code=f"C{n}",
+                start_quarter=FiscalQuarter(2024, 1),
+                baseline_target=FiscalQuarter(2024, 4),
+                current_target=FiscalQuarter(2025, 2),
+            )
+            for k in range(1, 5):
+                dates = forecasts_for(milestones, date(2024, 12, k))
+                row = update(
+                    action, lead, f"2024-Q{k}", states[(n + k) % 4], "on_track", 10 * k, dates
+                )
+                row.forecast_completion = FiscalQuarter(2025, 1)
+                update(action, part, f"2024-Q{k}", states[(n + k + 1) % 4], "at_risk", 5 * k)
+        db.session.commit()

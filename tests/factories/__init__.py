@@ -1,21 +1,33 @@
-"""Test data builders (factory_boy) bound to the Flask-SQLAlchemy session, the plan pieces the
-feature builders assemble, and the SQL statement counter the query-count tests read them with."""
+"""Test data builders: factory_boy factories bound to the Flask-SQLAlchemy session, and the plan
+pieces, reporting periods and progress updates that the feature worlds assemble.
+
+The worlds themselves, one module per domain: `updates` (the quarterly workflow), `api`,
+`reports` (a yearly report computed by hand), `charts` (the chart scenario) and `monitoring`
+(the attention and compliance plans).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 import factory
-from flask import Flask
-from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
-from tracker.models import Action, Department, Milestone, Plan, StrategicArea
+from tracker.models import (
+    Action,
+    Department,
+    Milestone,
+    MilestoneForecast,
+    Plan,
+    ProgressUpdate,
+    ReportingPeriod,
+    StrategicArea,
+)
+from tracker.services.calendar.periods import default_dates
 
 MILESTONE_DUE = date(2026, 3, 31)
 
@@ -130,32 +142,49 @@ def forecasts_for(
     return {m.id: (forecast_on, None) for m in milestones}
 
 
-# --- query counts ---------------------------------------------------------------------------
+# --- reporting periods and progress updates (use inside an app context) ------------------
 
 
-@contextmanager
-def counted(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements run inside the block."""
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(str(args[2]))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+def period(quarter: str) -> ReportingPeriod:
+    """The reporting period of `quarter` ('2025-Q1'), created with default dates if missing."""
+    q = FiscalQuarter.parse(quarter)
+    found = db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.quarter == q))
+    if found is None:
+        opens, due, locks = default_dates(q, 4)
+        found = ReportingPeriod(quarter=q, opens_on=opens, due_on=due, locks_on=locks)
+        db.session.add(found)
+        db.session.flush()
+    return found
 
 
-def queries(app: Flask, client: FlaskClient, url: str) -> int:
-    """How many statements one GET of `url` runs, its body read to the end (a streamed CSV
-    queries as it goes), after a warm-up request for connections and caches."""
-    client.get(url)
-    with counted(app) as statements:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        response.get_data()
-    return len(statements)
+def update(
+    action: Action,
+    department: Department,
+    quarter: str,
+    state: str,
+    status: str = "on_track",
+    percent: int = 0,
+    forecasts: dict[int, tuple[date | None, date | None]] | None = None,
+) -> ProgressUpdate:
+    """A progress update with optional milestone forecasts {milestone_id: (forecast, completed)}."""
+    row = ProgressUpdate(
+        action_id=action.id,
+        department_id=department.id,
+        period_id=period(quarter).id,
+        state=state,
+        status=status,
+        percent_complete=percent,
+    )
+    db.session.add(row)
+    db.session.flush()
+    for milestone_id, (forecast_on, completed_on) in (forecasts or {}).items():
+        db.session.add(
+            MilestoneForecast(
+                update_id=row.id,
+                milestone_id=milestone_id,
+                forecast_on=forecast_on,
+                completed_on=completed_on,
+            )
+        )
+    db.session.flush()
+    return row

@@ -1,4 +1,5 @@
-"""Dashboard figures per area for a period, against the hand computations of chart_scenario."""
+"""Dashboard figures per area for a period, against the hand computations of
+tests/factories/charts.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from tests.services import chart_scenario as sc
+from tests.factories import charts as sc
 from tracker.extensions import db
 from tracker.models import ProgressUpdate
 from tracker.services.figures.dashboard import (

@@ -1,24 +1,5 @@
-"""needs_attention against a hand-computed plan, and its query count at two plan sizes.
-
-Plan "watch" (fiscal years 2025-26 and 2026-27, April start), seen on 2026-02-01. Periods
-2025-Q1..Q3 are past due (due 2025-07-15, 2025-10-15, 2026-01-15); 2025-Q4 opens 2026-03-01.
-Departments LEAD and PART are assigned; OTHR is not.
-
-A1 2025-Q1..2026-Q4, lead LEAD, participant PART. LEAD accepted Q1, Q2 (M3 completed in its
-   forecast) and Q3 (off track). PART submitted Q1 (M1 "completed", not accepted), draft Q2,
-   nothing in Q3. OTHR returned Q1 (not assigned: ignored).
-   M1 due 2025-12-31, open: overdue 32 days (forecast 2026-03-01). M2 completed on the plan.
-   M3 completed in the latest accepted update (Q3).
-A2 2025-Q2..2025-Q3, lead LEAD: completed in Q2, so owes nothing for Q3.
-A3 2025-Q1..2026-Q4, lead PART: at risk in Q1, nothing in Q2, draft in Q3: silent.
-A4 starts 2026-Q1: owes nothing yet.
-A5 2025-Q1..2025-Q4, lead LEAD: on track at 50 % in Q3 while 306/364 of its span has passed
-   (expected 84.07 %): behind. M4 due 2025-09-30 completed in the Q1 forecast but not in the
-   latest (Q3: forecast 2026-03-31): overdue 124 days.
-A6 2025-Q1..2026-Q4, lead LEAD: on track at 40 % (expected 306/729 = 41.98 %) but M6 (due
-   2026-06-30) is forecast 2026-09-30: milestone slipped.
-A7 2025-Q1..2025-Q2, lead LEAD: on track at 60 % in Q2, past its target and not completed:
-   still owes Q3 (missing) and is behind (expected 100 %).
+"""needs_attention against the hand-computed plan "watch" (build_watch in
+tests/factories/monitoring.py), and its query count at two plan sizes.
 """
 
 from __future__ import annotations
@@ -30,120 +11,17 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from tests.conftest import counted
 from tests.factories import (
-    ActionFactory,
-    AreaFactory,
-    DepartmentFactory,
-    MilestoneFactory,
     PlanFactory,
-    counted,
 )
-from tests.plans.builders import period
-from tests.services.monitoring_builders import Q, report, sized_plan
+from tests.factories.monitoring import build_watch, report, sized_plan
 from tracker.extensions import db
 from tracker.models import Action, Department
 from tracker.services.figures.attention import Attention, needs_attention
 from tracker.vocab import ScheduleFlag
 
 TODAY = date(2026, 2, 1)
-
-
-def build_watch(app: Flask) -> int:
-    """The plan described in the module docstring; returns its id."""
-    with app.app_context():
-        for quarter in ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"):
-            period(quarter)
-        lead = DepartmentFactory(acronym="LEAD")
-        part = DepartmentFactory(acronym="PART")
-        other = DepartmentFactory(acronym="OTHR")
-        plan = PlanFactory(slug="watch", first_year=2025, last_year=2026)
-        area = AreaFactory(plan=plan)
-
-        def action(code: str, start: str, target: str, led_by: object = lead) -> object:
-            return ActionFactory(
-                area=area,
-                code=code,
-                lead_department=led_by,
-                start_quarter=Q(start),
-                baseline_target=Q(target),
-                current_target=Q(target),
-            )
-
-        a1 = action("A1", "2025-Q1", "2026-Q4")
-        a1.participants.append(part)
-        m1 = MilestoneFactory(action=a1, title_en="Pilot", baseline_due=date(2025, 12, 31))
-        MilestoneFactory(action=a1, baseline_due=date(2025, 11, 30), completed_on=date(2025, 11, 1))
-        m3 = MilestoneFactory(action=a1, baseline_due=date(2025, 10, 31))
-        report(a1, lead, "2025-Q1", "accepted", percent=10)
-        report(
-            a1,
-            lead,
-            "2025-Q2",
-            "accepted",
-            percent=30,
-            forecasts={m3.id: (None, date(2025, 10, 20))},
-        )
-        report(
-            a1,
-            lead,
-            "2025-Q3",
-            "accepted",
-            status="off_track",
-            percent=35,
-            forecasts={m3.id: (None, date(2025, 10, 20)), m1.id: (date(2026, 3, 1), None)},
-        )
-        report(a1, part, "2025-Q1", "submitted", forecasts={m1.id: (None, date(2025, 6, 1))})
-        report(a1, part, "2025-Q2", "draft")
-        report(a1, other, "2025-Q1", "returned")
-
-        a2 = action("A2", "2025-Q2", "2025-Q3")
-        MilestoneFactory(action=a2, baseline_due=date(2026, 6, 30))
-        report(a2, lead, "2025-Q2", "accepted", status="completed", percent=100)
-
-        a3 = action("A3", "2025-Q1", "2026-Q4", led_by=part)
-        report(a3, part, "2025-Q1", "accepted", status="at_risk", percent=5)
-        report(a3, part, "2025-Q3", "draft")
-
-        action("A4", "2026-Q1", "2026-Q4")
-
-        a5 = action("A5", "2025-Q1", "2025-Q4")
-        m4 = MilestoneFactory(action=a5, title_en="Go live", baseline_due=date(2025, 9, 30))
-        report(
-            a5,
-            lead,
-            "2025-Q1",
-            "accepted",
-            percent=20,
-            forecasts={m4.id: (None, date(2025, 6, 15))},
-        )
-        report(a5, lead, "2025-Q2", "accepted", percent=35)
-        report(
-            a5,
-            lead,
-            "2025-Q3",
-            "accepted",
-            percent=50,
-            forecasts={m4.id: (date(2026, 3, 31), None)},
-        )
-
-        a6 = action("A6", "2025-Q1", "2026-Q4")
-        m6 = MilestoneFactory(action=a6, baseline_due=date(2026, 6, 30))
-        for quarter in ("2025-Q1", "2025-Q2"):
-            report(a6, lead, quarter, "accepted", percent=30)
-        report(
-            a6,
-            lead,
-            "2025-Q3",
-            "accepted",
-            percent=40,
-            forecasts={m6.id: (date(2026, 9, 30), None)},
-        )
-
-        a7 = action("A7", "2025-Q1", "2025-Q2")
-        report(a7, lead, "2025-Q1", "accepted", percent=40)
-        report(a7, lead, "2025-Q2", "accepted", percent=60)
-        db.session.commit()
-        return plan.id
 
 
 @pytest.fixture

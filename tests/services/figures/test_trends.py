@@ -8,9 +8,15 @@ from datetime import date
 import pytest
 from flask import Flask
 
-from tests.factories import ActionFactory, AreaFactory, PlanFactory, ensure_department
-from tests.plans.builders import period, update
-from tests.services import chart_scenario as sc
+from tests.factories import (
+    ActionFactory,
+    AreaFactory,
+    PlanFactory,
+    ensure_department,
+    period,
+    update,
+)
+from tests.factories import charts as sc
 from tracker.extensions import db
 from tracker.services.figures import progress
 from tracker.services.figures.frame import load_frame

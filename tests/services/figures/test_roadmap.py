@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.services import chart_scenario as sc
+from tests.factories import charts as sc
 from tracker.extensions import db
 from tracker.models import Milestone
 from tracker.services.figures.frame import load_frame

@@ -10,8 +10,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import event
 
-from tests.factories import ActionFactory, AreaFactory, DepartmentFactory, MilestoneFactory
-from tests.plans.builders import update
+from tests.factories import (
+    ActionFactory,
+    AreaFactory,
+    DepartmentFactory,
+    MilestoneFactory,
+    update,
+)
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.services.figures import progress

@@ -1,33 +1,16 @@
-"""compliance_matrix against a hand-computed plan, boundaries, filters and query counts.
-
-Plan "comply" (fiscal years 2024-25 to 2026-27), seen on 2026-01-10 in America/Toronto.
-Periods: 2024-Q4 (due 2025-01-15), 2025-Q1 (due 2025-07-15), 2025-Q2 (due 2025-10-15), all
-past due, and 2025-Q3 (due 2026-01-15), open but not yet due.
-
-A1 2025-Q1.., lead AAA, participant BBB.  A2 2025-Q2.., lead BBB, participant CCC.
-A3 2025-Q1..2025-Q2, lead AAA, completed in Q1 (owes nothing from Q2 on).
-DDD reports on A1 without being assigned: ignored.
-
-            2024-Q4  2025-Q1                2025-Q2                     2025-Q3
-AAA         n/a      on time (A1 noon on    on time (A1 23:59:59 local  pending (A1)
-                     the due date, A3)      on the due date)
-BBB         n/a      late (A1 00:00 local   missing (A1 on time,        pending (A1 sent,
-                     the day after)         A2 returned)                A2 not)
-CCC         n/a      n/a                    missing (A2 draft)          on time (A2 early)
-Rates: AAA 3/3, BBB 1/3, CCC 0/1; by quarter -, 2/3, 2/4, -; overall 4/7.
+"""compliance_matrix against the hand-computed plan "comply" (build_comply in
+tests/factories/monitoring.py), boundaries, filters and query counts.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from flask import Flask
 
-from tests.factories import ActionFactory, AreaFactory, DepartmentFactory, PlanFactory, counted
-from tests.plans.builders import period
-from tests.services.monitoring_builders import Q, report, sized_plan
-from tracker.extensions import db
+from tests.conftest import counted
+from tests.factories.monitoring import build_comply, sized_plan
 from tracker.services.figures.compliance import (
     LATE,
     MISSING,
@@ -41,46 +24,6 @@ from tracker.services.figures.compliance import (
 
 TODAY = date(2026, 1, 10)
 NA, OK = NOT_APPLICABLE, ON_TIME
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def build_comply(app: Flask) -> int:
-    """The plan described in the module docstring; returns its id."""
-    with app.app_context():
-        for quarter in ("2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3"):
-            period(quarter)
-        aaa, bbb, ccc, ddd = (DepartmentFactory(acronym=a) for a in ("AAA", "BBB", "CCC", "DDD"))
-        plan = PlanFactory(slug="comply", first_year=2024, last_year=2026)
-        area = AreaFactory(plan=plan)
-        a1 = ActionFactory(area=area, code="A1", lead_department=aaa, start_quarter=Q("2025-Q1"))
-        a1.participants.append(bbb)
-        a2 = ActionFactory(area=area, code="A2", lead_department=bbb, start_quarter=Q("2025-Q2"))
-        a2.participants.append(ccc)
-        a3 = ActionFactory(
-            area=area,
-            code="A3",
-            lead_department=aaa,
-            start_quarter=Q("2025-Q1"),
-            baseline_target=Q("2025-Q2"),
-            current_target=Q("2025-Q2"),
-        )
-        report(a3, aaa, "2025-Q1", "accepted", at("2025-07-10T12:00:00+00:00"), "completed", 100)
-        # 12:00 EDT on the due date, and 23:59:59 EDT on the due date: on time.
-        report(a1, aaa, "2025-Q1", "submitted", at("2025-07-15T16:00:00+00:00"))
-        report(a1, aaa, "2025-Q2", "accepted", at("2025-10-16T03:59:59+00:00"))
-        # 00:00 EDT the day after the due date: late.
-        report(a1, bbb, "2025-Q1", "submitted", at("2025-07-16T04:00:00+00:00"))
-        report(a1, bbb, "2025-Q2", "submitted", at("2025-10-01T12:00:00+00:00"))
-        report(a2, bbb, "2025-Q2", "returned", at("2025-10-10T12:00:00+00:00"))
-        report(a1, bbb, "2025-Q3", "submitted", at("2026-01-05T12:00:00+00:00"))
-        report(a2, ccc, "2025-Q2", "draft")
-        report(a2, ccc, "2025-Q3", "submitted", at("2026-01-02T12:00:00+00:00"))
-        report(a1, ddd, "2025-Q1", "submitted", at("2025-07-01T12:00:00+00:00"))
-        db.session.commit()
-        return plan.id
 
 
 def matrix(app: Flask, **filters: object) -> Compliance:

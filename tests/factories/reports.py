@@ -28,8 +28,9 @@ from tests.factories import (
     DepartmentFactory,
     MilestoneFactory,
     PlanFactory,
+    period,
+    update,
 )
-from tests.plans.builders import period, update
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.models import Action, Department
