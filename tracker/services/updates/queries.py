@@ -29,7 +29,8 @@ def department_of(user: User) -> int:
 
 
 def assigned_actions(department_id: int) -> Select[Action]:
-    """Actions of active plans that the department leads or takes part in."""
+    """Actions of active plans that the department leads or takes part in (not retired ones:
+    a retired action asks for no more updates; its history stays on the action's page)."""
     takes_part = select(action_participant.c.action_id).where(
         action_participant.c.department_id == department_id
     )
@@ -37,7 +38,7 @@ def assigned_actions(department_id: int) -> Select[Action]:
         select(Action)
         .join(Action.area)
         .join(StrategicArea.plan)
-        .where(Plan.status == PlanStatus.ACTIVE.value)
+        .where(Plan.status == PlanStatus.ACTIVE.value, Action.retired_at.is_(None))
         .where(or_(Action.lead_department_id == department_id, Action.id.in_(takes_part)))
         .options(contains_eager(Action.area).contains_eager(StrategicArea.plan))
     )
