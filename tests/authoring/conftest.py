@@ -8,10 +8,22 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from tests.conftest import AuthActions, make_user, post_form
 from tests.factories import ensure_department
-from tracker.models import Role
+from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
+from tracker.models import (
+    Action,
+    Department,
+    MilestoneForecast,
+    Plan,
+    PlanChange,
+    ProgressUpdate,
+    ReportingPeriod,
+    Role,
+)
 
 PlanPoster = Callable[..., Any]
 
@@ -83,3 +95,51 @@ def build_plan(client: FlaskClient, actions: tuple[str, ...] = ("S1.1",)) -> Non
             client, f"/plans/it-plan/actions/{code}/milestones", MILESTONE, page=page
         )
         assert response.status_code == 302
+
+
+def action_version(app: Flask, code: str = "S1.1") -> int:
+    """The saved version of action `code` of it-plan."""
+    with app.app_context():
+        return db.session.scalar(select(Action.version).where(Action.code == code)) or 0
+
+
+def plan_changes(app: Flask, kind: str | None = None) -> list[PlanChange]:
+    """The change log of every plan, oldest first (of one kind when given)."""
+    with app.app_context():
+        stmt = select(PlanChange).order_by(PlanChange.id)
+        if kind:
+            stmt = stmt.where(PlanChange.kind == kind)
+        found = list(db.session.scalars(stmt))
+        db.session.expunge_all()
+        return found
+
+
+def plan_version(app: Flask, slug: str = "it-plan") -> int:
+    """The saved version of plan `slug`."""
+    with app.app_context():
+        return db.session.scalar(select(Plan.version).where(Plan.slug == slug)) or 0
+
+
+def activate(app: Flask, client: FlaskClient) -> Any:
+    """Activate it-plan through its page."""
+    data = {"version": plan_version(app)}
+    return post_form(client, "/plans/it-plan/activate", data, page="/plans/it-plan/edit")
+
+
+def add_update(app: Flask, code: str = "S1.1", department: str = "SSC") -> None:
+    """A draft progress update on action `code` for 2025-Q1, with a forecast of each milestone."""
+    with app.app_context():
+        action = db.session.scalar(select(Action).where(Action.code == code))
+        assert action is not None
+        period = db.session.scalar(
+            select(ReportingPeriod).where(ReportingPeriod.quarter == FiscalQuarter(2025, 1))
+        )
+        assert period is not None
+        dept = db.session.scalar(select(Department).where(Department.acronym == department))
+        assert dept is not None
+        update = ProgressUpdate(action_id=action.id, department_id=dept.id, period_id=period.id)
+        db.session.add(update)
+        db.session.flush()
+        for milestone in action.milestones:
+            db.session.add(MilestoneForecast(update_id=update.id, milestone_id=milestone.id))
+        db.session.commit()

@@ -86,7 +86,7 @@ class ActionForm(VersionedForm):
             "illustrative": action.illustrative,
             "version": str(action.version),
         }
-        return cls(data=data)
+        return cls(formdata=None, data=data)
 
     def load_choices(self, plan: Plan, departments: list[SelectChoice]) -> None:
         """The plan's areas, quarters and the departments as options."""
@@ -159,7 +159,7 @@ class MilestoneForm(VersionedForm):
         """The form showing a milestone's saved fields."""
         names = ("code", "title_en", "title_fr", "baseline_due", "completed_on")
         data = {name: getattr(milestone, name) for name in names}
-        return cls(data={**data, "version": str(milestone.version)})
+        return cls(formdata=None, data={**data, "version": str(milestone.version)})
 
     def to_fields(self) -> MilestoneFields:
         """What was typed, for the service (call after validation)."""

@@ -31,7 +31,10 @@ def new_action(slug: str) -> Page | Response:
     plan = reads.get_plan(slug)
     area = request.args.get("area", "")
     form = _action_form(
-        plan, ActionForm() if request.method == "POST" else ActionForm(data={"area_code": area})
+        plan,
+        ActionForm()
+        if request.method == "POST"
+        else ActionForm(formdata=None, data={"area_code": area}),
     )
     if form.validate_on_submit() and attempt(
         form, lambda: actions.add_action(slug, form.to_fields(), signed_in_user())
@@ -49,11 +52,17 @@ def _edit_page(
     defaults: dict[str, Any] = {
         "form": lambda: _action_form(plan, ActionForm.of(action)),
         "replan": lambda: ReplanTargetForm(
-            prefix="replan", data={"target": str(action.current_target), "version": action.version}
+            prefix="replan",
+            formdata=None,
+            data={"target": str(action.current_target), "version": action.version},
         ),
-        "milestone_form": lambda: MilestoneForm(prefix="milestone"),
-        "retire": lambda: ReasonForm(prefix="retire", data={"version": action.version}),
-        "delete": lambda: ConfirmForm(prefix="delete", data={"version": action.version}),
+        "milestone_form": lambda: MilestoneForm(prefix="milestone", formdata=None),
+        "retire": lambda: ReasonForm(
+            prefix="retire", formdata=None, data={"version": action.version}
+        ),
+        "delete": lambda: ConfirmForm(
+            prefix="delete", formdata=None, data={"version": action.version}
+        ),
     }
     shown = {name: forms.get(name) or make() for name, make in defaults.items()}
     shown["replan"].target.choices = shown["form"].baseline_target.choices[1:]

@@ -108,14 +108,14 @@ class PlanForm(VersionedForm):
     @classmethod
     def blank(cls) -> PlanForm:
         """The form of a new plan, with the default names of the levels."""
-        return cls(data=dict(DEFAULT_LEVEL_NAMES))
+        return cls(formdata=None, data=dict(DEFAULT_LEVEL_NAMES))
 
     @classmethod
     def of(cls, plan: Plan) -> PlanForm:
         """The form showing `plan`'s saved fields."""
         data: dict[str, Any] = {name: getattr(plan, name) for name in PLAN_FIELDS}
         data["predecessor_slug"] = plan.predecessor.slug if plan.predecessor else ""
-        return cls(data={**data, "slug": plan.slug, "version": str(plan.version)})
+        return cls(formdata=None, data={**data, "slug": plan.slug, "version": str(plan.version)})
 
     def load_choices(self, plans: list[Plan]) -> None:
         """Other plans as the possible predecessors."""
@@ -167,7 +167,7 @@ class AreaForm(VersionedForm):
         """The form showing an area's saved fields."""
         names = ("code", "name_en", "name_fr", "goal_en", "goal_fr", "colour")
         data = {name: getattr(area, name) for name in names}
-        return cls(data={**data, "version": str(area.version)}, prefix=prefix)
+        return cls(formdata=None, data={**data, "version": str(area.version)}, prefix=prefix)
 
     def to_fields(self) -> AreaFields:
         """What was typed, for the service."""

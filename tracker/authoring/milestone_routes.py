@@ -57,9 +57,10 @@ def _page(
         forecasts=milestones.forecast_count(milestone),
         stale=stale,
         form=form or MilestoneForm.of(milestone),
-        replan=replan or ReplanDueForm(prefix="replan", data={"due": milestone.due_on, **version}),
-        retire=retire or ReasonForm(prefix="retire", data=version),
-        delete=ConfirmForm(prefix="delete", data=version),
+        replan=replan
+        or ReplanDueForm(prefix="replan", formdata=None, data={"due": milestone.due_on, **version}),
+        retire=retire or ReasonForm(prefix="retire", formdata=None, data=version),
+        delete=ConfirmForm(prefix="delete", formdata=None, data=version),
     )
     return page, status
 

@@ -49,8 +49,9 @@ def _edit_page(plan: Plan, status: int = 200, **forms: object) -> Page:
         "authoring/plan_edit.html",
         plan=plan,
         form=form,
-        area_form=forms.pop("area_form", None) or AreaForm(prefix="area"),
-        lifecycle=forms.pop("lifecycle", None) or ConfirmForm(data={"version": plan.version}),
+        area_form=forms.pop("area_form", None) or AreaForm(prefix="area", formdata=None),
+        lifecycle=forms.pop("lifecycle", None)
+        or ConfirmForm(formdata=None, data={"version": plan.version}),
         problems=activation_problems(plan) if plan.status == "draft" else [],
         gaps=translation_gaps(plan),
         **forms,

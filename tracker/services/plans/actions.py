@@ -147,7 +147,7 @@ def add_action(slug: str, fields: ActionFields, actor: User) -> Action:
     db.session.add(action)
     db.session.flush()
     changes.record(plan, ChangeKind.ACTION_ADDED, actor, action=action, new=action.code)
-    set_participants(plan, action, [departments[p] for p in fields.participants], actor)
+    set_participants(plan, action, [departments[p] for p in fields.participants], actor, new=True)
     add_event("action.added", actor=actor, obj=action, detail={"plan": slug, "code": action.code})
     commit()
     return action

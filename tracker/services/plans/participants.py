@@ -41,9 +41,12 @@ def next_open_quarter(today: date) -> FiscalQuarter:
     return found or quarter_of(today, start_month()).next()
 
 
-def set_participants(plan: Plan, action: Action, wanted: Sequence[Department], actor: User) -> bool:
-    """Make `wanted` the action's participants, recording the change; False when unchanged."""
-    current = {d.id: d for d in action.participants} if action.id else {}
+def set_participants(
+    plan: Plan, action: Action, wanted: Sequence[Department], actor: User, new: bool = False
+) -> bool:
+    """Make `wanted` the action's participants, recording the change; False when unchanged.
+    `new`: the action is being added (no one can have read its participants yet)."""
+    current = {} if new else {d.id: d for d in action.participants}
     wanted_ids = {d.id for d in wanted}
     added = [d for d in wanted if d.id not in current]
     removed = [d for d in current.values() if d.id not in wanted_ids]
@@ -76,6 +79,8 @@ def set_participants(plan: Plan, action: Action, wanted: Sequence[Department], a
         + (f" ({since})" if since and added else ""),
     )
     db.session.expire(action, ["participants"])
+    if new:
+        return True
     # The rows above are not the action's columns: bump its version so that a planner who
     # read the old participants gets a conflict rather than silently undoing this change.
     flag_modified(action, "code")
