@@ -147,7 +147,8 @@ def add_action(slug: str, fields: ActionFields, actor: User) -> Action:
     db.session.add(action)
     db.session.flush()
     changes.record(plan, ChangeKind.ACTION_ADDED, actor, action=action, new=action.code)
-    set_participants(plan, action, [departments[p] for p in fields.participants], actor, new=True)
+    wanted = [departments[p] for p in fields.participants if p != fields.lead]
+    set_participants(plan, action, wanted, actor, new=True)
     add_event("action.added", actor=actor, obj=action, detail={"plan": slug, "code": action.code})
     commit()
     return action
@@ -160,35 +161,9 @@ def edit_action(slug: str, code: str, fields: ActionFields, version: int, actor:
     check_version(action, version)
     area, departments = _check(plan, fields, action)
     changed = changes.record_fields(plan, action, _values(fields, plan), actor, action=action)
-    if area.id != action.area_id:
-        old_area = db.session.get(StrategicArea, action.area_id)
-        changes.record(
-            plan,
-            ChangeKind.ACTION_MOVED,
-            actor,
-            action=action,
-            field="area",
-            old=old_area.code if old_area else "",
-            new=area.code,
-        )
-        action.area_id = area.id
-        action.position = (
-            db.session.scalar(select(func.count(Action.id)).where(Action.area_id == area.id)) or 0
-        )
+    if _move_to_area(plan, action, area, actor):
         changed.append("area")
-    lead = departments[fields.lead]
-    if lead.id != action.lead_department_id:
-        old_lead = db.session.get(Department, action.lead_department_id)
-        changes.record(
-            plan,
-            ChangeKind.LEAD_CHANGED,
-            actor,
-            action=action,
-            field="lead",
-            old=old_lead.acronym if old_lead else "",
-            new=lead.acronym,
-        )
-        action.lead_department_id = lead.id
+    if _set_lead(plan, action, departments[fields.lead], actor):
         changed.append("lead")
     wanted = [departments[p] for p in fields.participants if p != fields.lead]
     if set_participants(plan, action, wanted, actor):
@@ -197,6 +172,44 @@ def edit_action(slug: str, code: str, fields: ActionFields, version: int, actor:
         add_event("action.edited", actor=actor, obj=action, detail={"fields": changed})
     commit(action)
     return action
+
+
+def _move_to_area(plan: Plan, action: Action, area: StrategicArea, actor: User) -> bool:
+    """Put the action at the end of `area`, recording the move; False when it is there."""
+    if area.id == action.area_id:
+        return False
+    old = db.session.get(StrategicArea, action.area_id)
+    changes.record(
+        plan,
+        ChangeKind.ACTION_MOVED,
+        actor,
+        action=action,
+        field="area",
+        old=old.code if old else "",
+        new=area.code,
+    )
+    action.area_id = area.id
+    count = select(func.count(Action.id)).where(Action.area_id == area.id)
+    action.position = db.session.scalar(count) or 0
+    return True
+
+
+def _set_lead(plan: Plan, action: Action, lead: Department, actor: User) -> bool:
+    """Make `lead` the action's lead department, recording the change; False when it is."""
+    if lead.id == action.lead_department_id:
+        return False
+    old = db.session.get(Department, action.lead_department_id)
+    changes.record(
+        plan,
+        ChangeKind.LEAD_CHANGED,
+        actor,
+        action=action,
+        field="lead",
+        old=old.acronym if old else "",
+        new=lead.acronym,
+    )
+    action.lead_department_id = lead.id
+    return True
 
 
 def move_action(slug: str, code: str, step: int, actor: User) -> None:

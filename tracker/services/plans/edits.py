@@ -9,7 +9,7 @@ and the commit. Either way nothing is written and the caller still holds what wa
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.db import prepare_write
 from tracker.extensions import db
-from tracker.models import Action, Plan, PlanStatus, StrategicArea
+from tracker.models import Plan, PlanStatus
 from tracker.services.errors import Conflict, DomainError, NotFound
 from tracker.services.plans.fields import CODE_RE
 
@@ -56,7 +56,13 @@ def raise_if(errors: Errors) -> None:
         raise PlanInvalid(found)
 
 
-def check_version(item: Plan | StrategicArea | Action | Any, version: int) -> None:
+class Versioned(Protocol):
+    """A row with a version number (plans, areas, actions, milestones)."""
+
+    version: int
+
+
+def check_version(item: Versioned, version: int) -> None:
     """Refuse an edit made from an older version of `item`."""
     if item.version != version:
         raise StaleEdit(item)
