@@ -14,11 +14,15 @@ from tests.authoring.conftest import (
     activate,
     build_plan,
     plan_changes,
+    signed_in,
 )
 from tests.conftest import post_form
 from tracker.extensions import db
-from tracker.models import Action, Department, ReportingPeriod, action_participant
+from tracker.fiscal import quarter_of
+from tracker.models import Action, Department, ReportingPeriod, Role, action_participant
 from tracker.services.calendar import clock
+from tracker.services.calendar.periods import start_month
+from tracker.services.updates.queries import assigned_actions
 
 EDIT = "/plans/it-plan/actions/S1.1/edit"
 
@@ -72,3 +76,20 @@ def test_moving_an_action_and_changing_its_departments_is_logged(
     assert participants(app) == {"PSPC": str(upcoming)}
     changed = plan_changes(app, "participants_changed")[-1]
     assert changed.old_value == "TBS" and changed.new_value.startswith("PSPC")
+
+
+def test_a_new_participant_reports_from_the_next_period(app: Flask, planner: FlaskClient) -> None:
+    build_plan(planner)
+    assert activate(app, planner).status_code == 302
+    data = {**ACTION, "participants": ["TBS", "PSPC"], "version": action_version(app)}
+    assert post_form(planner, EDIT, data).status_code == 302
+    pspc = signed_in(app, Role.DEPARTMENT, "pspc@example.gc.ca", department="PSPC")
+    tbs = signed_in(app, Role.DEPARTMENT, "tbs@example.gc.ca", department="TBS")
+    assert "S1.1" not in pspc.get("/updates/").get_data(as_text=True)
+    assert "S1.1" in tbs.get("/updates/").get_data(as_text=True)
+    with app.app_context():
+        department = db.session.scalar(select(Department.id).where(Department.acronym == "PSPC"))
+        assert department is not None
+        now = quarter_of(clock.today(), start_month())
+        assert db.session.scalar(assigned_actions(department, now)) is None
+        assert db.session.scalar(assigned_actions(department, now + 2)) is not None
