@@ -13,7 +13,7 @@ from tests.authoring.conftest import action_version, activate, build_plan, plan_
 from tests.conftest import post_form
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
-from tracker.models import Action, Milestone
+from tracker.models import Action, AuditEvent, Milestone
 
 EDIT = "/plans/it-plan/actions/S1.1/edit"
 
@@ -72,6 +72,13 @@ def test_moving_the_target_with_a_reason_keeps_the_baseline_and_logs_it(
     assert moved.user_label == "planner@example.gc.ca"
     assert moved.action_code == "S1.1"
     assert moved.at is not None and moved.fiscal_year >= 2025
+    with app.app_context():
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "action.target_moved")
+        )
+        assert event is not None
+        assert event.actor_label == "planner@example.gc.ca"
+        assert event.detail == {"from": "2026-Q4", "to": "2027-Q2", "reason": reason}
 
 
 def test_the_baseline_of_an_active_plan_does_not_change_in_the_action_form(
