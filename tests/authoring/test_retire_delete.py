@@ -80,7 +80,9 @@ def test_an_action_with_updates_is_retired_not_deleted(app: Flask, planner: Flas
         assert db.session.scalar(select(func.count(ProgressUpdate.id))) == 1  # history kept
 
     department = signed_in(app, Role.DEPARTMENT, "ssc@example.gc.ca", department="SSC")
-    assert department.get("/plans/it-plan/actions/S1.1").status_code == 200  # still readable
+    shown = department.get("/plans/it-plan/actions/S1.1")
+    assert shown.status_code == 200  # still readable, and says it is retired
+    assert "Merged into S1.2" in shown.get_data(as_text=True)
     assert "S1.1" not in department.get("/updates/").get_data(as_text=True)  # owes nothing
 
 
