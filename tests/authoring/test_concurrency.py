@@ -6,10 +6,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.authoring.conftest import ACTION, action_version, build_plan, signed_in
+from tests.authoring.conftest import (
+    ACTION,
+    PLAN,
+    action_version,
+    build_plan,
+    plan_version,
+    signed_in,
+)
 from tests.conftest import post_form
 from tracker.extensions import db
-from tracker.models import Action, Role
+from tracker.models import Action, Plan, Role
 
 EDIT = "/plans/it-plan/actions/S1.1/edit"
 
@@ -62,3 +69,20 @@ def test_a_stale_retirement_is_refused(app: Flask, planner: FlaskClient) -> None
         action = db.session.scalar(select(Action).where(Action.code == "S1.1"))
         assert action is not None and not action.retired
     assert "Someone saved this since you opened it" in planner.get(EDIT).get_data(as_text=True)
+
+
+def test_a_stale_edit_of_the_plan_shows_the_difference(app: Flask, planner: FlaskClient) -> None:
+    build_plan(planner)
+    opened = plan_version(app)
+    first = {**PLAN, "owner_fr": "Secrétariat du Conseil du Trésor", "version": opened}
+    assert post_form(planner, "/plans/it-plan/edit", first).status_code == 302
+    second = {**PLAN, "summary_en": "Our plan", "version": opened}
+    response = post_form(planner, "/plans/it-plan/edit", second)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Owner organisation in French" in page  # the field that differs, in the table
+    assert "Secrétariat du Conseil du Trésor" in page
+    assert "Our plan" in page  # the second edit's input is kept
+    with app.app_context():
+        plan = db.session.scalar(select(Plan))
+        assert plan is not None and plan.summary_en == ""

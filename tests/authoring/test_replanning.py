@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.authoring.conftest import action_version, activate, build_plan, plan_changes
+from tests.authoring.conftest import ACTION, action_version, activate, build_plan, plan_changes
 from tests.conftest import post_form
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
@@ -84,8 +84,6 @@ def test_moving_the_target_with_a_reason_keeps_the_baseline_and_logs_it(
 def test_the_baseline_of_an_active_plan_does_not_change_in_the_action_form(
     app: Flask, planner: FlaskClient
 ) -> None:
-    from tests.authoring.conftest import ACTION
-
     active_plan(app, planner)
     data = {**ACTION, "baseline_target": "2027-Q4", "version": action_version(app)}
     response = post_form(planner, EDIT, data)
