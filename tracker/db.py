@@ -12,9 +12,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from tracker.extensions import db
-from tracker.models import AnnualReport, AuditEvent, ReportFile, Revision
+from tracker.models import AnnualReport, AuditEvent, PlanChange, ReportFile, Revision
 
-APPEND_ONLY = (AuditEvent, Revision, AnnualReport, ReportFile)
+APPEND_ONLY = (AuditEvent, Revision, AnnualReport, ReportFile, PlanChange)
 
 # Read-only requests (GET, HEAD) start deferred SQLite transactions so that readers never wait
 # for each other; everything else takes the write lock up front with BEGIN IMMEDIATE, so two

@@ -18,4 +18,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["state_label"] = vocab.state_label
     app.jinja_env.filters["plan_status_label"] = vocab.plan_status_label
     app.jinja_env.filters["flag_label"] = vocab.flag_label
+    app.jinja_env.filters["change_label"] = vocab.change_label
     app.jinja_env.filters["milestone_state_label"] = vocab.milestone_state_label

@@ -26,6 +26,28 @@ class PlanStatus(StrEnum):
     ARCHIVED = "archived"
 
 
+class ChangeKind(StrEnum):
+    """What a row of a plan's change log records."""
+
+    CREATED = "created"
+    FIELD_CHANGED = "field_changed"
+    STATUS_CHANGED = "status_changed"
+    AREA_ADDED = "area_added"
+    AREA_DELETED = "area_deleted"
+    ACTION_ADDED = "action_added"
+    ACTION_MOVED = "action_moved"
+    ACTION_RETIRED = "action_retired"
+    ACTION_DELETED = "action_deleted"
+    TARGET_MOVED = "target_moved"
+    MILESTONE_ADDED = "milestone_added"
+    MILESTONE_RETIRED = "milestone_retired"
+    MILESTONE_DELETED = "milestone_deleted"
+    DUE_MOVED = "due_moved"
+    PARTICIPANTS_CHANGED = "participants_changed"
+    LEAD_CHANGED = "lead_changed"
+    REORDERED = "reordered"
+
+
 class ActionStatus(StrEnum):
     NOT_STARTED = "not_started"
     ON_TRACK = "on_track"
@@ -85,6 +107,26 @@ PLAN_STATUS_LABELS: Mapping[str, str] = {
     PlanStatus.ARCHIVED: _l("Archived"),
 }
 
+CHANGE_LABELS: Mapping[str, str] = {
+    ChangeKind.CREATED: _l("Plan created"),
+    ChangeKind.FIELD_CHANGED: _l("Field changed"),
+    ChangeKind.STATUS_CHANGED: _l("Status changed"),
+    ChangeKind.AREA_ADDED: _l("Area added"),
+    ChangeKind.AREA_DELETED: _l("Area deleted"),
+    ChangeKind.ACTION_ADDED: _l("Action added"),
+    ChangeKind.ACTION_MOVED: _l("Action moved to another area"),
+    ChangeKind.ACTION_RETIRED: _l("Action retired"),
+    ChangeKind.ACTION_DELETED: _l("Action deleted"),
+    ChangeKind.TARGET_MOVED: _l("Target moved"),
+    ChangeKind.MILESTONE_ADDED: _l("Milestone added"),
+    ChangeKind.MILESTONE_RETIRED: _l("Milestone retired"),
+    ChangeKind.MILESTONE_DELETED: _l("Milestone deleted"),
+    ChangeKind.DUE_MOVED: _l("Due date moved"),
+    ChangeKind.PARTICIPANTS_CHANGED: _l("Participants changed"),
+    ChangeKind.LEAD_CHANGED: _l("Lead department changed"),
+    ChangeKind.REORDERED: _l("Order changed"),
+}
+
 FLAG_LABELS: Mapping[str, str] = {
     ScheduleFlag.BEHIND_EXPECTED: _l("Behind the expected percent"),
     ScheduleFlag.MILESTONE_SLIPPED: _l("A milestone has slipped"),
@@ -117,6 +159,11 @@ def state_label(value: str | None) -> str:
 def plan_status_label(value: str | None) -> str:
     """Label of a PlanStatus value."""
     return _label(PLAN_STATUS_LABELS, value)
+
+
+def change_label(value: str | None) -> str:
+    """Label of a ChangeKind value."""
+    return _label(CHANGE_LABELS, value)
 
 
 def flag_label(value: str | None) -> str:

@@ -2,12 +2,13 @@
 
 from tracker.models.audit import AuditEvent, JobRun
 from tracker.models.base import Base
+from tracker.models.changes import PlanChange
 from tracker.models.data_version import DataVersion
 from tracker.models.org import ApiToken, Department, User
 from tracker.models.plan import Action, Milestone, Plan, StrategicArea, action_participant
 from tracker.models.progress import MilestoneForecast, ProgressUpdate, ReportingPeriod, Revision
 from tracker.models.report import AnnualReport, ReportFile
-from tracker.vocab import ActionStatus, JobOutcome, PlanStatus, Role, WorkflowState
+from tracker.vocab import ActionStatus, ChangeKind, JobOutcome, PlanStatus, Role, WorkflowState
 
 __all__ = [
     "Action",
@@ -16,6 +17,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "ChangeKind",
     "DataVersion",
     "Department",
     "JobOutcome",
@@ -23,6 +25,7 @@ __all__ = [
     "Milestone",
     "MilestoneForecast",
     "Plan",
+    "PlanChange",
     "PlanStatus",
     "ProgressUpdate",
     "ReportFile",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from tracker.fiscal import FiscalQuarter
 from tracker.models.base import Base, QuarterType, UTCDateTime, one_of, utcnow
@@ -17,7 +17,35 @@ action_participant = Table(
     Base.metadata,
     Column("action_id", ForeignKey("action.id", ondelete="CASCADE"), primary_key=True),
     Column("department_id", ForeignKey("department.id"), primary_key=True, index=True),
+    # The first quarter the department owes updates for; NULL: from the action's start. A
+    # participant added in the browser takes part from the next open reporting period.
+    Column("since_quarter", QuarterType(), nullable=True),
 )
+
+# What a plan calls its two levels when the planner does not say (the GC IT Strategic Plan's).
+DEFAULT_LEVEL_NAMES = {
+    "area_label_en": "Strategic area",
+    "area_label_fr": "Domaine stratégique",
+    "action_label_en": "Action",
+    "action_label_fr": "Mesure",
+}
+
+
+class Retirable:
+    """Actions and milestones that have progress updates are retired (cancelled, with a
+    reason, who and when), never deleted: their history stays readable."""
+
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    retirement_reason: Mapped[str] = mapped_column(Text, default="")
+
+    @declared_attr
+    def retired_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("user_account.id"))
+
+    @property
+    def retired(self) -> bool:
+        """True once retired."""
+        return self.retired_at is not None
 
 
 class Plan(Bilingual, Base):
@@ -37,10 +65,32 @@ class Plan(Bilingual, Base):
     last_year: Mapped[int]
     status: Mapped[str] = mapped_column(String(20), default=PlanStatus.DRAFT.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    owner_en: Mapped[str] = mapped_column(String(300), default="")
+    owner_fr: Mapped[str] = mapped_column(String(300), default="")
+    source_url: Mapped[str] = mapped_column(String(500), default="")
+    predecessor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan.id", ondelete="SET NULL"), index=True
+    )
+    area_label_en: Mapped[str] = mapped_column(
+        String(60), default=DEFAULT_LEVEL_NAMES["area_label_en"]
+    )
+    area_label_fr: Mapped[str] = mapped_column(
+        String(60), default=DEFAULT_LEVEL_NAMES["area_label_fr"]
+    )
+    action_label_en: Mapped[str] = mapped_column(
+        String(60), default=DEFAULT_LEVEL_NAMES["action_label_en"]
+    )
+    action_label_fr: Mapped[str] = mapped_column(
+        String(60), default=DEFAULT_LEVEL_NAMES["action_label_fr"]
+    )
+    version: Mapped[int] = mapped_column(default=1)
 
     areas: Mapped[list[StrategicArea]] = relationship(
         back_populates="plan", order_by="StrategicArea.position", cascade="all, delete-orphan"
     )
+    predecessor: Mapped[Plan | None] = relationship(remote_side=[id])
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Plan {self.slug}>"
@@ -62,19 +112,23 @@ class StrategicArea(Bilingual, Base):
     name_fr: Mapped[str] = mapped_column(String(200))
     goal_en: Mapped[str] = mapped_column(Text, default="")
     goal_fr: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
 
     plan: Mapped[Plan] = relationship(back_populates="areas")
     actions: Mapped[list[Action]] = relationship(
         back_populates="area", order_by="Action.position", cascade="all, delete-orphan"
     )
 
+    __mapper_args__ = {"version_id_col": version}
 
-class Action(Bilingual, Base):
+
+class Action(Retirable, Bilingual, Base):
     __tablename__ = "action"
     __table_args__ = (
         UniqueConstraint("plan_id", "code"),
         CheckConstraint("start_quarter <= baseline_target", name="baseline_after_start"),
         CheckConstraint("start_quarter <= current_target", name="target_after_start"),
+        CheckConstraint("retired_at IS NULL OR retirement_reason <> ''", name="retired_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,6 +148,7 @@ class Action(Bilingual, Base):
     start_quarter: Mapped[FiscalQuarter] = mapped_column(QuarterType())
     baseline_target: Mapped[FiscalQuarter] = mapped_column(QuarterType())
     current_target: Mapped[FiscalQuarter] = mapped_column(QuarterType())
+    version: Mapped[int] = mapped_column(default=1)
 
     area: Mapped[StrategicArea] = relationship(back_populates="actions")
     lead_department: Mapped[Department] = relationship()
@@ -104,6 +159,8 @@ class Action(Bilingual, Base):
         back_populates="action", order_by="Milestone.position", cascade="all, delete-orphan"
     )
 
+    __mapper_args__ = {"version_id_col": version}
+
     @property
     def slippage(self) -> int:
         """Quarters between the current and the baseline target (positive = late)."""
@@ -113,9 +170,12 @@ class Action(Bilingual, Base):
         return f"<Action {self.code}>"
 
 
-class Milestone(Bilingual, Base):
+class Milestone(Retirable, Bilingual, Base):
     __tablename__ = "milestone"
-    __table_args__ = (UniqueConstraint("action_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("action_id", "code"),
+        CheckConstraint("retired_at IS NULL OR retirement_reason <> ''", name="retired_reason"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
@@ -124,6 +184,16 @@ class Milestone(Bilingual, Base):
     title_en: Mapped[str] = mapped_column(String(300))
     title_fr: Mapped[str] = mapped_column(String(300))
     baseline_due: Mapped[date]
+    # The due date as re-planned (with a reason, in the plan's change log); NULL: not moved.
+    current_due: Mapped[date | None]
     completed_on: Mapped[date | None]
+    version: Mapped[int] = mapped_column(default=1)
 
     action: Mapped[Action] = relationship(back_populates="milestones")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def due_on(self) -> date:
+        """The current due date: as re-planned, else the baseline."""
+        return self.current_due or self.baseline_due

@@ -5,17 +5,32 @@ from __future__ import annotations
 from flask import render_template, request
 
 from tracker.access import signed_in, signed_in_user
+from tracker.models import Role
 from tracker.pages import Content, cached_page
 from tracker.plans import bp
 from tracker.services.calendar import clock
+from tracker.services.errors import NotFound
 from tracker.services.plans import reads
 from tracker.services.updates import history
+
+# Who sees draft plans in the list (oversight reads them; departments never see them).
+DRAFT_READERS = frozenset({Role.PLANNER, Role.ADMIN, Role.OVERSIGHT})
+
+
+@bp.before_request
+def hide_drafts() -> None:
+    """A draft plan does not exist for departments: 404 on each of its pages."""
+    slug = (request.view_args or {}).get("slug")
+    user = signed_in_user()
+    if slug and user.role == Role.DEPARTMENT and reads.is_draft(str(slug)):
+        raise NotFound()
 
 
 @bp.route("/")
 @signed_in
 def index() -> str:
-    return render_template("plans/index.html", plans=reads.list_plans())
+    drafts = signed_in_user().role in DRAFT_READERS
+    return render_template("plans/index.html", plans=reads.list_plans(include_drafts=drafts))
 
 
 @bp.route("/<slug>/actions/<code>")

@@ -24,6 +24,7 @@ from tracker.models import (
     Milestone,
     MilestoneForecast,
     Plan,
+    PlanStatus,
     StrategicArea,
     WorkflowState,
 )
@@ -32,9 +33,18 @@ from tracker.services.errors import NotFound
 from tracker.services.figures import progress, roadmap
 
 
-def list_plans() -> list[Plan]:
-    """Every plan, active first, newest first."""
-    return list(db.session.scalars(select(Plan).order_by(Plan.status, Plan.first_year.desc())))
+def list_plans(include_drafts: bool = True) -> list[Plan]:
+    """Every plan (drafts only when asked), active first, newest first."""
+    stmt = select(Plan).order_by(Plan.status, Plan.first_year.desc())
+    if not include_drafts:
+        stmt = stmt.where(Plan.status != PlanStatus.DRAFT.value)
+    return list(db.session.scalars(stmt))
+
+
+def is_draft(slug: str) -> bool:
+    """Whether the plan called `slug` is a draft (which only planners and admins see)."""
+    status = db.session.scalar(select(Plan.status).where(Plan.slug == slug))
+    return status == PlanStatus.DRAFT.value
 
 
 def get_plan(slug: str) -> Plan:

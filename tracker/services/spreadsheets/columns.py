@@ -216,7 +216,7 @@ def _actions(department_id: int, quarter: FiscalQuarter) -> list[Action]:
     year = quarter.year
     return list(
         db.session.scalars(
-            assigned_actions(department_id)
+            assigned_actions(department_id, quarter)
             .where(Plan.first_year <= year, Plan.last_year + FORECAST_GRACE_QUARTERS // 4 >= year)
             .options(selectinload(Action.milestones))
             .order_by(Plan.first_year.desc(), Plan.slug, StrategicArea.position, Action.position)

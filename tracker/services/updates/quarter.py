@@ -105,7 +105,7 @@ def department_quarter(user: User, quarter: str | None) -> DepartmentQuarter:
 def _groups(department_id: int, period: ReportingPeriod) -> list[PlanGroup]:
     year = period.quarter.year
     actions = db.session.scalars(
-        assigned_actions(department_id)
+        assigned_actions(department_id, period.quarter)
         .where(Plan.first_year <= year, Plan.last_year + FORECAST_GRACE_QUARTERS // 4 >= year)
         .order_by(Plan.first_year.desc(), Plan.slug, StrategicArea.position, Action.position)
     ).all()

@@ -28,16 +28,22 @@ def department_of(user: User) -> int:
     return user.department_id
 
 
-def assigned_actions(department_id: int) -> Select[Action]:
-    """Actions of active plans that the department leads or takes part in."""
+def assigned_actions(department_id: int, quarter: FiscalQuarter | None = None) -> Select[Action]:
+    """Actions of active plans that the department leads or takes part in (not retired ones:
+    a retired action asks for no more updates; its history stays on the action's page). With
+    `quarter`, only participations that had begun by then (a participant added in the
+    browser reports from the next period to open)."""
     takes_part = select(action_participant.c.action_id).where(
         action_participant.c.department_id == department_id
     )
+    if quarter is not None:
+        since = action_participant.c.since_quarter
+        takes_part = takes_part.where(or_(since.is_(None), since <= quarter))
     return (
         select(Action)
         .join(Action.area)
         .join(StrategicArea.plan)
-        .where(Plan.status == PlanStatus.ACTIVE.value)
+        .where(Plan.status == PlanStatus.ACTIVE.value, Action.retired_at.is_(None))
         .where(or_(Action.lead_department_id == department_id, Action.id.in_(takes_part)))
         .options(contains_eager(Action.area).contains_eager(StrategicArea.plan))
     )

@@ -107,7 +107,7 @@ def load_context(user: User, quarter: str, action_id: int) -> UpdateContext:
     department_id = department_of(user)
     period = get_period(quarter)
     action = db.session.scalar(
-        assigned_actions(department_id)
+        assigned_actions(department_id, period.quarter)
         .where(Action.id == action_id)
         .options(selectinload(Action.milestones))
     )

@@ -1,0 +1,178 @@
+"""The plan's change log: recording each change to a plan, and reading the log back.
+
+Every authoring service adds its rows with `record` in the transaction of the change itself,
+so the log holds exactly what was committed. Rows are append-only (`tracker.db`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter, fiscal_year_of
+from tracker.models import Action, ChangeKind, Milestone, Plan, PlanChange, User
+from tracker.services.calendar import clock
+from tracker.services.calendar.periods import start_month
+
+PER_PAGE = 50
+
+
+def as_text(value: object) -> str:
+    """A value as the log stores it: quarters and dates in ISO form, None as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, FiscalQuarter | date):
+        return str(value) if isinstance(value, FiscalQuarter) else value.isoformat()
+    return str(value)
+
+
+def record(
+    plan: Plan,
+    kind: ChangeKind,
+    actor: User,
+    *,
+    action: Action | None = None,
+    milestone: Milestone | None = None,
+    field: str = "",
+    old: object = None,
+    new: object = None,
+    reason: str = "",
+) -> PlanChange:
+    """Add one change of `plan` to the current transaction (the calling service commits)."""
+    change = PlanChange(
+        plan_id=plan.id,
+        action_id=action.id if action is not None else None,
+        milestone_id=milestone.id if milestone is not None else None,
+        action_code=action.code if action is not None else "",
+        milestone_code=milestone.code if milestone is not None else "",
+        kind=kind.value,
+        field=field,
+        old_value=as_text(old),
+        new_value=as_text(new),
+        reason=reason,
+        user_id=actor.id,
+        user_label=actor.email,
+        at=clock.now(),
+        fiscal_year=fiscal_year_of(clock.today(), start_month()),
+    )
+    db.session.add(change)
+    return change
+
+
+def record_fields(
+    plan: Plan,
+    item: object,
+    values: dict[str, object],
+    actor: User,
+    *,
+    action: Action | None = None,
+    milestone: Milestone | None = None,
+) -> list[str]:
+    """Set each of `values` on `item`, recording a field change for each that differs;
+    returns the names of the fields that changed."""
+    changed = []
+    for name, value in values.items():
+        old = getattr(item, name)
+        if old != value:
+            record(
+                plan,
+                ChangeKind.FIELD_CHANGED,
+                actor,
+                action=action,
+                milestone=milestone,
+                field=name,
+                old=old,
+                new=value,
+            )
+            setattr(item, name, value)
+            changed.append(name)
+    return changed
+
+
+@dataclass(frozen=True)
+class ChangeFilter:
+    """What the log is narrowed to; empty values mean no filter."""
+
+    action_code: str = ""
+    fiscal_year: int | None = None
+
+
+@dataclass(frozen=True)
+class ChangePage:
+    """One page of the log, newest first. No total is counted: a page costs the same always."""
+
+    items: list[PlanChange]
+    page: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        """True unless this is the first page."""
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        """The previous page's number, if any."""
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        """The next page's number, if any."""
+        return self.page + 1 if self.has_next else None
+
+
+def _filtered(plan_id: int, chosen: ChangeFilter) -> Select[PlanChange]:
+    stmt = select(PlanChange).where(PlanChange.plan_id == plan_id)
+    if chosen.action_code:
+        stmt = stmt.where(PlanChange.action_code == chosen.action_code)
+    if chosen.fiscal_year is not None:
+        stmt = stmt.where(PlanChange.fiscal_year == chosen.fiscal_year)
+    return stmt.order_by(PlanChange.at.desc(), PlanChange.id.desc())
+
+
+def list_changes(plan_id: int, chosen: ChangeFilter, page: int = 1) -> ChangePage:
+    """One page of the plan's changes, newest first (one query)."""
+    page = max(page, 1)
+    rows = list(
+        db.session.scalars(
+            _filtered(plan_id, chosen)
+            .options(selectinload(PlanChange.user))
+            .limit(PER_PAGE + 1)
+            .offset((page - 1) * PER_PAGE)
+        )
+    )
+    return ChangePage(rows[:PER_PAGE], page, len(rows) > PER_PAGE)
+
+
+def all_changes(plan_id: int, chosen: ChangeFilter) -> Iterator[PlanChange]:
+    """Every change that matches, newest first, read in batches (for the CSV download)."""
+    yield from db.session.scalars(_filtered(plan_id, chosen).execution_options(yield_per=500))
+
+
+def change_years(plan_id: int) -> list[int]:
+    """The fiscal years in which the plan changed, newest first."""
+    stmt = select(PlanChange.fiscal_year).where(PlanChange.plan_id == plan_id).distinct()
+    return sorted(db.session.scalars(stmt), reverse=True)
+
+
+def changed_codes(plan_id: int) -> list[str]:
+    """The codes of the actions the log mentions (deleted ones too), in order."""
+    stmt = (
+        select(PlanChange.action_code)
+        .where(PlanChange.plan_id == plan_id, PlanChange.action_code != "")
+        .distinct()
+    )
+    return sorted(db.session.scalars(stmt))
+
+
+def last_change(plan_id: int, action_code: str = "") -> PlanChange | None:
+    """The newest change of the plan (of one action when `action_code` is given)."""
+    stmt = _filtered(plan_id, ChangeFilter(action_code=action_code)).limit(1)
+    return db.session.scalar(stmt)
