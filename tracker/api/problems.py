@@ -2,7 +2,7 @@
 
 Every problem uses the type "about:blank": its title is the HTTP status phrase and `detail`
 says what went wrong in the client's language. Validation problems (400) add
-`errors: [{"field": ..., "message": ...}]`, one entry per bad query parameter.
+`errors: [{"field": ..., "message": ...}]`, one entry per bad query parameter or body field.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ DETAILS: dict[int, Any] = {
     405: _l("This method is not allowed on this resource."),
     409: _l("Someone else changed this at the same time."),
     413: _l("The request is too large."),
+    415: _l("Send the request body as JSON, with Content-Type: application/json."),
     422: _l("The request was understood but its content is not valid."),
     429: _l("Too many requests. Please wait and try again."),
 }
@@ -69,8 +70,10 @@ def problem(
     detail: str | None = None,
     errors: Sequence[FieldError] = (),
     headers: dict[str, str] | None = None,
+    **members: Any,
 ) -> Response:
-    """A problem+json response for `status`."""
+    """A problem+json response for `status`; `members` are extension members (RFC 9457 3.2),
+    such as the current version of what a 409 says changed."""
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTP_STATUS_CODES.get(status, "Unknown Error"),
@@ -80,6 +83,7 @@ def problem(
     }
     if errors:
         body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+    body.update(members)
     response = current_app.response_class(
         current_app.json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE
     )

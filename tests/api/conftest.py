@@ -1,0 +1,40 @@
+"""Fixtures of the API's write tests: the small world of `helpers`, with read-write tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from tests.api.helpers import EMAILS, World, build_world
+from tracker.extensions import db
+from tracker.models import TokenScope, User
+from tracker.services.accounts import tokens as api_tokens
+
+
+@dataclass(frozen=True)
+class Writers:
+    """The world, and a read-write token for each kind of user (`world.tokens` only read)."""
+
+    world: World
+    tokens: dict[str, str]
+
+
+def write_tokens(app: Flask) -> dict[str, str]:
+    """A read-write token for every user of the world: who -> secret."""
+    found = {}
+    with app.app_context():
+        for who, email in EMAILS.items():
+            user = db.session.scalar(select(User).where(User.email == email))
+            assert user is not None
+            new = api_tokens.create_token(user, f"{who} writer", 30, scope=TokenScope.READ_WRITE)
+            found[who] = new.secret
+    return found
+
+
+@pytest.fixture
+def writers(app: Flask) -> Writers:
+    world = build_world(app, actions=2)
+    return Writers(world, write_tokens(app))
