@@ -22,16 +22,17 @@ class Writers:
     tokens: dict[str, str]
 
 
+def write_token(app: Flask, email: str) -> str:
+    """A new read-write token of the user `email`: its secret."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert user is not None
+        return api_tokens.create_token(user, "writer", 30, scope=TokenScope.READ_WRITE).secret
+
+
 def write_tokens(app: Flask) -> dict[str, str]:
     """A read-write token for every user of the world: who -> secret."""
-    found = {}
-    with app.app_context():
-        for who, email in EMAILS.items():
-            user = db.session.scalar(select(User).where(User.email == email))
-            assert user is not None
-            new = api_tokens.create_token(user, f"{who} writer", 30, scope=TokenScope.READ_WRITE)
-            found[who] = new.secret
-    return found
+    return {who: write_token(app, email) for who, email in EMAILS.items()}
 
 
 @pytest.fixture
