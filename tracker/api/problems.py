@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from flask import current_app, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
@@ -19,6 +20,8 @@ from werkzeug.wrappers import Response
 
 PROBLEM_MIMETYPE = "application/problem+json"
 API_PREFIX = "/api/"
+# Characters a URI path keeps as they are (RFC 3986 pchar and "/"); others are percent-encoded.
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 DETAILS: dict[int, Any] = {
     400: _l("The request could not be understood."),
@@ -79,7 +82,7 @@ def problem(
         "title": HTTP_STATUS_CODES.get(status, "Unknown Error"),
         "status": status,
         "detail": str(detail or DETAILS.get(status, FALLBACK_DETAIL)),
-        "instance": request.path,
+        "instance": quote(request.path, safe=PATH_SAFE),
     }
     if errors:
         body["errors"] = [{"field": e.field, "message": e.message} for e in errors]

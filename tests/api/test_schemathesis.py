@@ -1,0 +1,83 @@
+"""schemathesis drives every operation of the OpenAPI document, writes included, in-process
+(WSGI) against the app, and checks each answer: no server error, a documented status code and
+headers, a body that matches its schema, a documented content type.
+
+Each operation is its own test, on a fresh world, with hypothesis generating the requests from
+the document (valid ones, then ones that break it), a few examples per mode (MAX_EXAMPLES) so
+the suite stays fast. Most cases have their path parameters pointed at the world's own plan,
+actions, period and updates, so that the bodies reach the services' rules instead of a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode, checks
+from schemathesis.openapi import from_wsgi
+
+from tests.api.conftest import Writers
+from tests.api.helpers import SLUG, bearer
+from tracker.api.openapi import document
+
+MAX_EXAMPLES = 5
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+    checks.response_headers_conformance,
+]
+# A department's writes are sent with a department's token; everything else as a planner.
+CALLERS = {"save_update": "bcd", "submit_update": "bcd", "save_quarter": "bcd"}
+OPERATIONS = [
+    (method.upper(), path, operation["operationId"])
+    for path, item in document()["paths"].items()
+    for method, operation in item.items()
+]
+
+
+def _aim(case: Any, writers: Writers, spin: int) -> None:
+    """Point the case at things that exist, except one case in four."""
+    parameters = case.path_parameters
+    if not parameters or spin % 4 == 0:
+        return
+    if "slug" in parameters:
+        parameters["slug"] = SLUG
+    if "code" in parameters:
+        parameters["code"] = writers.world.codes[spin % len(writers.world.codes)]
+    if "quarter" in parameters:
+        parameters["quarter"] = "2025-Q2"
+    if "update_id" in parameters:
+        parameters["update_id"] = 1 + spin % 12
+
+
+@pytest.mark.parametrize(("method", "path", "operation_id"), OPERATIONS)
+def test_every_operation_keeps_to_the_document(
+    app: Flask, writers: Writers, method: str, path: str, operation_id: str
+) -> None:
+    app.config["API_RATELIMIT_PER_TOKEN"] = "100000 per minute"
+    app.config["API_RATELIMIT_PER_IP"] = "100000 per minute"
+    schema = from_wsgi("/api/v1/openapi.json", app)
+    operation = schema[path][method]
+    headers = bearer(writers.tokens[CALLERS.get(operation_id, "planner")])
+    calls = iter(range(10_000))
+    # The document itself takes nothing that could be sent wrong.
+    modes = [GenerationMode.POSITIVE]
+    if operation_id != "openapi_document":
+        modes.append(GenerationMode.NEGATIVE)
+    for mode in modes:
+
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+            database=None,
+        )
+        def check(case: Any) -> None:
+            _aim(case, writers, next(calls))
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        check()
