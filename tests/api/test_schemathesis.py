@@ -15,11 +15,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
+from hypothesis.stateful import run_state_machine_as_test
 from schemathesis import GenerationMode, checks
 from schemathesis.openapi import from_wsgi
 
 from tests.api.conftest import Writers
 from tests.api.helpers import SLUG, bearer
+from tests.api.writing import own_update
 from tracker.api.openapi import document
 
 MAX_EXAMPLES = 5
@@ -81,3 +83,41 @@ def test_every_operation_keeps_to_the_document(
             case.call_and_validate(headers=headers, checks=CHECKS)
 
         check()
+
+
+def test_the_linked_workflow_keeps_to_the_document(app: Flask, writers: Writers) -> None:
+    """Stateful: the document's links chain a saved draft to its submission (with the version
+    the save returned) and a submission to its review (with the update's id and version)."""
+    app.config["API_RATELIMIT_PER_TOKEN"] = "100000 per minute"
+    app.config["API_RATELIMIT_PER_IP"] = "100000 per minute"
+    schema = from_wsgi("/api/v1/openapi.json", app).include(
+        operation_id=["save_update", "submit_update", "review_update"]
+    )
+    steps = iter(range(100_000))
+    client, bcd = app.test_client(), writers.tokens["bcd"]
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: Any) -> None:
+            # A draft saved at the version it has now, so that the chain gets past the save.
+            if case.operation.definition.raw["operationId"] == "save_update":
+                _aim(case, writers, 1 + 2 * next(steps))  # never the one case in four left alone
+                if isinstance(case.body, dict):
+                    code = case.path_parameters["code"]
+                    case.body["version"] = own_update(client, bcd, code)["version"]
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            who = CALLERS.get(case.operation.definition.raw["operationId"], "planner")
+            return {"headers": bearer(writers.tokens[who])}
+
+        def validate_response(self, response: Any, case: Any, *args: Any, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS)
+
+    run_state_machine_as_test(
+        Workflow,
+        settings=settings(
+            max_examples=MAX_EXAMPLES,
+            stateful_step_count=4,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        ),
+    )

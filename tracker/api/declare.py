@@ -39,6 +39,17 @@ PATH_ARGUMENT = re.compile(r"<(?:([a-z_]+):)?([a-z_]+)>")
 
 
 @dataclass(frozen=True)
+class Link:
+    """An OpenAPI link: how an answer's values feed the next operation (e.g. a saved draft's
+    version to its submission). Values are runtime expressions like `$response.body#/id`."""
+
+    name: str
+    operation_id: str
+    parameters: tuple[tuple[str, str], ...] = ()
+    body: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Operation:
     """Everything the API says about one operation."""
 
@@ -53,6 +64,7 @@ class Operation:
     paged: bool = False
     status: int = 200
     roles: tuple[Role, ...] = ()
+    links: tuple[Link, ...] = ()
 
     @property
     def writes(self) -> bool:
@@ -84,6 +96,7 @@ def operation(
     paged: bool = False,
     status: int = 200,
     roles: tuple[Role, ...] = (),
+    links: tuple[Link, ...] = (),
 ) -> Callable[[F], F]:
     """Declare and register an API view; its name is the operation id and the endpoint."""
 

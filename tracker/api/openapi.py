@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from tracker.api.bodies import MODELS
-from tracker.api.declare import OPERATIONS, Operation
+from tracker.api.declare import OPERATIONS, Link, Operation
 from tracker.api.openapi_schemas import QUARTER_PATTERN, SCHEMAS, Schema, ref
 from tracker.api.params import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from tracker.models import WorkflowState
@@ -166,6 +166,13 @@ def _parameters(op: Operation) -> list[Schema]:
     return found
 
 
+def _link(link: Link) -> Schema:
+    found: Schema = {"operationId": link.operation_id, "parameters": dict(link.parameters)}
+    if link.body:
+        found["requestBody"] = dict(link.body)
+    return found
+
+
 def _operation(op: Operation) -> Schema:
     ok: Schema = {
         "description": "OK",
@@ -173,6 +180,8 @@ def _operation(op: Operation) -> Schema:
     }
     if op.paged:
         ok["headers"] = LINK_HEADER
+    if op.links:
+        ok["links"] = {link.name: _link(link) for link in op.links}
     codes = {400, 401, 429, *op.errors}
     if op.writes:
         codes |= {403, 413, 415, 422}

@@ -21,7 +21,7 @@ from tracker.api.bodies import (
     UpdateBody,
     UpdateFields,
 )
-from tracker.api.declare import operation
+from tracker.api.declare import Link, operation
 from tracker.api.problems import FieldError, problem
 from tracker.extensions import db
 from tracker.models import Action, Plan, ProgressUpdate, Role, StrategicArea
@@ -42,6 +42,10 @@ UPDATE_RULE = "/plans/<slug>/actions/<code>/updates/<quarter>"
 TEXTS = ("accomplishments", "risks", "next_steps", "decrease_reason")
 DEPARTMENT = (Role.DEPARTMENT,)
 PLANNERS = (Role.PLANNER, Role.ADMIN)
+SAME_UPDATE = tuple(
+    (f"path.{name}", f"$request.path.{name}") for name in ("slug", "code", "quarter")
+)
+VERSION = (("version", "$response.body#/version"),)
 
 
 class FieldsInvalid(Exception):
@@ -108,6 +112,10 @@ def _input(body: UpdateFields, ctx: save.UpdateContext) -> UpdateInput:
     body=UpdateBody,
     errors=(404, 409),
     roles=DEPARTMENT,
+    links=(
+        Link("SubmitTheDraft", "submit_update", SAME_UPDATE, VERSION),
+        Link("ChangeTheDraftAgain", "save_update", SAME_UPDATE, VERSION),
+    ),
 )
 def save_update(slug: str, code: str, quarter: str, body: UpdateBody) -> Response:
     user = signed_in_user()
@@ -132,6 +140,9 @@ def save_update(slug: str, code: str, quarter: str, body: UpdateBody) -> Respons
     body=SubmitBody,
     errors=(404, 409),
     roles=DEPARTMENT,
+    links=(
+        Link("ReviewIt", "review_update", (("path.update_id", "$response.body#/id"),), VERSION),
+    ),
 )
 def submit_update(slug: str, code: str, quarter: str, body: SubmitBody) -> Response:
     user = signed_in_user()
