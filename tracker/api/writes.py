@@ -5,6 +5,8 @@ events and cache invalidation apply; the services' refusals become problems here
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import jsonify
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -193,7 +195,12 @@ def save_quarter(quarter: str, body: QuarterBody) -> Response:
         return problem(422, None, found)
     except ImportRefused as error:
         return problem(error.status, error.message)
-    result = QuarterResult(
+    return jsonify(_quarter_result(record).model_dump(mode="json"))
+
+
+def _quarter_result(record: dict[str, Any]) -> QuarterResult:
+    """The answer to a whole quarter, from the import's record of what became of each item."""
+    return QuarterResult(
         period=record["period"],
         department=record["department"],
         counts=record["counts"],
@@ -208,7 +215,6 @@ def save_quarter(quarter: str, body: QuarterBody) -> Response:
             for entry in record["actions"]
         ],
     )
-    return jsonify(result.model_dump(mode="json"))
 
 
 @operation(
