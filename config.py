@@ -62,6 +62,18 @@ class Config:
 
     HSTS = False
 
+    # Rate limits (Flask-Limiter). TRACKER_RATELIMIT_STORAGE_URL=redis://host:6379/1 shares the
+    # counters between servers; without it each process counts alone, in memory.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URL: str | None = None
+    RATELIMIT_HEADERS_ENABLED = True
+    # The JSON API: requests per token and per client address, and the largest body accepted.
+    API_RATELIMIT_PER_TOKEN = "300 per minute"
+    API_RATELIMIT_PER_IP = "600 per minute"
+    API_MAX_BODY_BYTES = 1024 * 1024
+    # How long the answer to a POST with an Idempotency-Key is kept for a retry.
+    IDEMPOTENCY_KEY_HOURS = 24
+
     # Chart.js comes from the CDN with Subresource Integrity (tracker/assets.py). Air-gapped
     # servers run `make vendor` and set TRACKER_CHARTJS_LOCAL=true to serve static/vendor/.
     CHARTJS_LOCAL = False

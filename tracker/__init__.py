@@ -13,7 +13,7 @@ import config as config_module
 from tracker import access, assets, cache, errors, i18n, labels, requests, security
 from tracker import db as database
 from tracker.api import auth as api_auth
-from tracker.extensions import csrf, db, login_manager, migrate
+from tracker.extensions import csrf, db, limiter, login_manager, migrate
 
 PACKAGE = Path(__file__).resolve().parent
 # A checkout keeps templates/, static/, migrations/ and instance/ at its top, beside the package.
@@ -56,6 +56,8 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None, env: str | None
         instance.mkdir(parents=True, exist_ok=True)  # an installed app's is not there at first
         url = f"sqlite:///{instance / 'tracker.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    # Flask-Limiter's counters: Redis (or any `limits` storage URL) shared by every server.
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URL") or "memory://"
     if name == "production":
         secret = app.config.get("SECRET_KEY")
         if not secret or secret == config_module.DEV_SECRET_KEY or len(str(secret)) < 32:
@@ -71,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     cache.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
@@ -90,7 +93,7 @@ VIEW_MODULES = {
     "review": ("routes",),
     "reports": ("routes",),
     "tokens": ("routes",),
-    "api": ("routes",),
+    "api": ("limits", "routes", "writes"),
     "authoring": ("routes", "action_routes", "milestone_routes", "change_routes"),
 }
 

@@ -1,11 +1,17 @@
-"""Fixtures for the API tests: the API world."""
+"""Fixtures for the API tests: the API world, and read-write tokens for the write tests."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
-from tests.factories.api import World, build_world
+from tests.factories.api import EMAILS, World, build_world
+from tracker.extensions import db
+from tracker.models import TokenScope, User
+from tracker.services.accounts import tokens as api_tokens
 
 
 @pytest.fixture
@@ -19,3 +25,30 @@ def world(app: Flask, world_actions: int) -> World:
     """The API world (tests/factories/api.py): a plan, its updates, a token for every kind of
     user."""
     return build_world(app, actions=world_actions)
+
+
+@dataclass(frozen=True)
+class Writers:
+    """The world, and a read-write token for each kind of user (`world.tokens` only read)."""
+
+    world: World
+    tokens: dict[str, str]
+
+
+def write_token(app: Flask, email: str) -> str:
+    """A new read-write token of the user `email`: its secret."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert user is not None
+        return api_tokens.create_token(user, "writer", 30, scope=TokenScope.READ_WRITE).secret
+
+
+def write_tokens(app: Flask) -> dict[str, str]:
+    """A read-write token for every user of the world: who -> secret."""
+    return {who: write_token(app, email) for who, email in EMAILS.items()}
+
+
+@pytest.fixture
+def writers(app: Flask) -> Writers:
+    world = build_world(app, actions=2)
+    return Writers(world, write_tokens(app))

@@ -65,14 +65,21 @@ def test_the_document_declares_bearer_security_and_problems() -> None:
     assert doc["security"] == [{"bearerAuth": []}]
     assert doc["paths"]["/openapi.json"]["get"]["security"] == []
     assert "errors" in components["schemas"]["Problem"]["properties"]
+    content = components["responses"]["Unauthorized"]["content"]
+    assert "application/problem+json" in content
     for path, item in doc["paths"].items():
         if path == "/openapi.json":
             continue
-        responses = item["get"]["responses"]
-        assert {"200", "400", "401"} <= set(responses), path
-        content = components["responses"]["Unauthorized"]["content"]
-        assert "application/problem+json" in content
-        for parameter in item["get"]["parameters"]:
-            name = parameter["$ref"].rsplit("/", 1)[1]
-            if components["parameters"][name]["in"] == "path":
-                assert f"{{{name}}}" in path, (path, name)
+        for method, operation in item.items():
+            responses = operation["responses"]
+            assert {"200", "400", "401", "429"} <= set(responses), path
+            if method != "get":  # writes: read-only tokens, bodies that are too large or wrong
+                assert {"403", "413", "415", "422"} <= set(responses), (method, path)
+                assert operation["requestBody"]["required"] is True
+            for parameter in operation["parameters"]:
+                if "$ref" not in parameter:
+                    assert parameter["name"] == "Idempotency-Key" and method == "post"
+                    continue
+                name = parameter["$ref"].rsplit("/", 1)[1]
+                if components["parameters"][name]["in"] == "path":
+                    assert f"{{{name}}}" in path, (path, name)

@@ -272,3 +272,20 @@ def test_the_account_area_links_to_the_tokens_page(
 ) -> None:
     auth.login(EMAIL)
     assert b'href="/account/tokens"' in client.get("/").data
+
+
+def test_the_page_creates_read_only_tokens_unless_read_and_write_is_chosen(
+    app: Flask, client: FlaskClient, auth: AuthActions, user_id: int
+) -> None:
+    auth.login(EMAIL)
+    post_form(client, "/account/tokens", {"name": "Reader", "expires_in_days": "30"})
+    data = {"name": "Writer", "expires_in_days": "30", "scope": "read_write"}
+    post_form(client, "/account/tokens", data)
+    refused = post_form(client, "/account/tokens", {**data, "name": "X", "scope": "admin"})
+    assert refused.status_code == 400
+    with app.app_context():
+        rows = db.session.execute(select(ApiToken.name, ApiToken.scope)).all()
+        scopes = {name: scope for name, scope in rows}
+    assert scopes == {"Reader": "read", "Writer": "read_write"}
+    page = client.get("/account/tokens").get_data(as_text=True)
+    assert page.count("Read and write</td>") == 1 and page.count("Read only</td>") == 1

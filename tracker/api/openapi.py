@@ -1,26 +1,40 @@
-"""The OpenAPI 3.1 document served at /api/v1/openapi.json, written by hand.
+"""The OpenAPI 3.1 document served at /api/v1/openapi.json, built from the declarations.
 
-A test checks that every API route appears here and every path here is a route, and validates
-real responses against these schemas.
+Paths, parameters, request bodies and responses come from each operation's declaration
+(`tracker.api.declare`); request bodies are the pydantic models of `tracker.api.bodies`, response
+bodies the schemas of `tracker.api.openapi_schemas`. A test checks that every API route appears
+here and every path here is a route, validates the document, and schemathesis checks the API
+against it.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from tracker.api.bodies import MODELS
+from tracker.api.declare import OPERATIONS, Link, Operation
 from tracker.api.openapi_schemas import QUARTER_PATTERN, SCHEMAS, Schema, ref
 from tracker.api.params import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from tracker.models import WorkflowState
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
+# The modules whose views declare operations; imported before the document is built.
+VIEW_MODULES = ("tracker.api.routes", "tracker.api.writes")
 
 DESCRIPTION = """\
-Read access to plans, actions, progress updates and reporting periods.
+Plans, actions, progress updates and reporting periods; departments' updates (a draft, its
+submission, a whole quarter at once) and planners' reviews.
 
 Authenticate with a personal API token (create one on the *API tokens* page of your account):
 `Authorization: Bearer <token>`. Tokens act with your role and the same permission rules as
-the web pages; session cookies are ignored here. Errors are `application/problem+json`
-(RFC 9457); a 400 lists what is wrong with each query parameter in `errors`.
+the web pages; session cookies are ignored here. A read-only token gets 403 on every write.
+Errors are `application/problem+json` (RFC 9457); a 400 or 422 lists what is wrong with each
+query parameter or body field in `errors`; a 409 for a stale `version` gives `current_version`.
+Writes send JSON (`Content-Type: application/json`). A POST may carry an `Idempotency-Key`.
 
 Dates are ISO 8601, fiscal quarters are written `2025-Q3` (the year is the calendar year in which
 the fiscal year starts), bilingual text is `{"en": ..., "fr": ...}`. Lists are paginated with
@@ -52,6 +66,15 @@ PARAMETERS: dict[str, Schema] = {
     ),
     "slug": _param("slug", "path", {"type": "string"}, "The plan's slug."),
     "code": _param("code", "path", {"type": "string"}, "The action's code, e.g. S1.2."),
+    "quarter": _param(
+        "quarter",
+        "path",
+        {"type": "string", "pattern": QUARTER_PATTERN},
+        "A reporting period, e.g. 2026-Q1.",
+    ),
+    "update_id": _param(
+        "update_id", "path", {"type": "integer", "minimum": 1}, "The progress update's id."
+    ),
     "period": _param(
         "period",
         "query",
@@ -73,6 +96,16 @@ PARAMETERS: dict[str, Schema] = {
 }
 
 
+IDEMPOTENCY_KEY: Schema = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "A unique value per request (e.g. a UUID): a retry with the same key gets "
+    "the first answer and changes nothing again. Kept for 24 hours per token.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+}
+
+
 def _problem(description: str) -> Schema:
     return {
         "description": description,
@@ -86,8 +119,32 @@ RESPONSES: dict[str, Schema] = {
         **_problem("No token, or a token that is unknown, revoked or expired."),
         "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
     },
-    "Forbidden": _problem("Your role may not read this."),
+    "Forbidden": _problem("Your role may not do this, or the token is read-only."),
     "NotFound": _problem("There is no such resource."),
+    "Conflict": _problem(
+        "Someone changed it since you read it (`current_version` is its version now), or it "
+        "cannot change now (a locked period, an update already reviewed): `detail` says why."
+    ),
+    "PayloadTooLarge": _problem("The body is larger than the API accepts."),
+    "UnsupportedMediaType": _problem("The body is not JSON."),
+    "UnprocessableContent": _problem(
+        "The body breaks a rule; `errors` lists every problem by field."
+    ),
+    "TooManyRequests": {
+        **_problem("Too many requests for this token or address: wait `Retry-After` seconds."),
+        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+    },
+}
+NAMES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    409: "Conflict",
+    413: "PayloadTooLarge",
+    415: "UnsupportedMediaType",
+    422: "UnprocessableContent",
+    429: "TooManyRequests",
 }
 LINK_HEADER = {
     "Link": {
@@ -97,65 +154,77 @@ LINK_HEADER = {
 }
 
 
-def _get(
-    operation_id: str,
-    summary: str,
-    schema: str,
-    parameters: tuple[str, ...] = (),
-    errors: tuple[str, ...] = ("Unauthorized",),
-    paged: bool = False,
-) -> dict[str, Any]:
+def _schema_of(declared: str | type[BaseModel]) -> Schema:
+    return ref(declared if isinstance(declared, str) else declared.__name__)
+
+
+def _parameters(op: Operation) -> list[Schema]:
+    names = [name for name, _kind in op.path_parameters()] + list(op.query)
+    found: list[Schema] = [{"$ref": f"#/components/parameters/{name}"} for name in names]
+    if op.method == "POST":
+        found.append(IDEMPOTENCY_KEY)
+    return found
+
+
+def _link(link: Link) -> Schema:
+    found: Schema = {"operationId": link.operation_id, "parameters": dict(link.parameters)}
+    if link.body:
+        found["requestBody"] = dict(link.body)
+    return found
+
+
+def _operation(op: Operation) -> Schema:
     ok: Schema = {
         "description": "OK",
-        "content": {"application/json": {"schema": ref(schema)}},
+        "content": {"application/json": {"schema": _schema_of(op.response)}},
     }
-    if paged:
+    if op.paged:
         ok["headers"] = LINK_HEADER
-    responses: dict[str, Any] = {"200": ok}
-    codes = {"BadRequest": "400", "Unauthorized": "401", "Forbidden": "403", "NotFound": "404"}
-    for name in ("BadRequest", *errors):
-        responses[codes[name]] = {"$ref": f"#/components/responses/{name}"}
-    return {
-        "get": {
-            "operationId": operation_id,
-            "summary": summary,
-            "parameters": [{"$ref": f"#/components/parameters/{p}"} for p in parameters],
-            "responses": responses,
-        }
+    if op.links:
+        ok["links"] = {link.name: _link(link) for link in op.links}
+    codes = {400, 401, 429, *op.errors}
+    if op.writes:
+        codes |= {403, 413, 415, 422}
+    responses: dict[str, Any] = {str(op.status): ok}
+    for code in sorted(codes):
+        responses[str(code)] = {"$ref": f"#/components/responses/{NAMES[code]}"}
+    found: Schema = {
+        "operationId": op.operation_id,
+        "summary": op.summary,
+        "parameters": _parameters(op),
+        "responses": responses,
     }
+    if op.body is not None:
+        found["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": ref(op.body.__name__)}},
+        }
+    return found
 
 
-PAGING = ("page", "per_page")
+def paths() -> dict[str, Any]:
+    """The document's paths, from the operations declared with `tracker.api.declare`."""
+    for module in VIEW_MODULES:
+        import_module(module)
+    found: dict[str, Any] = {}
+    for op in OPERATIONS:
+        found.setdefault(op.path, {})[op.method.lower()] = _operation(op)
+    return found
 
-PATHS: dict[str, Any] = {
-    "/me": _get("me", "The signed-in user and the token in use.", "Me"),
-    "/plans": _get("plan_list", "Every plan.", "PlanPage", PAGING, paged=True),
-    "/plans/{slug}": _get(
-        "plan",
-        "A plan with its headline figures and every action's current status.",
-        "PlanDetail",
-        ("slug",),
-        ("Unauthorized", "NotFound"),
-    ),
-    "/plans/{slug}/actions/{code}": _get(
-        "action",
-        "One action with its milestones and current status.",
-        "ActionDetail",
-        ("slug", "code"),
-        ("Unauthorized", "NotFound"),
-    ),
-    "/plans/{slug}/updates": _get(
-        "updates",
-        "A plan's progress updates for one reporting period.",
-        "UpdatePage",
-        ("slug", "period", "department", "state", *PAGING),
-        ("Unauthorized", "Forbidden", "NotFound"),
-        paged=True,
-    ),
-    "/periods": _get(
-        "period_list", "Reporting periods, oldest first.", "PeriodPage", PAGING, paged=True
-    ),
-}
+
+def schemas() -> dict[str, Schema]:
+    """The hand-written response schemas and the pydantic models' JSON Schemas."""
+    _, generated = models_json_schema(
+        [(model, "validation") for model in MODELS],
+        ref_template="#/components/schemas/{model}",
+    )
+    found = dict(SCHEMAS)
+    for name, schema in generated.get("$defs", {}).items():
+        if name in found:
+            raise RuntimeError(f"Two API schemas are named {name}")
+        found[name] = schema
+    return found
+
 
 OPENAPI_PATH = "/openapi.json"
 
@@ -175,7 +244,7 @@ def document() -> dict[str, Any]:
         "info": {"title": "Roadmap Tracker API", "version": VERSION, "description": DESCRIPTION},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}],
-        "paths": {OPENAPI_PATH: public, **PATHS},
+        "paths": {OPENAPI_PATH: public, **paths()},
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
@@ -186,6 +255,6 @@ def document() -> dict[str, Any]:
             },
             "parameters": PARAMETERS,
             "responses": RESPONSES,
-            "schemas": SCHEMAS,
+            "schemas": schemas(),
         },
     }

@@ -122,7 +122,8 @@ SCHEMAS: dict[str, Schema] = {
     "FieldError": obj("What is wrong with one parameter.", field=STRING, message=STRING),
     "Problem": {
         "type": "object",
-        "description": "An error (RFC 9457). `errors` lists what is wrong with each parameter.",
+        "description": "An error (RFC 9457). `errors` lists what is wrong with each parameter "
+        "or body field; `current_version` is the version now stored, after a conflict.",
         "required": ["type", "title", "status", "detail"],
         "properties": {
             "type": URL,
@@ -131,6 +132,7 @@ SCHEMAS: dict[str, Schema] = {
             "detail": STRING,
             "instance": URL,
             "errors": {"type": "array", "items": ref("FieldError")},
+            "current_version": INTEGER,
         },
     },
     "Plan": obj("A plan without its content.", **PLAN_FIELDS),

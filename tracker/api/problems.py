@@ -2,7 +2,7 @@
 
 Every problem uses the type "about:blank": its title is the HTTP status phrase and `detail`
 says what went wrong in the client's language. Validation problems (400) add
-`errors: [{"field": ..., "message": ...}]`, one entry per bad query parameter.
+`errors: [{"field": ..., "message": ...}]`, one entry per bad query parameter or body field.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from flask import current_app, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
@@ -19,6 +20,8 @@ from werkzeug.wrappers import Response
 
 PROBLEM_MIMETYPE = "application/problem+json"
 API_PREFIX = "/api/"
+# Characters a URI path keeps as they are (RFC 3986 pchar and "/"); others are percent-encoded.
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 DETAILS: dict[int, Any] = {
     400: _l("The request could not be understood."),
@@ -28,6 +31,7 @@ DETAILS: dict[int, Any] = {
     405: _l("This method is not allowed on this resource."),
     409: _l("Someone else changed this at the same time."),
     413: _l("The request is too large."),
+    415: _l("Send the request body as JSON, with Content-Type: application/json."),
     422: _l("The request was understood but its content is not valid."),
     429: _l("Too many requests. Please wait and try again."),
 }
@@ -69,17 +73,20 @@ def problem(
     detail: str | None = None,
     errors: Sequence[FieldError] = (),
     headers: dict[str, str] | None = None,
+    **members: Any,
 ) -> Response:
-    """A problem+json response for `status`."""
+    """A problem+json response for `status`; `members` are extension members (RFC 9457 3.2),
+    such as the current version of what a 409 says changed."""
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTP_STATUS_CODES.get(status, "Unknown Error"),
         "status": status,
         "detail": str(detail or DETAILS.get(status, FALLBACK_DETAIL)),
-        "instance": request.path,
+        "instance": quote(request.path, safe=PATH_SAFE),
     }
     if errors:
         body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+    body.update(members)
     response = current_app.response_class(
         current_app.json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE
     )

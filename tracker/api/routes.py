@@ -1,7 +1,9 @@
-"""The JSON API's endpoints (all GET): plans, actions, progress updates, periods, the user.
+"""The JSON API's reads: plans, actions, progress updates, periods, the user.
 
-Views parse and check the query parameters, call one service, and serialise the result. Lists are
-paginated with `page` and `per_page` and carry `next`/`prev` links in the body and a Link header.
+Each view is declared once with `operation` (its route, access, parameters and responses, from
+which the OpenAPI document is built), parses the declared query parameters, calls one service
+and serialises the result. Lists are paginated with `page` and `per_page` and carry `next`/`prev`
+links in the body and a Link header. The writes are in `tracker.api.writes`.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from werkzeug.wrappers import Response
 
-from tracker.access import public, signed_in, signed_in_user
+from tracker.access import public, signed_in_user
 from tracker.api import bp, openapi, serialize
 from tracker.api.auth import current_token
-from tracker.api.params import PAGING, QueryArgs
+from tracker.api.declare import operation, query_args
+from tracker.api.params import PAGING
 from tracker.api.problems import FieldError, InvalidParameters, problem
 from tracker.cache import remember
+from tracker.extensions import limiter
 from tracker.models import Role, WorkflowState
 from tracker.services.audit.events import record_denied_access
 from tracker.services.calendar import clock
@@ -53,7 +57,7 @@ def not_permitted(error: listing.NotPermitted) -> Response:
 
 
 def _no_parameters() -> None:
-    QueryArgs(request.args, ()).finish()
+    query_args().finish()
 
 
 def _page_url(page: int) -> str:
@@ -106,7 +110,8 @@ def _json_response(text: str) -> Response:
     return current_app.response_class(f"{text}\n", mimetype="application/json")
 
 
-@bp.route("/openapi.json")
+@bp.route(openapi.OPENAPI_PATH)
+@limiter.exempt
 @public
 def openapi_document() -> Response:
     response = jsonify(openapi.document())
@@ -114,25 +119,28 @@ def openapi_document() -> Response:
     return response
 
 
-@bp.route("/me")
-@signed_in
+@operation("GET", "/me", "The signed-in user and the token in use.", response="Me")
 def me() -> Response:
     _no_parameters()
     return jsonify(serialize.me(signed_in_user(), current_token()))
 
 
-@bp.route("/plans")
-@signed_in
+@operation("GET", "/plans", "Every plan.", response="PlanPage", query=PAGING, paged=True)
 def plan_list() -> Response:
-    args = QueryArgs(request.args, PAGING)
+    args = query_args()
     paging = args.paging()
     args.finish()
     pagination = listing.plan_page(paging.page, paging.per_page)
     return _paged(pagination, [serialize.plan(p) for p in pagination.items])
 
 
-@bp.route("/plans/<slug>")
-@signed_in
+@operation(
+    "GET",
+    "/plans/<slug>",
+    "A plan with its headline figures and every action's current status.",
+    response="PlanDetail",
+    errors=(404,),
+)
 def plan(slug: str) -> Response:
     _no_parameters()
     today = clock.today()
@@ -143,8 +151,13 @@ def plan(slug: str) -> Response:
     return _json_response(remember("api-plan", (slug, today), body))
 
 
-@bp.route("/plans/<slug>/actions/<code>")
-@signed_in
+@operation(
+    "GET",
+    "/plans/<slug>/actions/<code>",
+    "One action with its milestones and current status.",
+    response="ActionDetail",
+    errors=(404,),
+)
 def action(slug: str, code: str) -> Response:
     _no_parameters()
     today = clock.today()
@@ -155,10 +168,17 @@ def action(slug: str, code: str) -> Response:
     return _json_response(remember("api-action", (slug, code, today), body))
 
 
-@bp.route("/plans/<slug>/updates")
-@signed_in
+@operation(
+    "GET",
+    "/plans/<slug>/updates",
+    "A plan's progress updates for one reporting period.",
+    response="UpdatePage",
+    query=("period", "department", "state", *PAGING),
+    errors=(403, 404),
+    paged=True,
+)
 def updates(slug: str) -> Response:
-    args = QueryArgs(request.args, ("period", "department", "state", *PAGING))
+    args = query_args()
     filters = listing.UpdateFilters(
         period=args.quarter("period"),
         department=args.code("department"),
@@ -180,10 +200,16 @@ def updates(slug: str) -> Response:
     return _page_response(remember("api-updates", (request.full_path, scope, today), page))
 
 
-@bp.route("/periods")
-@signed_in
+@operation(
+    "GET",
+    "/periods",
+    "Reporting periods, oldest first.",
+    response="PeriodPage",
+    query=PAGING,
+    paged=True,
+)
 def period_list() -> Response:
-    args = QueryArgs(request.args, PAGING)
+    args = query_args()
     paging = args.paging()
     args.finish()
     today = clock.today()

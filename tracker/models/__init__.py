@@ -4,7 +4,7 @@ from tracker.models.audit import AuditEvent, JobRun
 from tracker.models.base import Base
 from tracker.models.changes import PlanChange
 from tracker.models.data_version import DataVersion
-from tracker.models.org import ApiToken, Department, User
+from tracker.models.org import ApiToken, Department, IdempotencyKey, TokenScope, User
 from tracker.models.plan import Action, Milestone, Plan, StrategicArea, action_participant
 from tracker.models.progress import MilestoneForecast, ProgressUpdate, ReportingPeriod, Revision
 from tracker.models.report import AnnualReport, ReportFile
@@ -20,6 +20,7 @@ __all__ = [
     "ChangeKind",
     "DataVersion",
     "Department",
+    "IdempotencyKey",
     "JobOutcome",
     "JobRun",
     "Milestone",
@@ -33,6 +34,7 @@ __all__ = [
     "Revision",
     "Role",
     "StrategicArea",
+    "TokenScope",
     "User",
     "WorkflowState",
     "action_participant",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, UTCDateTime, one_of, utcnow
@@ -82,9 +83,16 @@ class User(UserMixin, Base):
         return f"<User {self.email} {self.role}>"
 
 
+class TokenScope(StrEnum):
+    """What a token may do: read only, or read and write."""
+
+    READ = "read"
+    READ_WRITE = "read_write"
+
+
 class ApiToken(Base):
     __tablename__ = "api_token"
-    __table_args__ = (Index("ix_api_token_user", "user_id"),)
+    __table_args__ = (Index("ix_api_token_user", "user_id"), one_of("scope", TokenScope, "scope"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
@@ -94,5 +102,34 @@ class ApiToken(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Tokens made before scopes existed could only read: they keep that.
+    scope: Mapped[str] = mapped_column(String(10), default=TokenScope.READ.value)
 
     user: Mapped[User] = relationship()
+
+    @property
+    def can_write(self) -> bool:
+        """True when the token may change data."""
+        return self.scope == TokenScope.READ_WRITE.value
+
+
+class IdempotencyKey(Base):
+    """The response to a POST sent with an `Idempotency-Key`, kept per token until it expires,
+    so that a retried request gets the first answer instead of doing the work twice."""
+
+    __tablename__ = "api_idempotency_key"
+    __table_args__ = (
+        UniqueConstraint("token_id", "key"),
+        Index("ix_api_idempotency_key_expires_at", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_token.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(500))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int]
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

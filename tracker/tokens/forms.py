@@ -8,6 +8,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from tracker.models import TokenScope
 from tracker.services.accounts.tokens import (
     DEFAULT_EXPIRY_DAYS,
     EXPIRY_CHOICES_DAYS,
@@ -29,3 +30,15 @@ class CreateTokenForm(FlaskForm):
         default=DEFAULT_EXPIRY_DAYS,
         choices=[SelectChoice(str(d), _l("%(num)s days", num=d)) for d in EXPIRY_CHOICES_DAYS],
     )
+    scope = SelectField(
+        _l("Access"),
+        default=TokenScope.READ.value,
+        choices=[
+            SelectChoice(TokenScope.READ.value, _l("Read only")),
+            SelectChoice(TokenScope.READ_WRITE.value, _l("Read and write")),
+        ],
+    )
+
+    def token_scope(self) -> TokenScope:
+        """The chosen scope (read only unless read and write was chosen)."""
+        return TokenScope(self.scope.data or TokenScope.READ.value)

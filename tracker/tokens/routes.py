@@ -34,7 +34,10 @@ def create() -> Page | Response:
         return _page(form), 400
     try:
         new = api_tokens.create_token(
-            signed_in_user(), form.name.data or "", form.expires_in_days.data
+            signed_in_user(),
+            form.name.data or "",
+            form.expires_in_days.data,
+            scope=form.token_scope(),
         )
     except TokenError as error:
         (form[error.field].errors if error.field else form.form_errors).append(str(error))

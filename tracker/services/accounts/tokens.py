@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker.db import prepare_write
 from tracker.extensions import db
-from tracker.models import ApiToken, User
+from tracker.models import ApiToken, TokenScope, User
 from tracker.services.audit.events import add_event
 from tracker.services.calendar import clock
 
@@ -89,9 +89,14 @@ def _active(user_id: int, now: datetime) -> int:
 
 
 def create_token(
-    user: User, name: str, expires_in_days: int, now: datetime | None = None
+    user: User,
+    name: str,
+    expires_in_days: int,
+    now: datetime | None = None,
+    scope: TokenScope = TokenScope.READ,
 ) -> NewToken:
-    """Create a token for `user` that expires after `expires_in_days`; return it with its secret."""
+    """Create a token for `user` that expires after `expires_in_days` and may do what `scope`
+    allows; return it with its secret."""
     now = now or clock.now()
     name = name.strip()
     if not name:
@@ -112,6 +117,7 @@ def create_token(
         token_hash=hash_secret(secret),
         created_at=now,
         expires_at=expires_at,
+        scope=scope.value,
     )
     db.session.add(token)
     db.session.flush()
@@ -119,7 +125,7 @@ def create_token(
         "api_token.created",
         actor=user,
         obj=token,
-        detail={"name": name, "expires_at": expires_at.isoformat()},
+        detail={"name": name, "expires_at": expires_at.isoformat(), "scope": scope.value},
     )
     db.session.commit()
     return NewToken(token, secret)

@@ -104,7 +104,7 @@ def _import(user: User, quarter: str, filename: str, data: bytes) -> int:
     updates_names, milestones_names = sheet_names(scope.period.quarter)
     upload = read_upload(data, updates_names | milestones_names)
     planned = plan_import(*sheets_of(upload, scope), scope)
-    event = _write(planned, scope, user, upload.kind, filename)
+    event = write_import(planned, scope, user, upload.kind, filename)
     db.session.commit()
     return event.id
 
@@ -126,8 +126,8 @@ def plan_import(updates: Sheet, milestones: Sheet | None, scope: QuarterScope) -
     reading = read_rows(updates, milestones, scope)
     errors, planned = list(reading.errors), []
     for row in reading.updates.values():
-        data = _input(row, reading.dates.get(row.ctx.action.id, {}))
-        refused, warnings = _rules(data, row)
+        data = row_input(row, reading.dates.get(row.ctx.action.id, {}))
+        refused, warnings = check_row(data, row)
         for key, messages in refused.items():
             column = key if key in (*TEXT_FIELDS, "percent_complete") else None
             errors += [updates.error(row.number, column, m) for m in messages]
@@ -143,7 +143,7 @@ def plan_import(updates: Sheet, milestones: Sheet | None, scope: QuarterScope) -
     return planned
 
 
-def _rules(data: UpdateInput, row: UpdateRow) -> tuple[Errors, Errors]:
+def check_row(data: UpdateInput, row: UpdateRow) -> tuple[Errors, Errors]:
     """(errors, warnings): the draft rules and BLOCKING rules refuse the file, the rest warn."""
     rules = row.ctx.rules()
     draft = check_draft(data, rules)
@@ -153,7 +153,7 @@ def _rules(data: UpdateInput, row: UpdateRow) -> tuple[Errors, Errors]:
     return errors, warnings
 
 
-def _input(row: UpdateRow, dates: dict[int, Dates]) -> UpdateInput:
+def row_input(row: UpdateRow, dates: dict[int, Dates]) -> UpdateInput:
     """The row's values; milestones missing from the file keep the prefilled dates."""
     given = {m.milestone_id: m for m in prefill(row.ctx).milestones}
     milestones = tuple(
@@ -175,10 +175,16 @@ def comparable(data: UpdateInput) -> UpdateInput:
     return replace(data, milestones=tuple(sorted(kept, key=lambda m: m.milestone_id)))
 
 
-def _write(
-    planned: list[Planned], scope: QuarterScope, user: User, kind: str, filename: str
+def write_import(
+    planned: list[Planned],
+    scope: QuarterScope,
+    user: User,
+    kind: str,
+    filename: str,
+    via: str = "import",
 ) -> AuditEvent:
-    outcomes = [_apply(item, user) for item in planned]
+    """Stage the checked rows and the `updates.imported` event recording each row's outcome."""
+    outcomes = [_apply(item, user, via) for item in planned]
     detail = {
         "period": str(scope.period.quarter),
         "department": scope.department.acronym,
@@ -192,7 +198,7 @@ def _write(
     return event
 
 
-def _apply(item: Planned, user: User) -> dict[str, Any]:
+def _apply(item: Planned, user: User, via: str) -> dict[str, Any]:
     """Write one row if it changes a draft; its outcome for the audit event."""
     ctx = item.row.ctx
     entry: dict[str, Any] = {
@@ -209,7 +215,7 @@ def _apply(item: Planned, user: User) -> dict[str, Any]:
     old = input_of(update) if update is not None else prefill(ctx)
     if comparable(old) == comparable(item.data):
         return {**entry, "outcome": "unchanged", "warnings": warnings if update else []}
-    stored = stage_update(ctx, item.data, user, submit=False, via="import")
+    stored = stage_update(ctx, item.data, user, submit=False, via=via)
     return {
         **entry,
         "outcome": "created" if update is None else "updated",
