@@ -160,7 +160,9 @@ class Workflow(RuleBasedStateMachine):
         if same:  # a re-posted form: exactly what is stored
             data = updates.input_of(update)
         version = update.version - 1
-        self._attempt(lambda: self._save(data, False, version), False, repeat=same)
+        # Data equal to what is stored (re-posted, or drawn so by chance) may be taken as a
+        # harmless repeat that changes nothing; anything else must be refused.
+        self._attempt(lambda: self._save(data, False, version), False, repeat=True)
 
     @precondition(lambda self: self._state() is not None)
     @rule()
