@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 import config as config_module
-from tracker import access, assets, cache, errors, i18n, labels, requests, security
+from tracker import access, assets, cache, errors, i18n, labels, requests, security, urls
 from tracker import db as database
 from tracker.api import auth as api_auth
 from tracker.extensions import csrf, db, login_manager, migrate
@@ -86,6 +86,7 @@ VIEW_MODULES = {
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature, with the views of its modules."""
+    urls.init_app(app)  # the bounded `int` converter, before any rule is added
     for feature, modules in VIEW_MODULES.items():
         for module in modules:
             import_module(f"tracker.{feature}.{module}")

@@ -23,6 +23,7 @@ from tracker.services.updates.rules import (
 )
 from tracker.updates import Page, bp
 from tracker.updates.forms import UpdateForm
+from tracker.urls import query_int
 
 
 @bp.app_context_processor
@@ -135,8 +136,6 @@ def _conflict_page(user: User, quarter: str, action_id: int, form: UpdateForm) -
 @bp.route("/<int:update_id>/compare")
 @signed_in
 def compare(update_id: int) -> str:
-    first, second = request.args.get("a", type=int), request.args.get("b", type=int)
-    if first is None or second is None:
-        abort(400)
+    first, second = query_int("a", low=1), query_int("b", low=1)
     comparison = revisions.compare_revisions(update_id, first, second, signed_in_user())
     return render_template("updates/compare.html", c=comparison)
