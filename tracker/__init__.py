@@ -13,7 +13,8 @@ import config as config_module
 from tracker import access, assets, cache, errors, i18n, labels, requests, security, urls
 from tracker import db as database
 from tracker.api import auth as api_auth
-from tracker.extensions import csrf, db, login_manager, migrate
+from tracker.extensions import csrf, db, limiter, login_manager, migrate
+from tracker.services.accounts.passwords import check_hashing_strength
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,6 +54,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None, env: str | None
             raise RuntimeError(
                 "Refusing to start: set TRACKER_SECRET_KEY to a random value of 32+ characters."
             )
+        check_hashing_strength(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
 
 
 def register_extensions(app: Flask) -> None:
@@ -62,6 +64,8 @@ def register_extensions(app: Flask) -> None:
     cache.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE_URL"])
+    limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)

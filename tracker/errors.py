@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug import exceptions
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from tracker.api.problems import is_api_request, problem_for
-from tracker.services.errors import DomainError
+from tracker.models import User
+from tracker.services.audit.events import record_denied_access
+from tracker.services.errors import DomainError, NotFound
 
 MESSAGES = {
     400: _l("The request could not be understood."),
@@ -36,7 +39,13 @@ def render_error(error: HTTPException) -> tuple[str, int] | Response:
 
 
 def render_domain_error(error: DomainError) -> tuple[str, int] | Response:
-    """A service's NotFound, Forbidden or Conflict, answered like the HTTP error it stands for."""
+    """A service's NotFound, Forbidden or Conflict, answered like the HTTP error it stands for.
+
+    A signed-in user refused with NotFound is audited: services answer 404 for what lies
+    outside the user's scope, so a run of them is someone probing other departments' data.
+    """
+    if isinstance(error, NotFound) and isinstance(current_user._get_current_object(), User):
+        record_denied_access(current_user._get_current_object(), request.path, "access.not_found")
     return render_error(HTTP_ERRORS[error.status]())
 
 

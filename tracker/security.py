@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 
@@ -25,6 +26,10 @@ def content_security_policy() -> str:
     )
 
 
+def _signed_in_page() -> bool:
+    return request.endpoint != "static" and bool(current_user.is_authenticated)
+
+
 def add_security_headers(response: Response) -> Response:
     """after_request hook."""
     headers = response.headers
@@ -34,6 +39,9 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if _signed_in_page() and "Cache-Control" not in headers:
+        # A page for one signed-in user: no shared proxy or browser history may keep a copy.
+        headers["Cache-Control"] = "no-store"
     if current_app.config.get("HSTS"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response

@@ -1,13 +1,13 @@
-"""Accounts: password hashing, sign-in with lockout, and user management."""
+"""Accounts: sign-in with a growing delay after failures, and user management."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
@@ -16,9 +16,19 @@ from tracker.db import prepare_write
 from tracker.extensions import db
 from tracker.models import Department, Role, User
 from tracker.models.org import new_session_nonce
+from tracker.services.accounts.passwords import (
+    PasswordRejected,
+    check_password_rules,
+    hash_password,
+    needs_rehash,
+    verify_password,
+    waste_a_check,
+)
 from tracker.services.audit.events import add_event
 
-MIN_PASSWORD_LENGTH = 12
+# Unicode categories a name may not hold: controls, format characters (bidi overrides and
+# isolates, zero-width spaces and joiners), line and paragraph separators.
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 class AccountError(ValueError):
@@ -29,48 +39,66 @@ class AccountError(ValueError):
         self.field = field
 
 
-def _hasher() -> PasswordHasher:
-    cfg = current_app.config
-    return PasswordHasher(
-        time_cost=cfg.get("ARGON2_TIME_COST", 3),
-        memory_cost=cfg.get("ARGON2_MEMORY_COST", 65536),
-    )
+def normal_email(email: str) -> str:
+    """The one spelling of an e-mail address: NFC, trimmed, lower case (look-alikes are one)."""
+    return unicodedata.normalize("NFC", email.strip()).lower()
 
 
-def hash_password(password: str) -> str:
-    """An argon2id hash of `password`."""
-    return _hasher().hash(password)
+def normal_name(name: str) -> str:
+    """A display name in NFC; AccountError when it hides bidi overrides or control characters."""
+    name = unicodedata.normalize("NFC", name.strip())
+    if any(unicodedata.category(c) in HIDDEN_CATEGORIES for c in name):
+        raise AccountError(
+            _("The name must not contain invisible or control characters."), field="name"
+        )
+    return name
 
 
-def check_password_rules(password: str) -> None:
-    """Raise AccountError when `password` is too weak to accept."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field="new_password")
+def _check_new_password(
+    password: str, email: str, name: str, current_hash: str | None = None
+) -> None:
+    try:
+        check_password_rules(password, email, name, current_hash)
+    except PasswordRejected as error:
+        raise AccountError(str(error), field="new_password") from error
 
 
 @dataclass(frozen=True)
 class SignIn:
-    """The outcome of a sign-in attempt: the user, or why not."""
+    """The outcome of a sign-in attempt: the user, or None (never why: that would tell)."""
 
     user: User | None
-    locked_until: datetime | None = None
+
+
+def failure_delay(failures: int) -> timedelta:
+    """How long sign-in pauses after `failures` failures in a row: doubling, then capped."""
+    cfg = current_app.config
+    extra = failures - cfg["LOGIN_MAX_FAILURES"]
+    if extra < 0:
+        return timedelta(0)
+    return timedelta(seconds=min(2 ** min(extra, 30), cfg["LOGIN_DELAY_MAX_SECONDS"]))
 
 
 def authenticate(email: str, password: str, now: datetime | None = None) -> SignIn:
-    """Check credentials, count failures in the database and lock after too many."""
+    """Check credentials; failures pause the account's sign-in for a short, growing delay.
+
+    Unknown accounts, paused accounts and wrong passwords take the same time (one argon2
+    verification each) and give the same answer, so none can be told from the others.
+    """
     now = now or datetime.now(UTC)
     prepare_write()
-    email = email.strip().lower()
+    email = normal_email(email)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is None:
-        _hasher().hash(password)  # same work as a real check, so timing reveals nothing
+        waste_a_check(password)
         add_event("login.failed", actor_label=email[:254], detail={"reason": "unknown"})
         db.session.commit()
         return SignIn(None)
     if user.locked_until is not None and user.locked_until > now:
-        add_event("login.failed", actor=user, detail={"reason": "locked"})
+        waste_a_check(password)  # not checked, and not counted: the owner is not pushed back
+        add_event("login.failed", actor=user, detail={"reason": "delayed"})
         db.session.commit()
-        return SignIn(None, locked_until=user.locked_until)
+        return SignIn(None)
     if not _verify(user, password) or not user.active:
         return _record_failure(user, now, "inactive" if user.active is False else "password")
     user.failed_logins = 0
@@ -82,18 +110,14 @@ def authenticate(email: str, password: str, now: datetime | None = None) -> Sign
 
 
 def _verify(user: User, password: str) -> bool:
-    hasher = _hasher()
-    try:
-        hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
+    if not verify_password(user.password_hash, password):
         return False
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
     return True
 
 
 def _record_failure(user: User, now: datetime, reason: str) -> SignIn:
-    cfg = current_app.config
     # An atomic increment, so failures from every worker process add up.
     failures = db.session.scalar(
         update(User)
@@ -101,18 +125,15 @@ def _record_failure(user: User, now: datetime, reason: str) -> SignIn:
         .values(failed_logins=User.failed_logins + 1)
         .returning(User.failed_logins)
     )
-    locked_until = None
-    if failures is not None and failures >= cfg["LOGIN_MAX_FAILURES"]:
-        locked_until = now + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
-        db.session.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(locked_until=locked_until, failed_logins=0)
-        )
-        add_event("account.locked", actor=user, detail={"until": locked_until.isoformat()})
+    delay = failure_delay(failures or 0)
+    if delay:
+        until = now + delay
+        db.session.execute(update(User).where(User.id == user.id).values(locked_until=until))
+        detail = {"until": until.isoformat(), "failures": failures}
+        add_event("account.locked", actor=user, detail=detail)
     add_event("login.failed", actor=user, detail={"reason": reason})
     db.session.commit()
-    return SignIn(None, locked_until=locked_until)
+    return SignIn(None)
 
 
 def sign_out(user: User) -> None:
@@ -125,8 +146,8 @@ def sign_out(user: User) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     """Change the user's password after checking the current one; other sessions end."""
     if not _verify(user, current):
-        raise AccountError("The current password is not correct.", field="current_password")
-    check_password_rules(new)
+        raise AccountError(_("The current password is not correct."), field="current_password")
+    _check_new_password(new, user.email, user.name, current_hash=user.password_hash)
     user.password_hash = hash_password(new)
     user.session_nonce = new_session_nonce()
     add_event("password.changed", actor=user, obj=user)
@@ -164,14 +185,14 @@ def _department_for(data: UserInput) -> Department | None:
 
 def create_user(data: UserInput, password: str, actor: User | None = None) -> User:
     """Create a user after checking the role, department, e-mail and password rules."""
-    email = data.email.strip().lower()
+    email, name = normal_email(data.email), normal_name(data.name)
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise AccountError(f"A user with the e-mail {email} already exists.", field="email")
-    check_password_rules(password)
+    _check_new_password(password, email, name)
     department = _department_for(data)
     user = User(
         email=email,
-        name=data.name.strip(),
+        name=name,
         role=data.role.value,
         department=department,
         language=data.language,
@@ -189,22 +210,36 @@ def update_user(user: User, data: UserInput, actor: User) -> None:
     """Change a user's details; deactivating or changing the role ends their sessions."""
     if user.id == actor.id and (not data.active or data.role is not Role.ADMIN):
         raise AccountError("You cannot deactivate yourself or remove your own admin role.", "role")
+    name = normal_name(data.name)
     department = _department_for(data)
     if (not data.active and user.active) or data.role.value != user.role:
         user.session_nonce = new_session_nonce()
-    before = {"role": user.role, "active": user.active, "department_id": user.department_id}
-    user.name = data.name.strip()
+    before = _details(user)
+    user.name = name
     user.role = data.role.value
     user.department = department
     user.language = data.language
     user.active = data.active
-    add_event("user.updated", actor=actor, obj=user, detail={"before": before})
+    add_event(
+        "user.updated", actor=actor, obj=user, detail={"before": before, "after": _details(user)}
+    )
     db.session.commit()
+
+
+def _details(user: User) -> dict[str, object]:
+    """What an admin can change about a user, as the audit trail records it."""
+    return {
+        "name": user.name,
+        "role": user.role,
+        "department": user.department.acronym if user.department else None,
+        "language": user.language,
+        "active": user.active,
+    }
 
 
 def reset_password(user: User, password: str, actor: User) -> None:
     """An admin sets a new password for `user`; their sessions end and any lock is lifted."""
-    check_password_rules(password)
+    _check_new_password(password, user.email, user.name)
     user.password_hash = hash_password(password)
     user.session_nonce = new_session_nonce()
     user.failed_logins = 0
@@ -225,7 +260,7 @@ def load_user(session_id: str) -> User | None:
 
 
 def is_locked(user: User, now: datetime | None = None) -> bool:
-    """True while failed sign-ins keep `user` locked out."""
+    """True while failed sign-ins pause `user`'s sign-in."""
     return user.locked_until is not None and user.locked_until > (now or datetime.now(UTC))
 
 

@@ -209,9 +209,10 @@ class ReviewView:
 
 
 def _load(update_id: int) -> ProgressUpdate:
+    """An update a reviewer may see: a draft is its department's alone (as in the API)."""
     update = db.session.scalar(
         select(ProgressUpdate)
-        .where(ProgressUpdate.id == update_id)
+        .where(ProgressUpdate.id == update_id, ProgressUpdate.state != WorkflowState.DRAFT.value)
         .options(
             joinedload(ProgressUpdate.action)
             .joinedload(Action.area)
