@@ -72,6 +72,8 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto are trusted (0: none).
+    PROXY_COUNT = 0
 
     HSTS = False
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request, session
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 
@@ -48,5 +49,12 @@ def add_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Install the headers hook."""
+    """Install the headers hook; behind PROXY_COUNT reverse proxies, trust their X-Forwarded-*.
+
+    The client's address matters: sign-in limits count per address, and the audit trail
+    records it. Behind a proxy every request would otherwise come from the proxy itself.
+    """
     app.after_request(add_security_headers)
+    proxies = int(app.config.get("PROXY_COUNT", 0))
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -132,3 +133,37 @@ def test_many_attempts_from_one_address_get_429(limited_app: Flask) -> None:
         environ_base={"REMOTE_ADDR": "10.0.0.9"},
     )
     assert response.status_code == 401
+
+
+def test_behind_a_proxy_the_limit_counts_the_forwarded_address(tmp_path: Path) -> None:
+    from tests.conftest import database_url, reset_schema
+    from tracker import create_app
+    from tracker.extensions import limiter
+
+    app = create_app(
+        {
+            "DATABASE_URL": database_url(tmp_path),
+            "SECRET_KEY": "test-secret",
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "LOGIN_RATE_LIMIT": "2 per minute",
+            "PROXY_COUNT": 1,
+        },
+        env="testing",
+    )
+    with app.app_context():
+        reset_schema()
+        limiter.reset()
+
+    def attempt(client_address: str) -> int:
+        client = app.test_client()
+        token = csrf_token(client, "/login")
+        data = {"email": "x@example.gc.ca", "password": "y" * 12, "csrf_token": token}
+        headers = {"X-Forwarded-For": client_address}
+        return client.post("/login", data=data, headers=headers).status_code
+
+    assert [attempt("203.0.113.7") for _ in range(3)] == [401, 401, 429]
+    assert attempt("198.51.100.2") == 401  # another person behind the same proxy
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
