@@ -215,6 +215,7 @@ def test_draft_is_not_reviewable(app: Flask, world: World) -> None:
     assert client.get(f"/review/{update_id}").status_code == 404
     data = {"version": "1", "accept": "1", "comment": ""}
     assert post_form(client, f"/review/{update_id}", data, page="/review/").status_code == 404
+    assert the_update(app, world).state == "draft"  # type: ignore[union-attr]
     assert client.get("/review/999").status_code == 404
 
 

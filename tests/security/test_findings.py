@@ -46,7 +46,9 @@ def test_planner_cannot_read_a_draft_at_review(
     assert "secret" not in response.get_data(as_text=True)
     before = table_counts(app, exclude={"audit_event"})
     data = {"version": "1", "comment": "x", "accept": "1"}
-    assert post_form(planner, f"/review/{draft}", data, page="/review/").status_code == 404
+    refused = post_form(planner, f"/review/{draft}", data, page="/review/")
+    assert refused.status_code == 404  # refused (not waiting for review), the draft not shown
+    assert "secret" not in refused.get_data(as_text=True)
     assert table_counts(app, exclude={"audit_event"}) == before
 
 

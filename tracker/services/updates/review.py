@@ -208,11 +208,11 @@ class ReviewView:
     blocked_reason: str | None
 
 
-def _load(update_id: int) -> ProgressUpdate:
-    """An update a reviewer may see: a draft is its department's alone (as in the API)."""
+def _load(update_id: int, drafts: bool = True) -> ProgressUpdate:
     update = db.session.scalar(
         select(ProgressUpdate)
-        .where(ProgressUpdate.id == update_id, ProgressUpdate.state != WorkflowState.DRAFT.value)
+        .where(ProgressUpdate.id == update_id)
+        .where(True if drafts else ProgressUpdate.state != WorkflowState.DRAFT.value)
         .options(
             joinedload(ProgressUpdate.action)
             .joinedload(Action.area)
@@ -239,8 +239,10 @@ def _blocked_reason(update: ProgressUpdate) -> str | None:
 
 
 def get_review(update_id: int) -> ReviewView:
-    """An update with what changed since the department's previous accepted update."""
-    update = _load(update_id)
+    """An update with what changed since the department's previous accepted update.
+
+    A draft is its department's alone (the API's rule too): NotFound, not its content."""
+    update = _load(update_id, drafts=False)
     previous = previous_update(
         update.action_id, update.department_id, update.period.quarter, accepted_only=True
     )
