@@ -209,11 +209,11 @@ class ReviewView:
 
 
 def _load(update_id: int, drafts: bool = True) -> ProgressUpdate:
+    query = select(ProgressUpdate).where(ProgressUpdate.id == update_id)
+    if not drafts:
+        query = query.where(ProgressUpdate.state != WorkflowState.DRAFT.value)
     update = db.session.scalar(
-        select(ProgressUpdate)
-        .where(ProgressUpdate.id == update_id)
-        .where(True if drafts else ProgressUpdate.state != WorkflowState.DRAFT.value)
-        .options(
+        query.options(
             joinedload(ProgressUpdate.action)
             .joinedload(Action.area)
             .joinedload(StrategicArea.plan),
