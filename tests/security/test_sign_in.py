@@ -53,7 +53,7 @@ def test_failures_slow_the_account_down_but_never_lock_the_owner_out(
 
 
 def test_the_delay_grows_and_is_capped(app: Flask) -> None:
-    from tracker.services.accounts.users import failure_delay
+    from tracker.services.accounts.sign_in import failure_delay
 
     limit = app.config["LOGIN_MAX_FAILURES"]
     with app.app_context():

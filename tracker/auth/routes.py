@@ -12,7 +12,7 @@ from tracker.access import public, signed_in, signed_in_user
 from tracker.auth import bp
 from tracker.auth.forms import ChangePasswordForm, LoginForm
 from tracker.extensions import limiter
-from tracker.services.accounts import users
+from tracker.services.accounts import sign_in, users
 from tracker.urls import safe_next
 
 SIGN_IN_REFUSED = _l(
@@ -30,7 +30,7 @@ def login() -> Response | str | tuple[str, int]:
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
-    result = users.authenticate(form.email.data or "", form.password.data or "")
+    result = sign_in.authenticate(form.email.data or "", form.password.data or "")
     if result.user is None:
         # One answer for every failure: an unknown account, a wrong password or a paused one.
         form.email.errors.append(SIGN_IN_REFUSED)

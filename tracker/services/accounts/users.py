@@ -1,18 +1,16 @@
-"""Accounts: sign-in with a growing delay after failures, and user management."""
+"""Accounts: users, their names and passwords, and user management (sign-in is in sign_in.py)."""
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from tracker.db import prepare_write
 from tracker.extensions import db
 from tracker.models import Department, Role, User
 from tracker.models.org import new_session_nonce
@@ -20,10 +18,8 @@ from tracker.services.accounts.passwords import (
     PasswordRejected,
     check_password_rules,
     hash_password,
-    needs_rehash,
-    verify_password,
-    waste_a_check,
 )
+from tracker.services.accounts.sign_in import normal_email, verify_user_password
 from tracker.services.audit.events import add_event
 
 # Unicode categories a name may not hold: controls, format characters (bidi overrides and
@@ -37,11 +33,6 @@ class AccountError(ValueError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
-
-
-def normal_email(email: str) -> str:
-    """The one spelling of an e-mail address: NFC, trimmed, lower case (look-alikes are one)."""
-    return unicodedata.normalize("NFC", email.strip()).lower()
 
 
 def normal_name(name: str) -> str:
@@ -63,79 +54,6 @@ def _check_new_password(
         raise AccountError(str(error), field="new_password") from error
 
 
-@dataclass(frozen=True)
-class SignIn:
-    """The outcome of a sign-in attempt: the user, or None (never why: that would tell)."""
-
-    user: User | None
-
-
-def failure_delay(failures: int) -> timedelta:
-    """How long sign-in pauses after `failures` failures in a row: doubling, then capped."""
-    cfg = current_app.config
-    extra = failures - cfg["LOGIN_MAX_FAILURES"]
-    if extra < 0:
-        return timedelta(0)
-    return timedelta(seconds=min(2 ** min(extra, 30), cfg["LOGIN_DELAY_MAX_SECONDS"]))
-
-
-def authenticate(email: str, password: str, now: datetime | None = None) -> SignIn:
-    """Check credentials; failures pause the account's sign-in for a short, growing delay.
-
-    Unknown accounts, paused accounts and wrong passwords take the same time (one argon2
-    verification each) and give the same answer, so none can be told from the others.
-    """
-    now = now or datetime.now(UTC)
-    prepare_write()
-    email = normal_email(email)
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    if user is None:
-        waste_a_check(password)
-        add_event("login.failed", actor_label=email[:254], detail={"reason": "unknown"})
-        db.session.commit()
-        return SignIn(None)
-    if user.locked_until is not None and user.locked_until > now:
-        waste_a_check(password)  # not checked, and not counted: the owner is not pushed back
-        add_event("login.failed", actor=user, detail={"reason": "delayed"})
-        db.session.commit()
-        return SignIn(None)
-    if not _verify(user, password) or not user.active:
-        return _record_failure(user, now, "inactive" if user.active is False else "password")
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    add_event("login.succeeded", actor=user)
-    db.session.commit()
-    return SignIn(user)
-
-
-def _verify(user: User, password: str) -> bool:
-    if not verify_password(user.password_hash, password):
-        return False
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    return True
-
-
-def _record_failure(user: User, now: datetime, reason: str) -> SignIn:
-    # An atomic increment, so failures from every worker process add up.
-    failures = db.session.scalar(
-        update(User)
-        .where(User.id == user.id)
-        .values(failed_logins=User.failed_logins + 1)
-        .returning(User.failed_logins)
-    )
-    delay = failure_delay(failures or 0)
-    if delay:
-        until = now + delay
-        db.session.execute(update(User).where(User.id == user.id).values(locked_until=until))
-        detail = {"until": until.isoformat(), "failures": failures}
-        add_event("account.locked", actor=user, detail=detail)
-    add_event("login.failed", actor=user, detail={"reason": reason})
-    db.session.commit()
-    return SignIn(None)
-
-
 def sign_out(user: User) -> None:
     """Invalidate every session cookie the user holds."""
     user.session_nonce = new_session_nonce()
@@ -145,7 +63,7 @@ def sign_out(user: User) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     """Change the user's password after checking the current one; other sessions end."""
-    if not _verify(user, current):
+    if not verify_user_password(user, current):
         raise AccountError(_("The current password is not correct."), field="current_password")
     _check_new_password(new, user.email, user.name, current_hash=user.password_hash)
     user.password_hash = hash_password(new)
