@@ -6,7 +6,9 @@ import builtins
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, Map
+from wtforms.validators import Regexp
 
 # The largest id a database column holds (BIGINT, and SQLite's INTEGER): anything above is a
 # row that cannot exist, and asking the database about it raises instead of finding nothing.
@@ -22,6 +24,16 @@ class IdConverter(IntegerConverter):
                  max: int | None = MAX_ID, signed: bool = False) -> None:  # fmt: skip
         top = MAX_ID if max is None else builtins.min(max, MAX_ID)
         super().__init__(map, fixed_digits, min, top, signed)
+
+
+# A number a form sends back (a version, an id): ASCII digits, never past MAX_ID.
+FORM_NUMBER = r"^[0-9]{1,18}$"
+FORM_NUMBER_MESSAGE = _l("This form was changed or is out of date. Reload the page and try again.")
+
+
+def form_number() -> Regexp:
+    """The validator of a number a form sends back (a hidden version or id)."""
+    return Regexp(FORM_NUMBER, message=FORM_NUMBER_MESSAGE)
 
 
 MAX_PAGE = 1_000_000  # far past any list, and page x per_page stays a small offset

@@ -74,3 +74,35 @@ def test_zero_padded_and_unicode_digits_are_not_ids(app: Flask, planner: FlaskCl
     assert planner.get("/review/١").status_code == 404  # Arabic-Indic one
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)) is not None
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"version": HUGE},
+        {"milestones-0-milestone_id": HUGE},
+        {"version": "١"},
+    ],
+)
+def test_huge_numbers_in_the_update_form_are_refused(
+    app: Flask, world: World, dept: FlaskClient, overrides: dict[str, str]
+) -> None:
+    from tests.updates.helpers import form_data, post_update
+
+    before = table_counts(app, exclude={"audit_event"})
+    response = post_update(dept, world.form_url, form_data(world, **overrides))
+    assert 400 <= response.status_code < 500
+    assert table_counts(app, exclude={"audit_event"}) == before
+
+
+def test_huge_numbers_in_review_are_refused(app: Flask, world: World, planner: FlaskClient) -> None:
+    from tests.conftest import post_form
+    from tests.updates.helpers import add_update
+    from tracker.models import WorkflowState
+
+    sent = add_update(app, world, world.period_id, state=WorkflowState.SUBMITTED)
+    before = table_counts(app, exclude={"audit_event"})
+    data = {"version": HUGE, "accept": "1", "comment": ""}
+    assert post_form(planner, f"/review/{sent}", data).status_code == 400
+    assert planner.get(f"/review/?page={HUGE}").status_code in {200, 400}
+    assert table_counts(app, exclude={"audit_event"}) == before

@@ -40,6 +40,7 @@ from tracker.services.updates.rules import (
     PlanWindow,
     UpdateInput,
 )
+from tracker.urls import form_number
 from tracker.vocab import STATUS_LABELS
 
 PERCENT_MESSAGE = _l("Enter a whole number from 0 to 100.")
@@ -102,7 +103,7 @@ class UpdateForm(FlaskForm):
     risks = _text(_l("Risks and issues"))
     next_steps = _text(_l("Next steps"))
     decrease_reason = _text(_l("Why the percent complete went down"))
-    version = HiddenField(default="0")
+    version = HiddenField(default="0", validators=[form_number()])
     save = SubmitField(_l("Save draft"))
     send = SubmitField(_l("Submit for review"))
 
