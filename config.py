@@ -72,6 +72,9 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: count in this process meanwhile, and never refuse a sign-in for that alone.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto are trusted (0: none).
     PROXY_COUNT = 0
 

@@ -167,3 +167,25 @@ def test_behind_a_proxy_the_limit_counts_the_forwarded_address(tmp_path: Path) -
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_sign_in_works_while_the_limit_store_is_down(tmp_path: Path) -> None:
+    from tests.conftest import database_url, reset_schema
+    from tracker import create_app
+
+    app = create_app(
+        {
+            "DATABASE_URL": database_url(tmp_path),
+            "SECRET_KEY": "test-secret",
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0",  # nothing listens there
+        },
+        env="testing",
+    )
+    with app.app_context():
+        reset_schema()
+    make_user(app, Role.PLANNER, EMAIL)
+    assert AuthActions(app.test_client()).login(EMAIL).status_code == 302
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
