@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.reports.builders import build_plan
+from tests.factories.reports import build_plan
 from tracker import scheduling
 from tracker.extensions import db
 from tracker.models import AnnualReport, JobRun, ReportFile

@@ -19,9 +19,11 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD
-from tests.reports.builders import build_plan
+from tests.factories.api import TODAY, build_world
+from tests.factories.reports import build_plan
+from tests.factories.updates import DEPT_EMAIL, PLANNER_EMAIL
 from tests.resilience.test_kills import Process, drill_env
-from tests.updates.helpers import DEPT_EMAIL, PLANNER_EMAIL, TODAY, World, build_world, form_data
+from tests.updates.helpers import World, form_data
 from tracker.extensions import db
 from tracker.models import AnnualReport, JobRun, Plan
 

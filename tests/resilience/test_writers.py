@@ -10,8 +10,9 @@ import sys
 from flask import Flask
 from sqlalchemy import select
 
+from tests.factories.api import build_world
 from tests.resilience.test_kills import Process, drill_env
-from tests.updates.helpers import World, build_world
+from tests.updates.helpers import World
 from tracker.extensions import db
 from tracker.models import ProgressUpdate, Revision
 

@@ -10,7 +10,8 @@ from typing import Any
 from flask import Flask
 
 from tests.conftest import AuthActions, csrf_token
-from tests.updates.helpers import DEPT_EMAIL, World, form_data
+from tests.factories.updates import DEPT_EMAIL
+from tests.updates.helpers import World, form_data
 
 VERSION_RE = re.compile(r'name="version" type="hidden" value="(\d+)"|name="version" value="(\d+)"')
 SAVES = int(os.environ.get("DRILL_SAVES", "10"))

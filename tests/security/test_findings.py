@@ -14,14 +14,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, AuthActions, csrf_token, make_user, post_form
+from tests.factories.plans import add_update
+from tests.factories.updates import PREVIOUS, QUARTER
 from tests.security.helpers import table_counts
-from tests.updates.helpers import (
-    PREVIOUS,
-    QUARTER,
-    World,
-    add_update,
-    form_data,
-)
+from tests.updates.helpers import World, form_data
 from tracker.assets import CHARTJS_URL
 from tracker.extensions import db
 from tracker.models import AuditEvent, ReportingPeriod, Role, User, WorkflowState

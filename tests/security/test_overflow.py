@@ -7,8 +7,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from tests.factories.updates import QUARTER
 from tests.security.helpers import table_counts
-from tests.updates.helpers import QUARTER, World
+from tests.updates.helpers import World
 from tracker.extensions import db
 from tracker.models import AuditEvent
 
