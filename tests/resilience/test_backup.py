@@ -11,8 +11,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.conftest import make_user
-from tests.factories.api import SLUG
-from tests.factories.reports import YEAR, build_plan
+from tests.factories.reports import SLUG, YEAR, build_plan
 from tracker.extensions import db
 from tracker.models import AuditEvent, ReportFile, Role
 from tracker.reports import service

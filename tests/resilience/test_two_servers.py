@@ -19,9 +19,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD
-from tests.factories.api import TODAY, build_world
 from tests.factories.reports import build_plan
-from tests.factories.updates import DEPT_EMAIL, PLANNER_EMAIL
+from tests.factories.updates import DEPT_EMAIL, PLANNER_EMAIL, TODAY, build_world
 from tests.resilience.test_kills import Process, drill_env
 from tests.updates.helpers import World, form_data
 from tracker.extensions import db

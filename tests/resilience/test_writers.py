@@ -10,7 +10,7 @@ import sys
 from flask import Flask
 from sqlalchemy import select
 
-from tests.factories.api import build_world
+from tests.factories.updates import build_world
 from tests.resilience.test_kills import Process, drill_env
 from tests.updates.helpers import World
 from tracker.extensions import db

@@ -10,8 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import database_url, reset_schema
-from tests.factories.api import build_world
-from tests.factories.updates import ADMIN_EMAIL, DEPT_EMAIL, PLANNER_EMAIL
+from tests.factories.updates import ADMIN_EMAIL, DEPT_EMAIL, PLANNER_EMAIL, build_world
 from tests.updates.helpers import World, login
 from tracker import create_app
 from tracker.extensions import db

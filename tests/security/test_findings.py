@@ -14,8 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, AuthActions, csrf_token, make_user, post_form
-from tests.factories.plans import add_update
-from tests.factories.updates import PREVIOUS, QUARTER
+from tests.factories.updates import PREVIOUS, QUARTER, add_update
 from tests.security.helpers import table_counts
 from tests.updates.helpers import World, form_data
 from tracker.assets import CHARTJS_URL

@@ -98,7 +98,7 @@ def test_huge_numbers_in_the_update_form_are_refused(
 
 def test_huge_numbers_in_review_are_refused(app: Flask, world: World, planner: FlaskClient) -> None:
     from tests.conftest import post_form
-    from tests.updates.helpers import add_update
+    from tests.factories.updates import add_update
     from tracker.models import WorkflowState
 
     sent = add_update(app, world, world.period_id, state=WorkflowState.SUBMITTED)
