@@ -57,13 +57,30 @@ class Config:
     MAIL_SENDER: str | None = None
     MAIL_TIMEOUT_SECONDS = 30
 
+    # Password hashing: argon2id, above OWASP's minimum (19 MiB, t=2, p=1); production refuses
+    # less. Raising them rehashes each password at its owner's next sign-in.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024  # KiB
+    ARGON2_PARALLELISM = 4
+
+    # Sign-in: from the 5th failure in a row, the account's sign-in pauses 1 s, then 2, 4, ...
+    # up to LOGIN_DELAY_MAX_SECONDS (never a long lockout an attacker could impose on the owner),
+    # and each client address may try LOGIN_RATE_LIMIT times (Flask-Limiter; Redis at
+    # RATELIMIT_STORAGE_URL shares the counts between workers and servers).
     LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT_MINUTES = 15
+    LOGIN_DELAY_MAX_SECONDS = 60
+    LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
+    # Redis down: count in this process meanwhile, and never refuse a sign-in for that alone.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto are trusted (0: none).
+    PROXY_COUNT = 0
 
     HSTS = False
 
-    # Rate limits (Flask-Limiter). TRACKER_RATELIMIT_STORAGE_URL=redis://host:6379/1 shares the
-    # counters between servers; without it each process counts alone, in memory.
+    # Rate limits (Flask-Limiter), for sign-in above and the API below.
+    # TRACKER_RATELIMIT_STORAGE_URL=redis://host:6379/1 shares the counters between servers;
+    # without it each process counts alone, in memory.
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URL: str | None = None
     RATELIMIT_HEADERS_ENABLED = True
@@ -96,9 +113,11 @@ class TestingConfig(Config):
     """The test suite: CSRF stays on so that tests can prove it works."""
 
     TESTING = True
-    # Fast hashing in tests; production keeps argon2's defaults.
+    # Fast hashing in tests; production keeps the defaults above.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
+    # Tests sign in many times from one address; tests/security turns the limits on.
+    RATELIMIT_ENABLED = False
 
 
 class ProductionConfig(Config):

@@ -159,10 +159,15 @@ def reset_schema() -> None:
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(
-        {"DATABASE_URL": database_url(tmp_path), "SECRET_KEY": "test-secret"}, env="testing"
-    )
+def app_overrides() -> dict[str, Any]:
+    """Settings a test module adds to the test app's (override this fixture in the module)."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path: Path, app_overrides: dict[str, Any]) -> Iterator[Flask]:
+    settings = {"DATABASE_URL": database_url(tmp_path), "SECRET_KEY": "test-secret"}
+    app = create_app({**settings, **app_overrides}, env="testing")
     app.jinja_env.bytecode_cache = TEMPLATE_CODE
     with app.app_context():
         reset_schema()

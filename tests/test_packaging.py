@@ -76,6 +76,7 @@ def test_the_wheel_carries_the_whole_app(tmp_path: Path) -> None:
         message = Parser().parsestr(wheel.read(metadata).decode())
         mo_size = wheel.getinfo("tracker/translations/fr/LC_MESSAGES/messages.mo").file_size
     check_root_folders(names)
+    check_package_data(names)
     check_config_demo_and_french(names, mo_size)
     check_metadata(message)
 
@@ -93,6 +94,19 @@ def check_root_folders(names: set[str]) -> None:
         assert not missing, f"not in the wheel: {missing}"
     for expected in ("templates/base.html", "static/css/app.css", "migrations/env.py"):
         assert f"tracker/{expected}" in names
+
+
+def check_package_data(names: set[str]) -> None:
+    """Every data file inside tracker/ (a password list, YAML, a catalogue) is in the wheel."""
+    data = [
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "tracker").rglob("*")
+        if path.is_file()
+        and path.suffix not in {".py", ".pyc", ".pot"}
+        and "__pycache__" not in path.parts
+    ]
+    missing = sorted(f for f in data if f not in names)
+    assert not missing, f"not in the wheel: {missing}"
 
 
 def check_config_demo_and_french(names: set[str], mo_size: int) -> None:

@@ -10,10 +10,11 @@ from typing import Any
 from flask import Flask
 
 import config as config_module
-from tracker import access, assets, cache, errors, i18n, labels, requests, security
+from tracker import access, assets, cache, errors, i18n, labels, requests, security, urls
 from tracker import db as database
 from tracker.api import auth as api_auth
 from tracker.extensions import csrf, db, limiter, login_manager, migrate
+from tracker.services.accounts.passwords import check_hashing_strength
 
 PACKAGE = Path(__file__).resolve().parent
 # A checkout keeps templates/, static/, migrations/ and instance/ at its top, beside the package.
@@ -64,6 +65,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None, env: str | None
             raise RuntimeError(
                 "Refusing to start: set TRACKER_SECRET_KEY to a random value of 32+ characters."
             )
+        check_hashing_strength(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
 
 
 def register_extensions(app: Flask) -> None:
@@ -100,6 +102,7 @@ VIEW_MODULES = {
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature, with the views of its modules."""
+    urls.init_app(app)  # the bounded `int` converter, before any rule is added
     for feature, modules in VIEW_MODULES.items():
         for module in modules:
             import_module(f"tracker.{feature}.{module}")

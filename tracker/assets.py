@@ -38,9 +38,10 @@ def chartjs_script() -> Markup:
 
 
 def init_app(app: Flask) -> None:
-    """Expose `chartjs_script()` to templates and allow the CDN's origin unless local."""
+    """Expose `chartjs_script()` to templates and allow that one CDN file unless local."""
     app.jinja_env.globals["chartjs_script"] = chartjs_script
     sources = tuple(app.config.get("CSP_SCRIPT_SOURCES", ()))
-    if not app.config.get("CHARTJS_LOCAL") and CHARTJS_ORIGIN not in sources:
-        sources = (*sources, CHARTJS_ORIGIN)
+    # The full URL, not the origin: the CSP then admits no other file from the CDN.
+    if not app.config.get("CHARTJS_LOCAL") and CHARTJS_URL not in sources:
+        sources = (*sources, CHARTJS_URL)
     app.config["CSP_SCRIPT_SOURCES"] = sources

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from tracker import scheduling
 from tracker.demo import seed as demo
@@ -17,6 +17,7 @@ from tracker.jobs import JOBS
 from tracker.models import Role
 from tracker.reports.cli import report_cli
 from tracker.services.accounts import users as accounts
+from tracker.services.operations import backup as backups
 from tracker.services.plans import files as plan_io
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -157,8 +158,34 @@ def seed_accounts_command() -> None:
         click.echo(("  " + "  ".join(cells)).rstrip())
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Write a consistent copy of the database to PATH, while the site keeps running."""
+    try:
+        result = backups.backup_database(path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(result.summary())
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(path: Path) -> None:
+    """Bring the backup at PATH into the configured database, which must be empty."""
+    try:
+        rows = backups.restore_database(path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {sum(rows.values())} rows in {len(rows)} tables from {path}.")
+
+
 def register(app: Flask) -> None:
     """Attach every command group to the app."""
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(plan_cli)

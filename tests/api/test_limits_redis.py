@@ -32,6 +32,7 @@ def redis_app(tmp_path: Path) -> Iterator[tuple[Flask, str]]:
         {
             "DATABASE_URL": database_url(tmp_path),
             "SECRET_KEY": "test-secret",
+            "RATELIMIT_ENABLED": True,
             "RATELIMIT_STORAGE_URL": REDIS_URL,
             "RATELIMIT_KEY_PREFIX": prefix,
             "API_RATELIMIT_PER_TOKEN": "2 per minute",

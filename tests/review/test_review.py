@@ -199,8 +199,11 @@ def test_locked_period_cannot_be_reviewed_until_reopened(app: Flask, world: Worl
 def test_draft_is_not_reviewable(app: Flask, world: World) -> None:
     update_id = add_update(app, world, world.period_id, state=WorkflowState.DRAFT)
     client = login(app, PLANNER_EMAIL)
-    assert "not waiting for review" in client.get(f"/review/{update_id}").get_data(as_text=True)
-    assert decide(client, update_id, "accept").status_code == 409
+    # A draft is its department's alone (issue 15): not even shown to a planner.
+    assert client.get(f"/review/{update_id}").status_code == 404
+    data = {"version": "1", "accept": "1", "comment": ""}
+    assert post_form(client, f"/review/{update_id}", data, page="/review/").status_code == 404
+    assert the_update(app, world).state == "draft"  # type: ignore[union-attr]
     assert client.get("/review/999").status_code == 404
 
 

@@ -21,7 +21,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 from tracker.extensions import db
 from tracker.i18n import current_language
 from tracker.models import Department, Role, User
-from tracker.services.accounts.users import MIN_PASSWORD_LENGTH, UserFilter, UserInput
+from tracker.services.accounts.passwords import MIN_PASSWORD_LENGTH
+from tracker.services.accounts.users import UserFilter, UserInput
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),

@@ -29,6 +29,7 @@ from tracker.services.calendar import clock
 from tracker.services.calendar import dates as calendar
 from tracker.services.calendar.dates import CalendarError
 from tracker.services.calendar.periods import start_month
+from tracker.urls import query_int, query_page
 
 Page = str | tuple[str, int]
 
@@ -41,7 +42,7 @@ def users() -> Page:
     form.department.choices = department_choices(_("All departments"))
     if not form.validate():
         return render_template("admin/users.html", form=form, pagination=None), 400
-    pagination = accounts.list_users(form.to_filter(), request.args.get("page", 1, type=int))
+    pagination = accounts.list_users(form.to_filter(), query_page())
     return render_template(
         "admin/users.html",
         form=form,
@@ -138,7 +139,7 @@ def _user_page(
 @bp.route("/periods")
 @roles(Role.ADMIN)
 def periods() -> str:
-    year = request.args.get("year", type=int)
+    year = query_int("year", 0, low=1000, high=9999) or None
     try:
         view = calendar.calendar_year(year, clock.today())
     except LookupError:

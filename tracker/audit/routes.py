@@ -9,6 +9,7 @@ from tracker.audit import bp
 from tracker.audit.forms import AuditFilterForm
 from tracker.models import Role
 from tracker.services.audit import trail as audit_log
+from tracker.urls import query_page
 
 
 @bp.route("/")
@@ -18,6 +19,6 @@ def index() -> str | tuple[str, int]:
     form.load_choices()
     if not form.validate():
         return render_template("audit/index.html", form=form, events=None), 400
-    page = request.args.get("page", 1, type=int)
+    page = query_page()
     events = audit_log.search_events(form.to_filter(), page)
     return render_template("audit/index.html", form=form, events=events)

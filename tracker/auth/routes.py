@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from tracker.access import public, signed_in, signed_in_user
 from tracker.auth import bp
 from tracker.auth.forms import ChangePasswordForm, LoginForm
-from tracker.services.accounts import users
+from tracker.extensions import limiter
+from tracker.services.accounts import sign_in, users
 from tracker.urls import safe_next
+
+SIGN_IN_REFUSED = _l(
+    "The e-mail or password is not correct. After several failed attempts, sign-in pauses "
+    "for up to a minute."
+)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 @public
 def login() -> Response | str | tuple[str, int]:
     if current_user.is_authenticated:
@@ -23,14 +30,12 @@ def login() -> Response | str | tuple[str, int]:
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
-    result = users.authenticate(form.email.data or "", form.password.data or "")
+    result = sign_in.authenticate(form.email.data or "", form.password.data or "")
     if result.user is None:
-        if result.locked_until is not None:
-            until = format_datetime(result.locked_until, "short")
-            form.email.errors.append(_("Too many failed sign-ins. Try again after %(t)s.", t=until))
-        else:
-            form.email.errors.append(_("The e-mail or password is not correct."))
+        # One answer for every failure: an unknown account, a wrong password or a paused one.
+        form.email.errors.append(SIGN_IN_REFUSED)
         return render_template("auth/login.html", form=form), 401
+    session.pop("csrf_token", None)  # a token planted before sign-in dies with it
     login_user(result.user)
     return redirect(safe_next(form.next.data, url_for("main.home")))
 

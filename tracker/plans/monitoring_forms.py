@@ -44,7 +44,9 @@ class ComplianceFilterForm(FlaskForm):
 
     def validate_last(self, field: SelectField) -> None:
         """The range must not end before it starts."""
-        if field.data and self.first.data and int(field.data) < int(self.first.data):
+        if self.first.errors or field.errors or not (field.data and self.first.data):
+            return  # a year that is not one of the plan's is already an error of its own
+        if int(field.data) < int(self.first.data):
             raise ValidationError(_l("The last year cannot be before the first year."))
 
     def filters(self) -> dict[str, Any]:

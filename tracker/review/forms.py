@@ -11,13 +11,14 @@ from wtforms.validators import Length, NumberRange, Optional, Regexp
 from tracker.i18n import current_language
 from tracker.services.updates.review import Decision, Queue, QueueFilters
 from tracker.services.updates.rules import TEXT_MAX
+from tracker.urls import MAX_PAGE, form_number
 
 
 class DecisionForm(FlaskForm):
     comment = TextAreaField(
         _l("Comment to the department"), validators=[Length(max=TEXT_MAX)], render_kw={"rows": 4}
     )
-    version = HiddenField(default="0")
+    version = HiddenField(default="0", validators=[form_number()])
     accept = SubmitField(_l("Accept"))
     send_back = SubmitField(_l("Return to the department"))
 
@@ -48,7 +49,7 @@ class QueueFilterForm(FlaskForm):
         validate_choice=False,
     )
     page = IntegerField(
-        validators=[Optional(), NumberRange(min=1)],
+        validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)],
         invalid_value_message=_l("Not a page number."),
     )
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    Field,
     FieldList,
     Form,
     FormField,
@@ -20,7 +21,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
 from tracker.fiscal import FiscalQuarter
 from tracker.i18n import quarter_label
@@ -32,6 +40,7 @@ from tracker.services.updates.rules import (
     PlanWindow,
     UpdateInput,
 )
+from tracker.urls import form_number
 from tracker.vocab import STATUS_LABELS
 
 PERCENT_MESSAGE = _l("Enter a whole number from 0 to 100.")
@@ -43,6 +52,12 @@ def _text(label: Any) -> TextAreaField:
     return TextAreaField(
         label, validators=[Length(max=TEXT_MAX)], filters=[_tidy], render_kw={"rows": 5}
     )
+
+
+def _parsed(_form: Any, field: Field) -> None:
+    """Stop when the value could not be read: that error is already shown, once."""
+    if field.process_errors:
+        raise StopValidation()
 
 
 def _tidy(value: str | None) -> str | None:
@@ -78,7 +93,7 @@ class UpdateForm(FlaskForm):
     )
     percent_complete = IntegerField(
         _l("Percent complete"),
-        validators=[Optional(), NumberRange(0, 100, message=PERCENT_MESSAGE)],
+        validators=[Optional(), _parsed, NumberRange(0, 100, message=PERCENT_MESSAGE)],
         invalid_value_message=PERCENT_MESSAGE,
         render_kw={"min": 0, "max": 100, "inputmode": "numeric"},
     )
@@ -88,7 +103,7 @@ class UpdateForm(FlaskForm):
     risks = _text(_l("Risks and issues"))
     next_steps = _text(_l("Next steps"))
     decrease_reason = _text(_l("Why the percent complete went down"))
-    version = HiddenField(default="0")
+    version = HiddenField(default="0", validators=[form_number()])
     save = SubmitField(_l("Save draft"))
     send = SubmitField(_l("Submit for review"))
 

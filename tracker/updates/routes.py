@@ -22,6 +22,7 @@ from tracker.services.updates.rules import (
 )
 from tracker.updates import Page, bp, presenters
 from tracker.updates.forms import UpdateForm
+from tracker.urls import query_int
 
 
 @bp.app_context_processor
@@ -133,9 +134,7 @@ def _conflict_page(user: User, quarter: str, action_id: int, form: UpdateForm) -
 @bp.route("/<int:update_id>/compare")
 @signed_in
 def compare(update_id: int) -> str:
-    first, second = request.args.get("a", type=int), request.args.get("b", type=int)
-    if first is None or second is None:
-        abort(400)
+    first, second = query_int("a", low=1), query_int("b", low=1)
     c = revisions.compare_revisions(update_id, first, second, signed_in_user())
     rows = presenters.compare(c.old.snapshot, c.new.snapshot, c.update.action.milestones)
     return render_template("updates/compare.html", c=c, rows=rows)

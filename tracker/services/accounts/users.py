@@ -1,24 +1,30 @@
-"""Accounts: password hashing, sign-in with lockout, and user management."""
+"""Accounts: users, their names and passwords, and user management (sign-in is in sign_in.py)."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from tracker.db import prepare_write
 from tracker.extensions import db
 from tracker.models import Department, Role, User
 from tracker.models.org import new_session_nonce
+from tracker.services.accounts.passwords import (
+    PasswordRejected,
+    check_password_rules,
+    hash_password,
+)
+from tracker.services.accounts.sign_in import normal_email, verify_user_password
 from tracker.services.audit.events import add_event
 
-MIN_PASSWORD_LENGTH = 12
+# Unicode categories a name may not hold: controls, format characters (bidi overrides and
+# isolates, zero-width spaces and joiners), line and paragraph separators.
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 class AccountError(ValueError):
@@ -29,90 +35,23 @@ class AccountError(ValueError):
         self.field = field
 
 
-def _hasher() -> PasswordHasher:
-    cfg = current_app.config
-    return PasswordHasher(
-        time_cost=cfg.get("ARGON2_TIME_COST", 3),
-        memory_cost=cfg.get("ARGON2_MEMORY_COST", 65536),
-    )
-
-
-def hash_password(password: str) -> str:
-    """An argon2id hash of `password`."""
-    return _hasher().hash(password)
-
-
-def check_password_rules(password: str) -> None:
-    """Raise AccountError when `password` is too weak to accept."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field="new_password")
-
-
-@dataclass(frozen=True)
-class SignIn:
-    """The outcome of a sign-in attempt: the user, or why not."""
-
-    user: User | None
-    locked_until: datetime | None = None
-
-
-def authenticate(email: str, password: str, now: datetime | None = None) -> SignIn:
-    """Check credentials, count failures in the database and lock after too many."""
-    now = now or datetime.now(UTC)
-    prepare_write()
-    email = email.strip().lower()
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    if user is None:
-        _hasher().hash(password)  # same work as a real check, so timing reveals nothing
-        add_event("login.failed", actor_label=email[:254], detail={"reason": "unknown"})
-        db.session.commit()
-        return SignIn(None)
-    if user.locked_until is not None and user.locked_until > now:
-        add_event("login.failed", actor=user, detail={"reason": "locked"})
-        db.session.commit()
-        return SignIn(None, locked_until=user.locked_until)
-    if not _verify(user, password) or not user.active:
-        return _record_failure(user, now, "inactive" if user.active is False else "password")
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    add_event("login.succeeded", actor=user)
-    db.session.commit()
-    return SignIn(user)
-
-
-def _verify(user: User, password: str) -> bool:
-    hasher = _hasher()
-    try:
-        hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
-    return True
-
-
-def _record_failure(user: User, now: datetime, reason: str) -> SignIn:
-    cfg = current_app.config
-    # An atomic increment, so failures from every worker process add up.
-    failures = db.session.scalar(
-        update(User)
-        .where(User.id == user.id)
-        .values(failed_logins=User.failed_logins + 1)
-        .returning(User.failed_logins)
-    )
-    locked_until = None
-    if failures is not None and failures >= cfg["LOGIN_MAX_FAILURES"]:
-        locked_until = now + timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
-        db.session.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(locked_until=locked_until, failed_logins=0)
+def normal_name(name: str) -> str:
+    """A display name in NFC; AccountError when it hides bidi overrides or control characters."""
+    name = unicodedata.normalize("NFC", name.strip())
+    if any(unicodedata.category(c) in HIDDEN_CATEGORIES for c in name):
+        raise AccountError(
+            _("The name must not contain invisible or control characters."), field="name"
         )
-        add_event("account.locked", actor=user, detail={"until": locked_until.isoformat()})
-    add_event("login.failed", actor=user, detail={"reason": reason})
-    db.session.commit()
-    return SignIn(None, locked_until=locked_until)
+    return name
+
+
+def _check_new_password(
+    password: str, email: str, name: str, current_hash: str | None = None
+) -> None:
+    try:
+        check_password_rules(password, email, name, current_hash)
+    except PasswordRejected as error:
+        raise AccountError(str(error), field="new_password") from error
 
 
 def sign_out(user: User) -> None:
@@ -124,9 +63,9 @@ def sign_out(user: User) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     """Change the user's password after checking the current one; other sessions end."""
-    if not _verify(user, current):
-        raise AccountError("The current password is not correct.", field="current_password")
-    check_password_rules(new)
+    if not verify_user_password(user, current):
+        raise AccountError(_("The current password is not correct."), field="current_password")
+    _check_new_password(new, user.email, user.name, current_hash=user.password_hash)
     user.password_hash = hash_password(new)
     user.session_nonce = new_session_nonce()
     add_event("password.changed", actor=user, obj=user)
@@ -164,14 +103,14 @@ def _department_for(data: UserInput) -> Department | None:
 
 def create_user(data: UserInput, password: str, actor: User | None = None) -> User:
     """Create a user after checking the role, department, e-mail and password rules."""
-    email = data.email.strip().lower()
+    email, name = normal_email(data.email), normal_name(data.name)
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise AccountError(f"A user with the e-mail {email} already exists.", field="email")
-    check_password_rules(password)
+    _check_new_password(password, email, name)
     department = _department_for(data)
     user = User(
         email=email,
-        name=data.name.strip(),
+        name=name,
         role=data.role.value,
         department=department,
         language=data.language,
@@ -189,22 +128,36 @@ def update_user(user: User, data: UserInput, actor: User) -> None:
     """Change a user's details; deactivating or changing the role ends their sessions."""
     if user.id == actor.id and (not data.active or data.role is not Role.ADMIN):
         raise AccountError("You cannot deactivate yourself or remove your own admin role.", "role")
+    name = normal_name(data.name)
     department = _department_for(data)
     if (not data.active and user.active) or data.role.value != user.role:
         user.session_nonce = new_session_nonce()
-    before = {"role": user.role, "active": user.active, "department_id": user.department_id}
-    user.name = data.name.strip()
+    before = _details(user)
+    user.name = name
     user.role = data.role.value
     user.department = department
     user.language = data.language
     user.active = data.active
-    add_event("user.updated", actor=actor, obj=user, detail={"before": before})
+    add_event(
+        "user.updated", actor=actor, obj=user, detail={"before": before, "after": _details(user)}
+    )
     db.session.commit()
+
+
+def _details(user: User) -> dict[str, object]:
+    """What an admin can change about a user, as the audit trail records it."""
+    return {
+        "name": user.name,
+        "role": user.role,
+        "department": user.department.acronym if user.department else None,
+        "language": user.language,
+        "active": user.active,
+    }
 
 
 def reset_password(user: User, password: str, actor: User) -> None:
     """An admin sets a new password for `user`; their sessions end and any lock is lifted."""
-    check_password_rules(password)
+    _check_new_password(password, user.email, user.name)
     user.password_hash = hash_password(password)
     user.session_nonce = new_session_nonce()
     user.failed_logins = 0
@@ -225,7 +178,7 @@ def load_user(session_id: str) -> User | None:
 
 
 def is_locked(user: User, now: datetime | None = None) -> bool:
-    """True while failed sign-ins keep `user` locked out."""
+    """True while failed sign-ins pause `user`'s sign-in."""
     return user.locked_until is not None and user.locked_until > (now or datetime.now(UTC))
 
 

@@ -34,8 +34,13 @@ def add_event(
     return event
 
 
-def record_denied_access(user: User, path: str) -> None:
-    """Record, in its own transaction, that `user` was refused `path`."""
+def record_denied_access(user: User, path: str, action: str = "access.denied") -> None:
+    """Record, in its own transaction, that `user` was refused `path`.
+
+    `access.not_found` is a refusal answered as 404: what the user asked for exists only
+    outside their scope (another department's update, a draft) or not at all.
+    """
+    db.session.rollback()  # whatever the refused request had pending is not recorded
     prepare_write()
-    add_event("access.denied", actor=user, detail={"path": path[:500]})
+    add_event(action, actor=user, detail={"path": path[:500]})
     db.session.commit()

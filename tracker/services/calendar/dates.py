@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.fiscal import fiscal_year_of, quarters_of_year
+from tracker.fiscal import fiscal_year_of, quarters_of_year, year_bounds
 from tracker.models import ReportingPeriod, User
 from tracker.services.audit.events import add_event
 from tracker.services.calendar import clock
@@ -139,9 +140,18 @@ def reopen_period(period_id: int, until: date, actor: User, today: date | None =
         )
     if until <= today:
         raise CalendarError(_l("Choose a date in the future."), "until")
+    latest = reopen_limit(period)
+    if until > latest:
+        when = format_date(latest, "long")
+        raise CalendarError(_l("Reopen it until %(date)s at the latest.", date=when), "until")
     before = _dates(period)
     period.reopened_until = until
     _audit("period.reopened", period, before, actor)
+
+
+def reopen_limit(period: ReportingPeriod) -> date:
+    """The latest date a period may be reopened until: the end of the next fiscal year."""
+    return year_bounds(period.quarter.year + 1, start_month())[1]
 
 
 def close_reopened_period(period_id: int, actor: User) -> None:

@@ -88,9 +88,27 @@ def import_updates(user: User, quarter: str, filename: str, data: bytes) -> int:
             # Someone saved one of these updates while the file was being read: judge again.
             db.session.rollback()
             return _import(user, quarter, filename, data)
-    except ImportRefused:
+    except ImportRefused as refused:
         db.session.rollback()
+        _audit_refusal(user, quarter, filename, len(data), refused)
         raise
+
+
+def _audit_refusal(
+    user: User, quarter: str, filename: str, size: int, refused: ImportRefused
+) -> None:
+    """Record a refused file (a zip bomb, a disguised file, rows with errors): nothing of it is
+    kept but this event, in its own transaction."""
+    detail = {
+        "quarter": quarter[:20],
+        "filename": filename[:200],
+        "bytes": size,
+        "status": refused.status,
+        "reason": str(refused.message)[:SHOWN_CHARS],
+        "problems": len(refused.cells) + len(refused.details),
+    }
+    add_event("updates.import_refused", actor=user, detail=detail)
+    db.session.commit()
 
 
 def _import(user: User, quarter: str, filename: str, data: bytes) -> int:

@@ -33,7 +33,7 @@ from tracker.services.updates.save import prefill
 from tracker.vocab import STATUS_LABELS, state_label
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+CSV_MEDIA_TYPE = "text/csv"  # the response adds "; charset=utf-8" itself
 OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 DATA_ROW_HEIGHT = 45
 Cell = str | int | date | None

@@ -210,11 +210,12 @@ class ReviewView:
     blocked_reason: str | None
 
 
-def _load(update_id: int) -> ProgressUpdate:
+def _load(update_id: int, drafts: bool = True) -> ProgressUpdate:
+    query = select(ProgressUpdate).where(ProgressUpdate.id == update_id)
+    if not drafts:
+        query = query.where(ProgressUpdate.state != WorkflowState.DRAFT.value)
     update = db.session.scalar(
-        select(ProgressUpdate)
-        .where(ProgressUpdate.id == update_id)
-        .options(
+        query.options(
             joinedload(ProgressUpdate.action)
             .joinedload(Action.area)
             .joinedload(StrategicArea.plan),
@@ -240,8 +241,10 @@ def _blocked_reason(update: ProgressUpdate) -> str | None:
 
 
 def get_review(update_id: int) -> ReviewView:
-    """An update with what changed since the department's previous accepted update."""
-    update = _load(update_id)
+    """An update with what changed since the department's previous accepted update.
+
+    A draft is its department's alone (the API's rule too): NotFound, not its content."""
+    update = _load(update_id, drafts=False)
     previous = previous_update(
         update.action_id, update.department_id, update.period.quarter, accepted_only=True
     )

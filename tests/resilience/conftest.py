@@ -1,0 +1,52 @@
+"""Fixtures for backups and fault drills: a second, empty database to restore into."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tracker import create_app
+from tracker.extensions import db
+
+RESTORE_DATABASE = "test_hard_restore"
+
+
+def restore_url(tmp_path: Path) -> str:
+    """An empty database beside the test's: a new SQLite file, or test_hard_restore on PG."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{tmp_path / 'restored.db'}"
+    url = make_url(base)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": RESTORE_DATABASE}
+        )
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{RESTORE_DATABASE}"'))
+    admin.dispose()
+    target = url.set(database=RESTORE_DATABASE)
+    engine = create_engine(target)
+    with engine.begin() as conn:  # empty it: a restore goes only into an empty database
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return target.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def restored_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app on the empty second database."""
+    app = create_app(
+        {"DATABASE_URL": restore_url(tmp_path), "SECRET_KEY": "test-secret"}, env="testing"
+    )
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
