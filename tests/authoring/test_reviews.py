@@ -3,7 +3,7 @@ closing it with an approval note makes a new baseline version."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask
@@ -130,3 +130,44 @@ def test_one_review_per_year_and_one_open_at_a_time(app: Flask, planner: FlaskCl
     assert post_form(planner, f"{REVIEW}/close", closing, page=REVIEW).status_code == 302
     assert open_review(planner).status_code == 400
     assert open_review(planner, "2026").status_code == 302
+
+
+def _roadmap_baseline(planner: FlaskClient, code: str, query: str = "") -> str:
+    page = planner.get(f"/plans/it-plan/roadmap{query}").get_data(as_text=True)
+    row = page.split(f'data-code="{code}"', 1)[1]
+    return row.split('data-cell="baseline">', 1)[1].split("<", 1)[0]
+
+
+def test_the_roadmap_compares_with_the_original_or_the_latest_baseline(
+    app: Flask, planner: FlaskClient
+) -> None:
+    active_plan(app, planner)
+    assert open_review(planner).status_code == 302
+    assert rebaseline(app, planner, "S1.1", "2027-Q2", "Funding moved.").status_code == 302
+    assert rebaseline(app, planner, "S1.2", "2027-Q4", "Scope doubled.").status_code == 302
+    closing = {"note": "Approved by the board."}
+    assert post_form(planner, f"{REVIEW}/close", closing, page=REVIEW).status_code == 302
+    assert _roadmap_baseline(planner, "S1.1") == "2027-28 Q2"
+    assert _roadmap_baseline(planner, "S1.2", "?compare=") == "2027-28 Q4"
+    assert _roadmap_baseline(planner, "S1.1", "?compare=original") == "2026-27 Q4"
+    assert _roadmap_baseline(planner, "S1.2", "?compare=original") == "2026-27 Q4"
+    assert _roadmap_baseline(planner, "S1.3", "?compare=original") == "2026-27 Q4"
+    page = planner.get("/plans/it-plan/roadmap?compare=original").get_data(as_text=True)
+    assert "Original baseline target" in page
+    assert planner.get("/plans/it-plan/roadmap?compare=nonsense").status_code == 400
+
+
+def test_as_of_a_past_quarter_shows_the_baseline_then(app: Flask, planner: FlaskClient) -> None:
+    """Before a version's date the version before it was in force."""
+    active_plan(app, planner)
+    assert open_review(planner).status_code == 302
+    assert rebaseline(app, planner, "S1.1", "2027-Q2", "Funding moved.").status_code == 302
+    closing = {"note": "Approved by the board."}
+    assert post_form(planner, f"{REVIEW}/close", closing, page=REVIEW).status_code == 302
+    with app.app_context():
+        plan_id = db.session.scalar(select(PlanReview.plan_id))
+        s11 = db.session.scalar(select(Action.id).where(Action.code == "S1.1"))
+        assert plan_id is not None and s11 is not None
+        then = datetime(2025, 6, 30, tzinfo=UTC)
+        assert baselines.baselines(plan_id, as_of=then).targets[s11] == FiscalQuarter(2026, 4)
+        assert baselines.baselines(plan_id).targets[s11] == FiscalQuarter(2027, 2)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ScalarSelect, String, cast, literal, or_, select, type_coerce, union_all
 
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
@@ -22,7 +22,6 @@ from tracker.services.calendar import clock
 class Baselines:
     """One version's baselines: target per action id, due date per milestone id."""
 
-    number: int | None
     targets: dict[int, FiscalQuarter]
     dues: dict[int, date]
 
@@ -35,9 +34,6 @@ class Baselines:
         return self.dues.get(milestone_id, own)
 
 
-LIVE = Baselines(None, {}, {})  # the baselines as they stand: the actions' own
-
-
 def versions(plan_id: int) -> list[BaselineVersion]:
     """The plan's baseline versions, oldest first, with their reviews."""
     stmt = (
@@ -48,34 +44,40 @@ def versions(plan_id: int) -> list[BaselineVersion]:
     return list(db.session.scalars(stmt))
 
 
-def _version_at(plan_id: int, moment: datetime | None, original: bool) -> BaselineVersion | None:
-    stmt = select(BaselineVersion).where(BaselineVersion.plan_id == plan_id)
+def _version_id(plan_id: int, moment: datetime | None, original: bool) -> ScalarSelect[int]:
+    """The id of the version asked for, as a subquery (no row: the plan has no version)."""
+    stmt = select(BaselineVersion.id).where(BaselineVersion.plan_id == plan_id)
     if original:
         stmt = stmt.where(BaselineVersion.number == 0)
     elif moment is not None:  # the original is in force from the start, whatever its date
         stmt = stmt.where(or_(BaselineVersion.made_at <= moment, BaselineVersion.number == 0))
-    return db.session.scalar(stmt.order_by(BaselineVersion.number.desc()).limit(1))
+    return stmt.order_by(BaselineVersion.number.desc()).limit(1).scalar_subquery()
 
 
 def baselines(plan_id: int, *, original: bool = False, as_of: datetime | None = None) -> Baselines:
-    """The original baselines, or the latest in force at `as_of` (now when None): three
-    queries whatever the plan's size. No version at all: the actions' own baselines."""
-    version = _version_at(plan_id, as_of, original)
-    if version is None:
-        return LIVE
-    targets = db.session.execute(
-        select(BaselineTarget.action_id, BaselineTarget.target).where(
-            BaselineTarget.version_id == version.id
-        )
+    """The original baselines, or the latest in force at `as_of` (now when None): ONE query
+    whatever the plan's size. No version at all: the actions' own baselines."""
+    version = _version_id(plan_id, as_of, original)
+    both = union_all(
+        select(
+            literal(True).label("is_target"),
+            BaselineTarget.action_id.label("item_id"),
+            type_coerce(BaselineTarget.target, String).label("value"),
+        ).where(BaselineTarget.version_id == version),
+        select(
+            literal(False).label("is_target"),
+            BaselineDue.milestone_id.label("item_id"),
+            cast(BaselineDue.due, String).label("value"),
+        ).where(BaselineDue.version_id == version),
     )
-    dues = db.session.execute(
-        select(BaselineDue.milestone_id, BaselineDue.due).where(
-            BaselineDue.version_id == version.id
-        )
-    )
-    return Baselines(
-        version.number, {a: target for a, target in targets}, {m: due for m, due in dues}
-    )
+    targets: dict[int, FiscalQuarter] = {}
+    dues: dict[int, date] = {}
+    for is_target, item_id, value in db.session.execute(both):
+        if is_target:
+            targets[item_id] = FiscalQuarter.parse(value)
+        else:
+            dues[item_id] = date.fromisoformat(str(value)[:10])
+    return Baselines(targets, dues)
 
 
 def snapshot(
