@@ -34,6 +34,7 @@ from tracker.extensions import db
 from tracker.i18n import current_language
 from tracker.models import (
     Action,
+    BaselineVersion,
     DataVersion,
     Department,
     Milestone,
@@ -57,6 +58,7 @@ VERSIONED = (
     ReportingPeriod,
     ProgressUpdate,
     MilestoneForecast,
+    BaselineVersion,
 )
 
 cache = Cache()

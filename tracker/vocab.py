@@ -46,6 +46,16 @@ class ChangeKind(StrEnum):
     PARTICIPANTS_CHANGED = "participants_changed"
     LEAD_CHANGED = "lead_changed"
     REORDERED = "reordered"
+    REVIEW_OPENED = "review_opened"
+    REBASELINED = "rebaselined"
+    REVIEW_CLOSED = "review_closed"
+
+
+class ReviewState(StrEnum):
+    """Where a plan's yearly review stands."""
+
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 class ActionStatus(StrEnum):
@@ -125,6 +135,9 @@ CHANGE_LABELS: Mapping[str, str] = {
     ChangeKind.PARTICIPANTS_CHANGED: _l("Participants changed"),
     ChangeKind.LEAD_CHANGED: _l("Lead department changed"),
     ChangeKind.REORDERED: _l("Order changed"),
+    ChangeKind.REVIEW_OPENED: _l("Yearly review opened"),
+    ChangeKind.REBASELINED: _l("Re-baselined"),
+    ChangeKind.REVIEW_CLOSED: _l("Yearly review closed"),
 }
 
 FLAG_LABELS: Mapping[str, str] = {

@@ -22,7 +22,13 @@ def authoring_requests(app: Flask) -> list[tuple[str, str, str]]:
     with app.app_context():
         area_id = db.session.scalar(select(StrategicArea.id))
         milestone_id = db.session.scalar(select(Milestone.id))
-    values = {"slug": "it-plan", "code": "S1.1", "area_id": area_id, "milestone_id": milestone_id}
+    values = {
+        "slug": "it-plan",
+        "code": "S1.1",
+        "area_id": area_id,
+        "milestone_id": milestone_id,
+        "year": 2025,
+    }
     found = []
     rule: Rule
     for rule in app.url_map.iter_rules():

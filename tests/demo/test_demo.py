@@ -25,12 +25,15 @@ from tracker.models import (
     AuditEvent,
     Department,
     Plan,
+    PlanChange,
+    PlanReview,
     ProgressUpdate,
     Revision,
     User,
     WorkflowState,
 )
 from tracker.services.calendar import periods
+from tracker.services.plans import baselines
 from tracker.services.updates.rules import PlanWindow, RuleContext, check_submission
 from tracker.services.updates.save import input_of
 
@@ -310,3 +313,23 @@ def test_the_history_is_deterministic(seeded: Flask) -> None:
         }
         stored = {tuple(getattr(u, k) for k in keys) for u in _updates(GC_PLAN)}
     assert drafted == stored
+
+
+def test_the_gc_plan_has_a_completed_yearly_review(seeded: Flask) -> None:
+    """The 2017-18 review re-baselined three actions, each with its reason; both baselines stay."""
+    with seeded.app_context():
+        plan = db.session.scalar(select(Plan).where(Plan.slug == GC_PLAN))
+        assert plan is not None
+        review = db.session.scalar(select(PlanReview).where(PlanReview.plan_id == plan.id))
+        assert review is not None and not review.is_open and review.fiscal_year == 2017
+        assert review.approval_note
+        changed = db.session.scalars(
+            select(PlanChange).where(
+                PlanChange.plan_id == plan.id, PlanChange.kind == "rebaselined"
+            )
+        ).all()
+        assert len(changed) == 3 and all(c.reason for c in changed)
+        original = baselines.baselines(plan.id, original=True)
+        latest = baselines.baselines(plan.id)
+        moved = [a for a, target in latest.targets.items() if original.targets[a] != target]
+        assert len(moved) == 3

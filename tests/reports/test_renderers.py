@@ -127,7 +127,8 @@ def test_xlsx_sheets_headers_filters_and_charts(data: tuple[Flask, ReportSnapsho
         content = render_xlsx(snapshot, 2, source)
     book = openpyxl.load_workbook(io.BytesIO(content))
     assert book.sheetnames == [
-        "Summary", "SVC", "Milestones", "Compliance", "Needs attention", "Raw data",
+        "Summary", "SVC", "Milestones", "Compliance", "Needs attention",
+        "Changes to the plan", "Raw data",
     ]  # fmt: skip
     raw = book["Raw data"]
     assert raw.freeze_panes == "A2" and raw.auto_filter.ref == "A1:O9"

@@ -49,6 +49,7 @@ FIELD_LABELS = {
     "current_due": _l("Current due date"),
     "completed_on": _l("Completion date"),
     "position": _l("Order"),
+    "review": _l("Fiscal year reviewed"),
 }
 QUARTERS = frozenset({"start_quarter", "baseline_target", "current_target"})
 DATES = frozenset({"baseline_due", "current_due", "completed_on"})
@@ -72,7 +73,7 @@ def shown_value(field: str, value: str) -> str:
         return value
     if field == "status":
         return plan_status_label(value)
-    if field in {"first_year", "last_year"} and value.isdigit():
+    if field in {"first_year", "last_year", "review"} and value.isdigit():
         return fiscal_year_label(int(value), current_language(), start_month())
     return value
 

@@ -12,11 +12,12 @@ from werkzeug.wrappers import Response
 
 from tracker.access import roles, signed_in_user
 from tracker.authoring import bp
+from tracker.authoring.display import year_label
 from tracker.authoring.forms import AreaForm, ConfirmForm, PlanForm
 from tracker.authoring.outcome import attempt, conflict, flash_outcome
 from tracker.models import Plan, Role
 from tracker.services.errors import NotFound
-from tracker.services.plans import areas, authoring, reads
+from tracker.services.plans import areas, authoring, baselines, reads, reviews
 from tracker.services.plans.readiness import activation_problems, translation_gaps
 
 Page = str | tuple[str, int]
@@ -54,6 +55,9 @@ def _edit_page(plan: Plan, status: int = 200, **forms: object) -> Page:
         or ConfirmForm(formdata=None, data={"version": plan.version}),
         problems=activation_problems(plan) if plan.status == "draft" else [],
         gaps=translation_gaps(plan),
+        reviews=reviews.plan_reviews(plan.id),
+        baseline_versions=baselines.versions(plan.id),
+        year_label=year_label,
         **forms,
     )
     return page, status

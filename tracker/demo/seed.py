@@ -16,6 +16,7 @@ import yaml
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker.demo import review
 from tracker.demo.history import plan_drafts
 from tracker.demo.workflow import Draft, Setting, write_drafts
 from tracker.extensions import db
@@ -140,6 +141,8 @@ def seed_demo(today: date | None = None) -> SeedResult:
             import_plan(_read_plan(slug))
             result.plans.append(slug)
     result.accounts = _ensure_accounts()
+    if review.PLAN in result.plans:  # before the history, which reads the baselines
+        _seed_review()
     reporters = reporting_accounts()
     for slug in DEMO_PLANS:
         result.updates += _write_history(slug, reporters, today)
@@ -149,6 +152,12 @@ def seed_demo(today: date | None = None) -> SeedResult:
         add_event("demo.seeded", actor_label="cli", detail=detail)
     db.session.commit()
     return result
+
+
+def _seed_review() -> None:
+    reviewer = db.session.scalar(select(User).where(User.email == REVIEWER))
+    if reviewer is not None:
+        review.seed_review(reviewer)
 
 
 def _read_plan(slug: str) -> dict[str, Any]:

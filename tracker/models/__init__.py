@@ -8,7 +8,16 @@ from tracker.models.org import ApiToken, Department, IdempotencyKey, TokenScope,
 from tracker.models.plan import Action, Milestone, Plan, StrategicArea, action_participant
 from tracker.models.progress import MilestoneForecast, ProgressUpdate, ReportingPeriod, Revision
 from tracker.models.report import AnnualReport, ReportFile
-from tracker.vocab import ActionStatus, ChangeKind, JobOutcome, PlanStatus, Role, WorkflowState
+from tracker.models.review import BaselineDue, BaselineTarget, BaselineVersion, PlanReview
+from tracker.vocab import (
+    ActionStatus,
+    ChangeKind,
+    JobOutcome,
+    PlanStatus,
+    ReviewState,
+    Role,
+    WorkflowState,
+)
 
 __all__ = [
     "Action",
@@ -17,6 +26,9 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "BaselineDue",
+    "BaselineTarget",
+    "BaselineVersion",
     "ChangeKind",
     "DataVersion",
     "Department",
@@ -27,11 +39,13 @@ __all__ = [
     "MilestoneForecast",
     "Plan",
     "PlanChange",
+    "PlanReview",
     "PlanStatus",
     "ProgressUpdate",
     "ReportFile",
     "ReportingPeriod",
     "Revision",
+    "ReviewState",
     "Role",
     "StrategicArea",
     "TokenScope",

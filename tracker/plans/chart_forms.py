@@ -22,6 +22,7 @@ from tracker.services.figures.roadmap import RoadmapFilters, past_periods
 from tracker.vocab import STATUS_LABELS
 
 NO_REPORT_LABEL = _l("No report yet")
+ORIGINAL = "original"  # the roadmap's "compare with" choice (empty: the latest baseline)
 
 
 def _check(field: SelectField, message: str) -> None:
@@ -69,6 +70,14 @@ class RoadmapForm(GetForm):
     status = SelectField(_l("Status"), validate_choice=False, validators=[Optional()])
     year = SelectField(_l("Fiscal year"), validate_choice=False, validators=[Optional()])
     as_of = SelectField(_l("As of"), validate_choice=False, validators=[Optional()])
+    compare = SelectField(
+        _l("Compare with"),
+        choices=[
+            SelectChoice("", _l("Latest baseline")),
+            SelectChoice(ORIGINAL, _l("Original baseline")),
+        ],
+        validators=[Optional()],
+    )
 
     def load_choices(self, frame: PlanFrame) -> None:
         """Areas, departments, statuses, fiscal years and past quarters of the plan."""
@@ -113,6 +122,7 @@ class RoadmapForm(GetForm):
             status=self.status.data or None,
             year=int(self.year.data) if self.year.data else None,
             as_of=FiscalQuarter.parse(self.as_of.data) if self.as_of.data else None,
+            original=self.compare.data == ORIGINAL,
         )
 
     def active(self) -> bool:

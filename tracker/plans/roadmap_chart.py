@@ -94,7 +94,7 @@ def _rows(r: Roadmap) -> list[dict[str, Any]]:
             "area": row.area.text("name", lang),
             "colour": row.area.colour,
             "url": url_for("plans.action", slug=r.frame.plan.slug, code=row.action.code),
-            "baseline": quarter_label(row.action.baseline_target),
+            "baseline": quarter_label(row.baseline),
             "target": quarter_label(row.target),
             "moved": row.moved if r.as_of else 0,
         }
@@ -108,8 +108,8 @@ def roadmap_chart(r: Roadmap) -> ChartSpec:
     bars = [
         Series(
             "baseline",
-            _("Baseline schedule"),
-            tuple(span(row.action.start_quarter, row.action.baseline_target) for row in r.rows),
+            _("Original baseline") if r.filters.original else _("Latest baseline"),
+            tuple(span(row.action.start_quarter, row.baseline) for row in r.rows),
         ),
         Series(
             "forecast",

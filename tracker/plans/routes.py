@@ -57,4 +57,3 @@ def action_history(slug: str, code: str) -> str:
     return render_template(
         "plans/action_history.html", plan=action.area.plan, action=action, history=shown
     )
-

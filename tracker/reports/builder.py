@@ -30,6 +30,7 @@ from tracker.reports.snapshot import (
     Highlight,
     MilestoneRow,
     MissingCount,
+    PlanChangeRow,
     PlanInfo,
     RateFigure,
     ReportSnapshot,
@@ -39,6 +40,7 @@ from tracker.reports.snapshot import (
 from tracker.services.figures import progress
 from tracker.services.figures.attention import Attention, needs_attention
 from tracker.services.figures.compliance import Compliance, Rate, compliance_matrix
+from tracker.services.plans.changes import year_changes
 
 Forecasts = dict[int, tuple[date | None, date | None]]
 
@@ -97,6 +99,20 @@ def build_snapshot(
         attention=_attention(
             needs_attention(plan.id, end),
             tuple(m for m in all_milestones if m.outcome == MISSED and m.baseline_due <= end),
+        ),
+        changes=tuple(
+            PlanChangeRow(
+                c.at,
+                c.user_label,
+                c.kind,
+                c.action_code,
+                c.milestone_code,
+                c.field,
+                c.old_value,
+                c.new_value,
+                c.reason,
+            )
+            for c in year_changes(plan.id, fiscal_year)
         ),
         updates=UpdateCounts(*(counts.get(s.value, 0) for s in _STATE_ORDER)),
     )

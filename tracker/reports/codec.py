@@ -54,5 +54,8 @@ def _decode(kind: Any, data: Any) -> Any:
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
         fields = dataclasses.fields(kind)
-        return kind(**{f.name: _decode(hints[f.name], data[f.name]) for f in fields})
+        # A field added later with a default may be absent from older stored data.
+        return kind(
+            **{f.name: _decode(hints[f.name], data[f.name]) for f in fields if f.name in data}
+        )
     return data

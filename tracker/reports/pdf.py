@@ -85,6 +85,7 @@ def render_pdf(snapshot: ReportSnapshot, version: int) -> bytes:
             *pdf_tables.milestones(snapshot),
             *pdf_tables.compliance(snapshot),
             *pdf_tables.attention(snapshot),
+            *pdf_tables.plan_changes(snapshot),
             *pdf_tables.notes(snapshot, version),
         ]
 

@@ -230,6 +230,26 @@ def attention(snapshot: ReportSnapshot) -> Story:
     ]
 
 
+def plan_changes(snapshot: ReportSnapshot) -> Story:
+    """Changes to the plan made in the year, from its change log, oldest first."""
+    rows = [text.change_cells(snapshot, c) for c in snapshot.changes]
+    heads = [str(h) for h in text.CHANGE_HEADINGS]
+    return [
+        CondPageBreak(150),
+        para(_("Changes to the plan this year"), "h1"),
+        para(
+            _(
+                "Every change made to the plan's structure and dates during the year, from the "
+                "plan's change log: re-planned targets, the yearly review and its re-baselined "
+                "actions, each with its reason, who made it and when."
+            ),
+            "small",
+        ),
+        Spacer(1, 4),
+        _table(heads, rows, [78, 90, 80, 52, 66, 66, 263], wrap={2, 6}),
+    ]
+
+
 def notes(snapshot: ReportSnapshot, version: int) -> Story:
     """How the figures are computed, and how to check this file."""
     items = [

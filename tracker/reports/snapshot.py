@@ -234,6 +234,22 @@ class UpdateCounts:
 
 
 @dataclass(frozen=True)
+class PlanChangeRow:
+    """A change to the plan made in the year (the plan's change log): what, from -> to, why,
+    who and when. Values are stored as the log keeps them (quarters and dates in ISO form)."""
+
+    at: datetime
+    who: str
+    kind: str  # a ChangeKind value
+    action_code: str
+    milestone_code: str
+    field: str
+    old_value: str
+    new_value: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ReportSnapshot:
     schema: int
     plan: PlanInfo
@@ -249,6 +265,8 @@ class ReportSnapshot:
     compliance: ComplianceTable
     attention: AttentionSummary
     updates: UpdateCounts
+    # Reports made before the change log existed have none (absent from their stored JSON).
+    changes: tuple[PlanChangeRow, ...] = ()
 
     def year_label(self, lang: str | None = None) -> str:
         """The report's fiscal year as people write it, e.g. '2018-19' or '2018-2019'."""

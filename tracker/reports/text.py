@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from tracker.reports.snapshot import LATE, MET, MISSED, RateFigure, ReportSnapshot
+from tracker.fiscal import FiscalQuarter
+from tracker.reports.snapshot import LATE, MET, MISSED, PlanChangeRow, RateFigure, ReportSnapshot
 from tracker.services.figures.compliance import CELL_LABELS
-from tracker.vocab import flag_label, status_label
+from tracker.vocab import change_label, flag_label, status_label
 
 DASH = "\u2014"
 
@@ -139,4 +140,43 @@ def headline_figures(snapshot: ReportSnapshot) -> list[tuple[str, str]]:
         (_("Updates submitted on time"), rate_text(snapshot.compliance.rate, lang)),
         (_("Accepted updates counted"), str(snapshot.updates.accepted)),
         (_("Updates pending (not counted)"), str(snapshot.updates.pending)),
+    ]
+
+
+QUARTER_FIELDS = frozenset({"start_quarter", "baseline_target", "current_target"})
+DATE_FIELDS = frozenset({"baseline_due", "current_due", "completed_on"})
+CHANGE_HEADINGS = (
+    _l("When (UTC)"),
+    _l("Who"),
+    _l("Change"),
+    _l("Item"),
+    _l("From"),
+    _l("To"),
+    _l("Reason"),
+)
+
+
+def change_value(snapshot: ReportSnapshot, field: str, value: str) -> str:
+    """A value of the change log as the report's language writes it (quarters, years)."""
+    try:
+        if value and field in QUARTER_FIELDS:
+            return snapshot.quarter_label(FiscalQuarter.parse(value))
+        if value and field == "review" and value.isdigit():
+            return snapshot.year_label_of(int(value))
+    except ValueError:
+        return value
+    return value
+
+
+def change_cells(snapshot: ReportSnapshot, change: PlanChangeRow) -> list[str]:
+    """One change as the report's table shows it: when, who, what, item, from, to, reason."""
+    item = change.action_code + (f" / {change.milestone_code}" if change.milestone_code else "")
+    return [
+        stamp(change.at),
+        change.who,
+        change_label(change.kind),
+        item,
+        change_value(snapshot, change.field, change.old_value),
+        change_value(snapshot, change.field, change.new_value),
+        change.reason,
     ]

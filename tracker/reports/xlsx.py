@@ -27,6 +27,7 @@ from tracker.reports.xlsx_sheets import (
     Formats,
     area_sheet,
     attention_sheet,
+    changes_sheet,
     compliance_sheet,
     milestones_sheet,
     write_row,
@@ -65,6 +66,7 @@ def render_xlsx(snapshot: ReportSnapshot, version: int, rows: RowSource) -> byte
             _("Compliance"),
             _("Needs attention"),
             _("Raw data"),
+            _("Changes to the plan"),
         ]
         fixed = [name[:31] for name in fixed]
         _summary(workbook.add_worksheet(fixed[0]), workbook, formats, snapshot, version)
@@ -73,6 +75,7 @@ def render_xlsx(snapshot: ReportSnapshot, version: int, rows: RowSource) -> byte
         milestones_sheet(workbook.add_worksheet(fixed[1]), formats, snapshot)
         compliance_sheet(workbook.add_worksheet(fixed[2]), formats, snapshot)
         attention_sheet(workbook.add_worksheet(fixed[3]), formats, snapshot)
+        changes_sheet(workbook.add_worksheet(fixed[5]), formats, snapshot)
         _raw_sheet(workbook.add_worksheet(fixed[4]), formats, data.count)
         workbook.close()
     return data.splice(output.getvalue(), len(workbook.worksheets()))

@@ -263,3 +263,15 @@ def attention_sheet(sheet: Worksheet, f: Formats, snapshot: ReportSnapshot) -> N
         for n, values in enumerate(rows, start=row + 2):
             write_row(sheet, n, values, f)
         row += 3 + max(len(rows), 1)
+
+
+def changes_sheet(sheet: Worksheet, f: Formats, snapshot: ReportSnapshot) -> None:
+    """Changes to the plan made in the year (its change log), oldest first."""
+    for column, width in enumerate((20, 28, 26, 12, 16, 16, 70)):
+        sheet.set_column(column, column, width)
+    sheet.write_string(0, 0, _("Changes to the plan this year"), f.heading)
+    write_row(sheet, 1, [str(h) for h in text.CHANGE_HEADINGS], f, f.header)
+    if not snapshot.changes:
+        sheet.write_string(2, 0, _("None"))
+    for n, change in enumerate(snapshot.changes, start=2):
+        write_row(sheet, n, list(text.change_cells(snapshot, change)), f)

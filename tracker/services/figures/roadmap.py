@@ -10,8 +10,11 @@ Rules (the page says them in words too):
 - a milestone is done when completed by the as-of date (plan or accepted forecast), late when its
   baseline date has passed by then, otherwise upcoming; it is drawn at its completion date, else
   its accepted forecast date, else its baseline date;
-- *moved* is the forecast target now minus the forecast target as of the chosen quarter.
-Queries: five for the frame, then four (five with "as of"), whatever the plan's size.
+- *moved* is the forecast target now minus the forecast target as of the chosen quarter;
+- the baseline compared with is the latest baseline version (the one in force at the as-of
+  quarter's end when one is chosen) or the original one (`plans.baselines`); an action or
+  milestone that version does not hold (added later) shows its own baseline.
+Queries: five for the frame, then six (seven with "as of"), whatever the plan's size.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Protocol
 
 from sqlalchemy import ColumnElement, Subquery, literal, select, union_all
@@ -38,6 +41,7 @@ from tracker.services.calendar.periods import start_month
 from tracker.services.figures import counted, progress
 from tracker.services.figures.frame import NO_REPORT, ActionInfo, AreaInfo, PlanFrame
 from tracker.services.figures.obligations import PeriodRef
+from tracker.services.plans import baselines
 
 
 class Targeted(Protocol):
@@ -140,6 +144,7 @@ class RoadmapFilters:
     status: str | None = None
     year: int | None = None
     as_of: FiscalQuarter | None = None
+    original: bool = False  # compare with the original baseline (else the latest)
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,7 @@ class RoadmapRow:
     source: Forecast | None  # None: the action's current target
     now_target: FiscalQuarter
     milestones: tuple[RoadmapMilestone, ...]
+    baseline: FiscalQuarter  # the baseline target compared with (original or latest)
 
     @property
     def moved(self) -> int:
@@ -175,7 +181,7 @@ class RoadmapRow:
     @property
     def slippage(self) -> int:
         """Quarters from the baseline target to the forecast target (positive = late)."""
-        return self.target - self.action.baseline_target
+        return self.target - self.baseline
 
 
 @dataclass(frozen=True)
@@ -233,23 +239,24 @@ def _milestone_rows(
     return found
 
 
-def _milestone(m: Milestone, f: MilestoneForecast | None, on: date) -> RoadmapMilestone:
-    """A milestone as it stood on `on`: a completion after that date had not happened yet."""
+def _milestone(m: Milestone, f: MilestoneForecast | None, on: date, due: date) -> RoadmapMilestone:
+    """A milestone as it stood on `on`, against baseline date `due`: a completion after that
+    date had not happened yet."""
     completed = m.completed_on or (f.completed_on if f else None)
     if completed is not None and completed > on:
         completed = None
     forecast_on = f.forecast_on if f else None
     p = progress.milestone_progress(m, forecast_on, completed, on)
-    at = completed or forecast_on or m.baseline_due
+    at = completed or forecast_on or due
     return RoadmapMilestone(
-        m.code, m.title_en, m.title_fr, m.baseline_due, forecast_on, completed, p.state, at
+        m.code, m.title_en, m.title_fr, due, forecast_on, completed, p.state, at
     )
 
 
 def _keep(row: RoadmapRow, f: RoadmapFilters) -> bool:
     """Whether the row passes the filters (a year keeps actions whose spans touch it)."""
     a = row.action
-    end = max(a.baseline_target, row.target, row.now_target)
+    end = max(row.baseline, row.target, row.now_target)
     return (
         (f.area is None or row.area.code == f.area)
         and (f.department is None or f.department in a.departments)
@@ -268,7 +275,7 @@ def _axis(
     first, last = frame.plan.first_quarter, frame.plan.last_quarter
     for r in rows:
         first = min(first, r.action.start_quarter)
-        last = max(last, r.action.baseline_target, r.target, r.now_target)
+        last = max(last, r.baseline, r.target, r.now_target)
         for m in r.milestones:
             first = min(first, quarter_of(m.at, month))
             last = max(last, quarter_of(m.at, month))
@@ -292,6 +299,8 @@ def _roadmap(frame: PlanFrame, filters: RoadmapFilters) -> Roadmap:
     states, then = standing.states, standing.forecasts
     now = forecast_targets(ids) if as_of else then
     milestones = _milestone_rows(ids, states)
+    moment = datetime.combine(on, time.max, UTC) if as_of else None
+    compared = baselines.baselines(frame.plan.id, original=filters.original, as_of=moment)
     areas = {a.id: a for a in frame.areas}
     rows = []
     for action in frame.actions:
@@ -305,7 +314,11 @@ def _roadmap(frame: PlanFrame, filters: RoadmapFilters) -> Roadmap:
                 target_of(action, then),
                 then.get(action.id),
                 target_of(action, now),
-                tuple(_milestone(m, f, on) for m, f in milestones[action.id]),
+                tuple(
+                    _milestone(m, f, on, compared.due(m.id, m.baseline_due))
+                    for m, f in milestones[action.id]
+                ),
+                compared.target(action.id, action.baseline_target),
             )
         )
     kept = [r for r in rows if _keep(r, filters)]

@@ -156,6 +156,16 @@ def all_changes(plan_id: int, chosen: ChangeFilter) -> Iterator[PlanChange]:
     yield from db.session.scalars(_filtered(plan_id, chosen).execution_options(yield_per=500))
 
 
+def year_changes(plan_id: int, fiscal_year: int) -> list[PlanChange]:
+    """The plan's changes made in `fiscal_year`, oldest first (one query; the yearly report)."""
+    stmt = (
+        select(PlanChange)
+        .where(PlanChange.plan_id == plan_id, PlanChange.fiscal_year == fiscal_year)
+        .order_by(PlanChange.at, PlanChange.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def change_years(plan_id: int) -> list[int]:
     """The fiscal years in which the plan changed, newest first."""
     stmt = select(PlanChange.fiscal_year).where(PlanChange.plan_id == plan_id).distinct()

@@ -24,7 +24,8 @@ from tracker.services.plans.edits import (
 )
 
 
-def _check_reason(errors: Errors, reason: str) -> None:
+def check_reason(errors: Errors, reason: str) -> None:
+    """A moved target, due date or baseline needs its reason."""
     if not reason.strip():
         errors["reason"] = [_("Give the reason for this change; it is kept in the change log.")]
 
@@ -34,6 +35,14 @@ def _active(status: str) -> None:
         raise PlanInvalid.one(
             "target", _("While the plan is a draft, change the baseline in the action's fields.")
         )
+
+
+def find_milestone(action: Action, milestone_id: int) -> Milestone:
+    """The action's milestone `milestone_id` (NotFound otherwise)."""
+    milestone = next((m for m in action.milestones if m.id == milestone_id), None)
+    if milestone is None:
+        raise NotFound()
+    return milestone
 
 
 def move_target(
@@ -49,7 +58,7 @@ def move_target(
         errors["target"] = [_("This is already the current target.")]
     elif target < action.start_quarter:
         errors["target"] = [_("The target cannot come before the start.")]
-    _check_reason(errors, reason)
+    check_reason(errors, reason)
     raise_if(errors)
     old = action.current_target
     changes.record(
@@ -76,14 +85,12 @@ def move_due(
     plan = writable_plan(slug)
     _active(plan.status)
     action = load_action(plan, code)
-    milestone = next((m for m in action.milestones if m.id == milestone_id), None)
-    if milestone is None:
-        raise NotFound()
+    milestone = find_milestone(action, milestone_id)
     check_version(milestone, version)
     errors: Errors = {}
     if due == milestone.due_on:
         errors["due"] = [_("This is already the current due date.")]
-    _check_reason(errors, reason)
+    check_reason(errors, reason)
     raise_if(errors)
     old = milestone.due_on
     changes.record(
