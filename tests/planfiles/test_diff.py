@@ -54,7 +54,7 @@ def test_changes_are_listed_field_by_field_with_the_history_they_keep(app: Flask
     by_code = {item.code: item for item in (*diff.actions, *diff.milestones)}
     assert by_code["S1.1"].changes == (
         Change("lead", "TBS", "SSC"),
-        Change("participants", "PSPC, SSC", "PSPC, TBS"),
+        Change("participants", "PSPC, SSC (2017-Q1)", "PSPC, TBS"),
     )
     assert by_code["S1.1"].history == 1
     assert by_code["S1.2"].changes == (Change("area", "SERVICE", "SECURE"),)
@@ -89,3 +89,29 @@ def test_texts_without_french_are_listed(app: Flask) -> None:
     with app.app_context():
         diff = preview_plan_file(as_yaml(document), None).diff
     assert diff.to_translate == (("", "title"), ("S1.1/M1", "title"))
+
+
+def test_the_plan_fields_retirements_and_re_planning_are_previewed(app: Flask) -> None:
+    document = plan_document()
+    with app.app_context():
+        import_plan(document)
+        changed = copy.deepcopy(document)
+        changed["plan"]["owner"]["en"] = "Office of the CIO"
+        changed["plan"]["levels"]["action"] = {"en": "Initiative", "fr": "Initiative"}
+        s11, s12 = changed["areas"][0]["actions"]
+        s11["participants"] = ["PSPC", "SSC"]
+        s11["milestones"][1]["current_due"] = "2018-12-31"
+        s12["retired"] = {"reason": "Merged into S1.1"}
+        diff = preview_plan_file(as_yaml(changed), SLUG).diff
+        again = preview_plan_file(as_yaml(changed), SLUG).diff  # nothing written
+
+    assert diff.plan == (
+        Change("owner.en", "Treasury Board", "Office of the CIO"),
+        Change("levels.action.en", "Priority", "Initiative"),
+        Change("levels.action.fr", "Priorité", "Initiative"),
+    )
+    by_code = {item.code: item for item in (*diff.actions, *diff.milestones)}
+    assert by_code["S1.1"].changes == (Change("participants", "PSPC, SSC (2017-Q1)", "PSPC, SSC"),)
+    assert by_code["S1.2"].changes == (Change("retired.reason", "", "Merged into S1.1"),)
+    assert by_code["S1.1/M2"].changes == (Change("current_due", "2018-09-30", "2018-12-31"),)
+    assert again == diff

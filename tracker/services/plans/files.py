@@ -25,6 +25,7 @@ from tracker.services.plans.schema import (
     PlanSpec,
     existing_departments,
     parse_plan_document,
+    reference_errors,
     validate_plan_document,
 )
 from tracker.services.plans.store import ImportResult, load_plan, plan_document, write_plan
@@ -115,6 +116,8 @@ def _parse(data: Mapping[str, Any]) -> PlanSpec:
         data, existing_departments(), periods.start_month(), clock.today()
     )
     if spec is None:
+        raise PlanImportError(errors)
+    if errors := reference_errors(spec):
         raise PlanImportError(errors)
     return spec
 
