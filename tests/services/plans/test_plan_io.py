@@ -673,32 +673,33 @@ def test_actions_survive_their_area_being_replaced(app: Flask) -> None:
         assert export_plan("test-plan-2016") == document
 
 
-def test_an_action_with_progress_updates_cannot_be_dropped(app: Flask) -> None:
+def test_an_action_with_progress_updates_left_out_is_kept_and_retired(app: Flask) -> None:
     with app.app_context():
         import_plan(plan_document())
         add_update("S1.2")
         add_update("S1.1", "M2")
-        before = export_plan_yaml("test-plan-2016")
         counts = row_counts()
         document = plan_document()
         service = document["areas"][0]
         service["actions"] = service["actions"][:1]
         service["actions"][0]["milestones"] = service["actions"][0]["milestones"][:1]
-        service["actions"][0]["target"] = "2019-Q1"
         db.session.expire_all()
 
-        with pytest.raises(PlanImportError) as raised:
-            import_plan(document)
+        result = import_plan(document, reason="Merged in the 2018 review")
 
-        assert raised.value.errors == [
-            'action "S1.2": not in the file, but 1 progress update(s) refer to it, '
-            "so it cannot be removed",
-            'milestone "S1.1/M2": not in the file, but 1 milestone forecast(s) refer to it, '
-            "so it cannot be removed",
-        ]
+        assert result.removed == {"areas": 0, "actions": 0, "milestones": 0}
         db.session.expire_all()
-        assert export_plan_yaml("test-plan-2016") == before
-        assert row_counts() == counts
+        assert row_counts() == counts | {"AuditEvent": counts["AuditEvent"] + 1}
+        s12 = action_by_code("S1.2")
+        assert (s12.retired, s12.retirement_reason) == (True, "Merged in the 2018 review")
+        assert s12.retired_by_id is None  # the command line
+        m2 = next(m for m in action_by_code("S1.1").milestones if m.code == "M2")
+        assert m2.retired and m2.retirement_reason == "Merged in the 2018 review"
+        exported = export_plan("test-plan-2016")["areas"][0]["actions"]
+        assert [a["code"] for a in exported] == ["S1.1", "S1.2"]
+        again = import_plan(document)  # already retired: stays as it is
+        assert again.removed == {"areas": 0, "actions": 0, "milestones": 0}
+        assert action_by_code("S1.2").retirement_reason == "Merged in the 2018 review"
 
 
 def test_a_bad_reimport_leaves_the_plan_as_it_was(app: Flask) -> None:

@@ -1,9 +1,10 @@
 """What importing a plan file would change, shown to the planner before anything is written.
 
 The stored plan and the file are both brought to the export's document shape and compared item
-by item, matched by code as the import matches them (store.py). Removals that the import
-refuses, because progress updates or milestone forecasts refer to them, come from the same
-function the import calls, so the preview and the import cannot disagree.
+by item, matched by code as the import matches them (store.py). What the import refuses (a
+baseline of an active plan changed outside the yearly review) and what it keeps and retires
+rather than deletes come from the functions the import calls (import_rules), so the preview and
+the import cannot disagree.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import Department, MilestoneForecast, Plan, ProgressUpdate
 from tracker.services.plans.fields import Text
+from tracker.services.plans.import_rules import baseline_errors, count_by
 from tracker.services.plans.schema import FORMAT, ActionSpec, AreaSpec, PlanSpec, RetiredSpec
-from tracker.services.plans.store import count_by, plan_document, removals
+from tracker.services.plans.store import plan_document
 
-ADDED, CHANGED, REMOVED = "added", "changed", "removed"
+ADDED, CHANGED, REMOVED, RETIRED = "added", "changed", "removed", "retired"
 # When and by whom something was retired: kept as stored when a file leaves them out.
 KEPT = ("retired.at", "retired.by")
 
@@ -76,7 +78,7 @@ def diff_plan(plan: Plan | None, spec: PlanSpec) -> PlanDiff:
     before = plan_document(plan) if plan is not None else {"plan": {}, "areas": []}
     after = spec_document(spec)
     history = _history(plan)
-    refused = removals(plan, spec)[0] if plan is not None else []
+    refused = baseline_errors(plan, spec) if plan is not None else []
     return PlanDiff(
         slug=spec.slug,
         title=spec.title.en,
@@ -264,8 +266,11 @@ def _items(
             found.append(ItemChange(code, name, ADDED))
         elif changes := _changes(before[code], fields):
             found.append(ItemChange(code, name, CHANGED, changes, history.get(code, 0)))
+    # Left out with history: kept and retired, never deleted (import_rules.left_out).
     found += [
-        ItemChange(code, _name(fields), REMOVED, (), history.get(code, 0))
+        ItemChange(
+            code, _name(fields), RETIRED if history.get(code) else REMOVED, (), history.get(code, 0)
+        )
         for code, fields in before.items()
         if code not in after
     ]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
@@ -13,17 +12,15 @@ from tracker.models import (
     Action,
     Department,
     Milestone,
-    MilestoneForecast,
     Plan,
-    ProgressUpdate,
     StrategicArea,
     User,
     action_participant,
 )
 from tracker.services.audit.events import add_event
 from tracker.services.calendar import clock, periods
+from tracker.services.plans import import_rules as rules
 from tracker.services.plans.document import plan_document
-from tracker.services.plans.fields import _
 from tracker.services.plans.schema import (
     ActionSpec,
     AreaSpec,
@@ -33,7 +30,7 @@ from tracker.services.plans.schema import (
     RetiredSpec,
 )
 
-__all__ = ["ImportResult", "count_by", "load_plan", "plan_document", "removals", "write_plan"]
+__all__ = ["ImportResult", "load_plan", "plan_document", "write_plan"]
 
 
 @dataclass(frozen=True)
@@ -57,22 +54,30 @@ def _count(n: int, plural: str) -> str:
     return f"{n} {plural if n != 1 else plural.removesuffix('s')}"
 
 
-def write_plan(spec: PlanSpec, actor: User | None) -> ImportResult:
-    """Apply a valid spec to the session, matching items by code (the caller commits)."""
+def write_plan(spec: PlanSpec, actor: User | None, reason: str = "") -> ImportResult:
+    """Apply a valid spec to the session, matching items by code, following the authoring
+    rules (import_rules); `reason` goes to the change log (the caller commits)."""
     plan = load_plan(spec.slug)
     created = plan is None
-    refused, removed = removals(plan, spec) if plan is not None else ([], {})
-    if refused:
-        raise PlanImportError(refused)
+    reason = reason.strip() or rules.DEFAULT_REASON
+    kept, before = rules.Kept(), None
+    if plan is not None:
+        if refused := rules.baseline_errors(plan, spec):
+            raise PlanImportError(refused)
+        kept, before = rules.left_out(plan, spec), rules.before_import(plan)
+    removed = kept.deleted
     departments = _upsert_departments(spec)
     if plan is None:
         plan = Plan(slug=spec.slug)
         db.session.add(plan)
     _set_fields(plan, spec)
     db.session.flush()  # a new plan needs its id before its actions
-    _set_areas(plan, spec, departments, _Retiring(actor, _users(spec)))
+    _set_areas(plan, spec, departments, _Retiring(actor, _users(spec)), kept)
+    rules.retire_left_out(kept, actor, reason)
     db.session.flush()
     _set_since(plan, spec, departments)
+    if before is not None:
+        rules.record_changes(plan, before, actor, reason)
     periods.ensure_periods(spec.first_year, spec.last_year)
     actions = [action for area in spec.areas for action in area.actions]
     counts = {
@@ -85,61 +90,6 @@ def write_plan(spec: PlanSpec, actor: User | None) -> ImportResult:
     detail = {"slug": spec.slug, "created": created, "counts": counts, "removed": removed}
     add_event("plan.imported", actor=actor, obj=plan, detail=detail)
     return result
-
-
-def removals(plan: Plan, spec: PlanSpec) -> tuple[list[str], dict[str, int]]:
-    """What the file drops from the plan: the removals refused because progress updates or
-    milestone forecasts refer to them (never deleted), and the counts of what would go."""
-    keep_actions = {a.code: a for area in spec.areas for a in area.actions}
-    actions = [action for area in plan.areas for action in area.actions]
-    gone_actions = [a for a in actions if a.code not in keep_actions]
-    gone_milestones = [
-        (action, m)
-        for action in actions
-        for m in action.milestones
-        if m.code not in {s.code for s in _milestones_of(keep_actions.get(action.code))}
-    ]
-    updates = count_by(ProgressUpdate.action_id, [a.id for a in gone_actions])
-    forecasts = count_by(MilestoneForecast.milestone_id, [m.id for _action, m in gone_milestones])
-    errors = [
-        _(
-            'action "%(code)s": not in the file, but %(num)s progress update(s) refer to it, '
-            "so it cannot be removed",
-            code=a.code,
-            num=updates[a.id],
-        )
-        for a in gone_actions
-        if a.id in updates
-    ] + [
-        _(
-            'milestone "%(code)s": not in the file, but %(num)s milestone forecast(s) refer to '
-            "it, so it cannot be removed",
-            code=f"{a.code}/{m.code}",
-            num=forecasts[m.id],
-        )
-        for a, m in gone_milestones
-        if m.id in forecasts and a.code in keep_actions
-    ]
-    area_codes = {area.code for area in spec.areas}
-    return errors, {
-        "areas": sum(1 for area in plan.areas if area.code not in area_codes),
-        "actions": len(gone_actions),
-        "milestones": len(gone_milestones),
-    }
-
-
-def _milestones_of(action: ActionSpec | None) -> tuple[MilestoneSpec, ...]:
-    return () if action is None else action.milestones
-
-
-def count_by(column: Any, ids: list[int]) -> dict[int, int]:
-    """How many rows refer to each of `ids` through `column`."""
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(column, func.count()).where(column.in_(ids)).group_by(column)
-    ).all()
-    return {row[0]: row[1] for row in rows}
 
 
 def _upsert_departments(spec: PlanSpec) -> dict[str, Department]:
@@ -240,11 +190,17 @@ def _set_since(plan: Plan, spec: PlanSpec, departments: dict[str, Department]) -
 
 
 def _set_areas(
-    plan: Plan, spec: PlanSpec, departments: dict[str, Department], retiring: _Retiring
+    plan: Plan,
+    spec: PlanSpec,
+    departments: dict[str, Department],
+    retiring: _Retiring,
+    history: rules.Kept,
 ) -> None:
-    """Areas and actions matched by code keep their ids (and so their progress history)."""
+    """Areas and actions matched by code keep their ids (and so their progress history); what
+    the file leaves out but history refers to stays, after what the file lists."""
     areas = {area.code: area for area in plan.areas}
     actions = {action.code: action for area in plan.areas for action in area.actions}
+    left = {a.code: a.area.code for a in history.actions}
     kept = []
     for position, area_spec in enumerate(spec.areas):
         area = areas.get(area_spec.code) or StrategicArea(code=area_spec.code)
@@ -257,10 +213,17 @@ def _set_areas(
                 i,
                 departments,
                 retiring,
+                history,
             )
             for i, s in enumerate(area_spec.actions)
-        ]
+        ] + [a for a in history.actions if a.area.code == area_spec.code]
         kept.append(area)
+    listed = {area.code for area in kept}
+    for code in dict.fromkeys(left.values()):
+        if code not in listed:
+            area = areas[code]
+            area.actions = [a for a in history.actions if left[a.code] == code]
+            kept.append(area)
     plan.areas = kept  # areas left out are orphans: deleted with their actions and milestones
 
 
@@ -276,6 +239,7 @@ def _action(
     position: int,
     departments: dict[str, Department],
     retiring: _Retiring,
+    history: rules.Kept,
 ) -> Action:
     """An action set from the spec; its milestones matched by code keep their ids."""
     action.position, action.illustrative = position, spec.illustrative
@@ -290,7 +254,7 @@ def _action(
     action.milestones = [
         _milestone(existing.get(s.code) or Milestone(code=s.code), s, i, retiring)
         for i, s in enumerate(spec.milestones)
-    ]
+    ] + [m for m in history.milestones if m.action is action]
     return action
 
 
