@@ -127,7 +127,7 @@ def plan_list() -> Response:
     args = QueryArgs(request.args, PAGING)
     paging = args.paging()
     args.finish()
-    pagination = listing.plan_page(paging.page, paging.per_page)
+    pagination = listing.plan_page(paging.page, paging.per_page, signed_in_user())
     return _paged(pagination, [serialize.plan(p) for p in pagination.items])
 
 
@@ -135,6 +135,7 @@ def plan_list() -> Response:
 @signed_in
 def plan(slug: str) -> Response:
     _no_parameters()
+    listing.check_visible(slug, signed_in_user())
     today = clock.today()
 
     def body() -> str:
@@ -147,6 +148,7 @@ def plan(slug: str) -> Response:
 @signed_in
 def action(slug: str, code: str) -> Response:
     _no_parameters()
+    listing.check_visible(slug, signed_in_user())
     today = clock.today()
 
     def body() -> str:
