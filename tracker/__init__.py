@@ -91,7 +91,7 @@ VIEW_MODULES = {
     "reports": ("routes",),
     "tokens": ("routes",),
     "api": ("routes",),
-    "authoring": ("routes", "action_routes", "milestone_routes", "change_routes"),
+    "authoring": ("routes", "action_routes", "milestone_routes", "change_routes", "copy_routes"),
 }
 
 
