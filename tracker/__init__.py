@@ -96,7 +96,14 @@ VIEW_MODULES = {
     "reports": ("routes",),
     "tokens": ("routes",),
     "api": ("limits", "routes", "writes"),
-    "authoring": ("routes", "action_routes", "milestone_routes", "change_routes", "review_routes"),
+    "authoring": (
+        "routes",
+        "action_routes",
+        "milestone_routes",
+        "change_routes",
+        "review_routes",
+        "copy_routes",
+    ),
 }
 
 

@@ -65,9 +65,10 @@ def sealed_upload(page: str) -> str:
     return html.unescape(match.group(1))
 
 
-def apply(client: FlaskClient, url: str, page: str, preview_url: str) -> Any:
-    """Press "Apply" on a preview page."""
-    return post_form(client, url, {"upload": sealed_upload(page)}, page=preview_url)
+def apply(client: FlaskClient, url: str, page: str, preview_url: str, reason: str = "") -> Any:
+    """Press "Apply" on a preview page (with a reason for the change log, if given)."""
+    data = {"upload": sealed_upload(page)} | ({"reason": reason} if reason else {})
+    return post_form(client, url, data, page=preview_url)
 
 
 def stored_yaml(app: Flask) -> str:

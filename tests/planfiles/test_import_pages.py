@@ -27,7 +27,7 @@ from tests.planfiles.conftest import (
     upload,
 )
 from tracker.extensions import db
-from tracker.models import AuditEvent, Plan, Role
+from tracker.models import AuditEvent, Plan, PlanChange, Role
 from tracker.services.plans.files import export_plan, import_plan
 
 
@@ -86,19 +86,65 @@ def test_a_changed_plan_is_previewed_then_applied(
     assert "The plan was updated from plan.yaml." in text_of(planner.get(f"/plans/{SLUG}/"))
 
 
-def test_an_action_with_updates_left_out_cannot_be_applied(
+def test_an_action_with_updates_left_out_is_retired_with_the_reason_given(
     app: Flask, planner: FlaskClient, stored_plan: dict[str, Any]
 ) -> None:
     with app.app_context():
         add_update("C1.1")
     preview = upload(planner, UPDATE_URL, as_yaml(changed_document()))
     page = text_of(preview)
-    assert "This file cannot be applied" in page
+    assert "This file cannot be applied" not in page
     assert (
-        'action "C1.1": not in the file, but 1 progress update(s) refer to it, '
-        "so it cannot be removed" in page
+        "C1.1 Secure the perimeter Retired Not in the file, but 1 progress update refers to "
+        "it: it is kept and retired, not deleted." in page
     )
-    assert "Cannot be removed: 1 progress update refers to it." in page
+    assert "Reason for the changes (optional)" in page
+
+    done = apply(
+        planner, APPLY_UPDATE_URL, preview.get_data(as_text=True), UPDATE_URL, "Review 2018"
+    )
+
+    assert done.status_code == 302
+    with app.app_context():
+        c11 = action_by_code("C1.1")
+        assert c11.retired and c11.retirement_reason == "Review 2018"
+        assert c11.area.code == "SECURE"
+        log = db.session.scalars(select(PlanChange).order_by(PlanChange.id)).all()
+        assert [
+            (c.kind, c.action_code, c.field, c.old_value, c.new_value, c.reason) for c in log
+        ] == [
+            ("target_moved", "S1.1", "current_target", "2018-Q4", "2019-Q2", "Review 2018"),
+            ("action_retired", "C1.1", "", "", "", "Review 2018"),
+        ]
+        assert log[0].user_label == "planner-matrix@example.gc.ca"
+    assert "Retired" in stored_yaml(app) or "retired:" in stored_yaml(app)
+
+
+def test_without_a_reason_the_change_log_says_it_came_from_a_file(
+    app: Flask, planner: FlaskClient, stored_plan: dict[str, Any]
+) -> None:
+    preview = upload(planner, UPDATE_URL, as_yaml(changed_document()))
+    apply(planner, APPLY_UPDATE_URL, preview.get_data(as_text=True), UPDATE_URL)
+    with app.app_context():
+        reasons = set(db.session.scalars(select(PlanChange.reason)))
+        assert reasons == {"Imported from a plan file"}
+
+
+def test_a_baseline_change_of_an_active_plan_cannot_be_applied(
+    app: Flask, planner: FlaskClient, stored_plan: dict[str, Any]
+) -> None:
+    with app.app_context():
+        plan = db.session.scalars(select(Plan)).one()
+        plan.status = "active"
+        db.session.commit()
+    document = changed_document()
+    document["plan"]["status"] = "active"
+    document["areas"][0]["actions"][0]["baseline_target"] = "2018-Q3"
+    preview = upload(planner, UPDATE_URL, as_yaml(document))
+    page = text_of(preview)
+    assert "This file cannot be applied" in page
+    assert "its baselines change only in its yearly review" in page
+    assert "keep 2018-Q2 here, not 2018-Q3" in page
     assert 'name="upload"' not in preview.get_data(as_text=True)  # no Apply button
 
 

@@ -130,7 +130,7 @@ def plan_list() -> Response:
     args = query_args()
     paging = args.paging()
     args.finish()
-    pagination = listing.plan_page(paging.page, paging.per_page)
+    pagination = listing.plan_page(paging.page, paging.per_page, signed_in_user())
     return _paged(pagination, [serialize.plan(p) for p in pagination.items])
 
 
@@ -143,6 +143,7 @@ def plan_list() -> Response:
 )
 def plan(slug: str) -> Response:
     _no_parameters()
+    listing.check_visible(slug, signed_in_user())
     today = clock.today()
 
     def body() -> str:
@@ -160,6 +161,7 @@ def plan(slug: str) -> Response:
 )
 def action(slug: str, code: str) -> Response:
     _no_parameters()
+    listing.check_visible(slug, signed_in_user())
     today = clock.today()
 
     def body() -> str:

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import Field, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from tracker.extensions import db
 from tracker.fiscal import fiscal_year_label
@@ -20,6 +20,7 @@ from tracker.models.plan import DEFAULT_LEVEL_NAMES
 from tracker.services.calendar.periods import start_month
 from tracker.services.plans.areas import DEFAULT_COLOUR, AreaFields
 from tracker.services.plans.authoring import PlanFields
+from tracker.services.plans.copying import PlanCopy
 from tracker.services.plans.edits import FORM, Errors
 
 YEAR_MESSAGE = _l("Enter a year such as 2025.")
@@ -34,6 +35,16 @@ def line(label: Any, max_len: int, required: bool = False) -> StringField:
     """A one-line text field."""
     checks = [InputRequired()] if required else [Optional()]
     return StringField(label, validators=[*checks, Length(max=max_len)], filters=[tidy])
+
+
+def year_field(label: Any) -> IntegerField:
+    """A required fiscal year, written like 2025."""
+    return IntegerField(
+        label,
+        validators=[InputRequired(YEAR_MESSAGE)],
+        invalid_value_message=YEAR_MESSAGE,
+        render_kw={"inputmode": "numeric"},
+    )
 
 
 def text(label: Any) -> TextAreaField:
@@ -87,18 +98,8 @@ class PlanForm(VersionedForm):
     owner_en = line(_l("Owner organisation in English"), 300)
     owner_fr = line(_l("Owner organisation in French"), 300)
     source_url = line(_l("Source document (web address)"), 500)
-    first_year = IntegerField(
-        _l("First fiscal year"),
-        validators=[InputRequired(YEAR_MESSAGE)],
-        invalid_value_message=YEAR_MESSAGE,
-        render_kw={"inputmode": "numeric"},
-    )
-    last_year = IntegerField(
-        _l("Last fiscal year"),
-        validators=[InputRequired(YEAR_MESSAGE)],
-        invalid_value_message=YEAR_MESSAGE,
-        render_kw={"inputmode": "numeric"},
-    )
+    first_year = year_field(_l("First fiscal year"))
+    last_year = year_field(_l("Last fiscal year"))
     predecessor_slug = SelectField(_l("Predecessor plan"), validate_choice=False)
     area_label_en = line(_l("First level, in English"), 60)
     area_label_fr = line(_l("First level, in French"), 60)
@@ -196,3 +197,30 @@ class ConfirmForm(VersionedForm):
 def saved_values(item: object, names: Mapping[str, str]) -> dict[str, str]:
     """The saved values of `item` by form field name (`names` maps field -> attribute)."""
     return {field: str(getattr(item, attribute) or "") for field, attribute in names.items()}
+
+
+class CopyForm(VersionedForm):
+    """A new plan started from another (services.plans.copying)."""
+
+    slug = line(_l("Short name (in the plan's web address)"), 80, required=True)
+    title_en = line(_l("Title in English"), 300, required=True)
+    title_fr = line(_l("Title in French"), 300)
+    first_year = year_field(_l("First fiscal year"))
+    last_year = year_field(_l("Last fiscal year"))
+    shift_years = IntegerField(
+        _l("Move every quarter and date by this many years"),
+        default=0,
+        validators=[Optional(), NumberRange(-20, 20)],
+        render_kw={"inputmode": "numeric"},
+    )
+
+    def to_copy(self) -> PlanCopy:
+        """The form as the copying service takes it."""
+        return PlanCopy(
+            self.slug.data or "",
+            self.title_en.data or "",
+            self.title_fr.data or "",
+            self.first_year.data or 0,
+            self.last_year.data or 0,
+            self.shift_years.data or 0,
+        )

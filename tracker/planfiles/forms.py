@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from wtforms import HiddenField, SubmitField
-from wtforms.validators import DataRequired
+from wtforms import HiddenField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.services.plans.files import Expected
 
@@ -61,6 +61,14 @@ class PlanFileForm(FlaskForm):
 
 class ApplyForm(FlaskForm):
     upload = HiddenField(validators=[DataRequired()])
+    reason = StringField(
+        _l("Reason for the changes (optional)"),
+        validators=[Optional(), Length(max=500)],
+        description=_l(
+            "Kept in the plan's change log for each target or due date the file moves and each "
+            'action or milestone it retires. Left empty: "Imported from a plan file".'
+        ),
+    )
     submit = SubmitField(_l("Apply the changes"))
 
 

@@ -88,7 +88,8 @@ def _apply(plan: Plan | None) -> Page | BaseResponse:
     if upload is None or upload.expected.slug != (plan.slug if plan else None):
         abort(400)
     try:
-        result = plan_io.apply_plan_file(upload.content, upload.expected, user)
+        reason = form.reason.data or ""
+        result = plan_io.apply_plan_file(upload.content, upload.expected, user, reason)
     except plan_io.PlanChangedError:
         return _changed_since_preview(plan, upload)
     except plan_io.PlanImportError as refused:

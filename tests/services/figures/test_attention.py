@@ -5,11 +5,11 @@ tests/factories/monitoring.py), and its query count at two plan sizes.
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.conftest import counted
 from tests.factories import (
@@ -17,7 +17,8 @@ from tests.factories import (
 )
 from tests.factories.monitoring import build_watch, report, sized_plan
 from tracker.extensions import db
-from tracker.models import Action, Department
+from tracker.fiscal import FiscalQuarter
+from tracker.models import Action, Department, action_participant
 from tracker.services.figures.attention import Attention, needs_attention
 from tracker.vocab import ScheduleFlag
 
@@ -151,3 +152,30 @@ def test_query_count_does_not_grow(app: Flask) -> None:
             assert found.missing_count > 0
     assert counts[0] == counts[1]
     assert counts[0] <= 12  # ten queries, the data version and the BEGIN on SQLite
+
+
+def test_a_retired_action_is_missing_only_up_to_its_retirement(app: Flask) -> None:
+    plan_id = build_watch(app)
+    with app.app_context():
+        a3 = db.session.scalars(select(Action).where(Action.code == "A3")).one()
+        a3.retired_at = datetime(2025, 9, 1, tzinfo=UTC)  # in 2025-Q2
+        a3.retirement_reason = "Cancelled"
+        db.session.commit()
+        found = needs_attention(plan_id, TODAY)
+    missing = [(i.action.code, str(i.quarter)) for g in found.missing for i in g.items]
+    assert ("A3", "2025-Q2") in missing and ("A3", "2025-Q3") not in missing
+
+
+def test_a_late_participant_is_not_missing_before_it_joined(app: Flask) -> None:
+    plan_id = build_watch(app)
+    with app.app_context():
+        a1 = db.session.scalars(select(Action).where(Action.code == "A1")).one()
+        db.session.execute(
+            update(action_participant)
+            .where(action_participant.c.action_id == a1.id)
+            .values(since_quarter=FiscalQuarter(2025, 3))
+        )
+        db.session.commit()
+        found = needs_attention(plan_id, TODAY)
+    missing = [(i.action.code, str(i.quarter)) for g in found.missing for i in g.items]
+    assert ("A1", "2025-Q3") in missing and ("A1", "2025-Q2") not in missing

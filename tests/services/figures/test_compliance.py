@@ -4,13 +4,17 @@ tests/factories/monitoring.py), boundaries, filters and query counts.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from flask import Flask
+from sqlalchemy import select, update
 
 from tests.conftest import counted
 from tests.factories.monitoring import build_comply, sized_plan
+from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
+from tracker.models import Action, Department, action_participant
 from tracker.services.figures.compliance import (
     LATE,
     MISSING,
@@ -125,3 +129,41 @@ def test_query_count_does_not_grow(app: Flask) -> None:
             assert result.rate.due > 0
     assert counts[0] == counts[1]
     assert counts[0] <= 8  # six queries, the data version and the BEGIN on SQLite
+
+
+def _change_comply(app: Flask, retire_a2_on: str | None = None, ccc_since: str = "") -> None:
+    """The plan "comply" with A2 retired on a date, or CCC joining A2 late."""
+    with app.app_context():
+        a2 = db.session.scalars(select(Action).where(Action.code == "A2")).one()
+        if retire_a2_on:
+            a2.retired_at = datetime.fromisoformat(retire_a2_on)
+            a2.retirement_reason = "Merged into A1"
+        if ccc_since:
+            ccc = db.session.scalars(select(Department).where(Department.acronym == "CCC")).one()
+            db.session.execute(
+                update(action_participant)
+                .where(action_participant.c.action_id == a2.id)
+                .where(action_participant.c.department_id == ccc.id)
+                .values(since_quarter=FiscalQuarter.parse(ccc_since))
+            )
+        db.session.commit()
+
+
+def test_a_retired_action_is_owed_up_to_the_quarter_of_its_retirement(app: Flask) -> None:
+    plan_id = build_comply(app)
+    _change_comply(app, retire_a2_on="2025-08-20T15:00:00+00:00")  # in 2025-Q2
+    with app.app_context():
+        result = compliance_matrix(plan_id, TODAY)
+    assert states(result) == {
+        "AAA": [NA, OK, OK, PENDING],
+        "BBB": [NA, LATE, MISSING, OK],  # A2 no longer owed in 2025-Q3
+        "CCC": [NA, NA, MISSING, NA],
+    }
+
+
+def test_a_late_participant_owes_from_its_first_quarter(app: Flask) -> None:
+    plan_id = build_comply(app)
+    _change_comply(app, ccc_since="2025-Q3")
+    with app.app_context():
+        result = compliance_matrix(plan_id, TODAY)
+    assert states(result)["CCC"] == [NA, NA, NA, OK]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from tracker.models import (
     Department,
     Milestone,
     MilestoneForecast,
+    Plan,
     ProgressUpdate,
     Role,
     User,
@@ -97,6 +98,93 @@ def test_demo_plans_round_trip(app: Flask, path: Path) -> None:
         assert export_plan_yaml(result.slug) == first
 
 
+def retired_document() -> dict[str, Any]:
+    """The test plan, following an older one, with an action and a milestone retired."""
+    document = plan_document()
+    document["plan"]["predecessor"] = "older-plan"
+    s11, s12 = document["areas"][0]["actions"]
+    s12["retired"] = {
+        "reason": "Merged into S1.1",
+        "at": datetime(2018, 4, 3, 14, 30, 5, 123456, tzinfo=UTC),
+        "by": "planner@example.org",
+    }
+    s11["milestones"][1]["retired"] = {
+        "reason": "No longer needed",
+        "at": datetime(2018, 5, 1, tzinfo=UTC),
+        "by": None,
+    }
+    return document
+
+
+def older_plan() -> dict[str, Any]:
+    document = plan_document()
+    document["plan"]["slug"] = "older-plan"
+    return document
+
+
+def test_new_fields_round_trip_losslessly(app: Flask) -> None:
+    make_user(app, Role.PLANNER, "planner@example.org")
+    with app.app_context():
+        import_plan(older_plan())
+        import_plan(retired_document())
+        assert export_plan("test-plan-2016") == retired_document()
+        first = export_plan_yaml("test-plan-2016")
+        older = export_plan_yaml("older-plan")
+        plan = db.session.scalars(select(Plan).where(Plan.slug == "test-plan-2016")).one()
+        assert plan.predecessor is not None and plan.predecessor.slug == "older-plan"
+        assert (plan.owner_fr, plan.area_label_en, plan.action_label_fr) == (
+            "Conseil du Trésor",
+            "Pillar",
+            "Priorité",
+        )
+        s12 = next(a for a in plan.areas[0].actions if a.code == "S1.2")
+        assert s12.retired and s12.retirement_reason == "Merged into S1.1"
+        empty_database()
+        db.session.remove()
+        make_user(app, Role.PLANNER, "planner@example.org")
+        import_plan(load_plan_yaml(older))
+        import_plan(load_plan_yaml(first))
+        assert export_plan_yaml("test-plan-2016") == first
+
+
+def test_a_file_may_leave_the_new_fields_out(app: Flask) -> None:
+    document = plan_document()
+    for key in ("owner", "source_url", "predecessor", "levels"):
+        del document["plan"][key]
+    s11 = document["areas"][0]["actions"][0]
+    s11["participants"] = ["PSPC", "SSC"]
+    for milestone in s11["milestones"]:
+        del milestone["current_due"], milestone["retired"]
+    del s11["retired"]
+    with app.app_context():
+        import_plan(document)
+        exported = export_plan("test-plan-2016")["plan"]
+        assert exported["levels"] == {
+            "area": {"en": "Strategic area", "fr": "Domaine stratégique"},
+            "action": {"en": "Action", "fr": "Mesure"},
+        }
+        assert (exported["owner"], exported["source_url"], exported["predecessor"]) == (
+            {"en": "", "fr": ""},
+            "",
+            None,
+        )
+
+
+def test_retiring_in_a_file_records_when_and_who_imported_it(app: Flask) -> None:
+    planner = make_user(app, Role.PLANNER, "planner@example.org")
+    document = plan_document()
+    document["areas"][0]["actions"][1]["retired"] = {"reason": "Merged"}
+    with app.app_context():
+        import_plan(document, db.session.get(User, planner))
+        s12 = action_by_code("S1.2")
+        assert s12.retired_by_id == planner and s12.retired_at is not None
+        retired = export_plan("test-plan-2016")["areas"][0]["actions"][1]["retired"]
+        assert (retired["reason"], retired["by"]) == ("Merged", "planner@example.org")
+        document["areas"][0]["actions"][1]["retired"] = None
+        import_plan(document)
+        assert not action_by_code("S1.2").retired
+
+
 def test_export_of_an_unknown_slug_is_refused(app: Flask) -> None:
     with app.app_context(), pytest.raises(PlanNotFoundError, match='no plan with slug "nope"'):
         export_plan("nope")
@@ -148,6 +236,7 @@ def renaming(path: str, new: str) -> Edit:
 
 S11 = "areas.0.actions.0"
 S12 = "areas.0.actions.1"
+S11_LOC, S12_LOC = "areas[0].actions[0]", "areas[0].actions[1]"
 IN_TWO_DAYS = date.today() + timedelta(days=2)
 BAD_DOCUMENTS: list[tuple[str, Edit, list[str]]] = [
     ("slug missing", deleting("plan.slug"), ["plan.slug: missing"]),
@@ -344,11 +433,72 @@ BAD_DOCUMENTS: list[tuple[str, Edit, list[str]]] = [
         [f"areas[0].actions[0].milestones[1].completed: {IN_TWO_DAYS} is in the future"],
     ),
     (
+        "source url",
+        setting("plan.source_url", "canada.ca/plan"),
+        ['plan.source_url: "canada.ca/plan" is not a web address (expected http:// or https://)'],
+    ),
+    (
+        "own predecessor",
+        setting("plan.predecessor", "test-plan-2016"),
+        ["plan.predecessor: a plan cannot be its own predecessor"],
+    ),
+    (
+        "unknown predecessor",
+        setting("plan.predecessor", "older-plan"),
+        ['plan.predecessor: no plan "older-plan" (import the predecessor first)'],
+    ),
+    (
+        "level without French",
+        setting("plan.levels.area", {"en": "Pillar"}),
+        ["plan.levels.area.fr: missing"],
+    ),
+    (
+        "level typo",
+        setting("plan.levels", {"areas": {"en": "Pillar", "fr": "Pilier"}}),
+        ["plan.levels.areas: unknown key (expected one of: area, action)"],
+    ),
+    (
+        "retired without reason",
+        setting(f"{S12}.retired", {"at": datetime(2018, 1, 2, 3, 4, 5)}),
+        [f"{S12_LOC}.retired.reason: missing"],
+    ),
+    (
+        "retired at nonsense",
+        setting(f"{S12}.retired", {"reason": "Merged", "at": "last week"}),
+        [
+            f'{S12_LOC}.retired.at: "last week" is not a date and time '
+            "(expected e.g. 2019-05-01 14:30:00+00:00)"
+        ],
+    ),
+    (
+        "retired by a stranger",
+        setting(f"{S12}.retired", {"reason": "Merged", "by": "who@example.org"}),
+        [f'{S12_LOC}.retired.by: no user "who@example.org"'],
+    ),
+    (
+        "participant since not a quarter",
+        setting(f"{S11}.participants", ["PSPC", {"department": "SSC", "since": "soon"}]),
+        [
+            f'{S11_LOC}.participants[1].since: "soon" is not a quarter '
+            '(expected a form like "2019-Q4")'
+        ],
+    ),
+    (
+        "participant without department",
+        setting(f"{S11}.participants", [{"since": "2017-Q1"}]),
+        [f"{S11_LOC}.participants[0].department: missing"],
+    ),
+    (
+        "current due not a date",
+        setting(f"{S11}.milestones.1.current_due", "later"),
+        [f'{S11_LOC}.milestones[1].current_due: "later" is not a date (expected YYYY-MM-DD)'],
+    ),
+    (
         "milestone typo",
         renaming(f"{S11}.milestones.0.completed", "complete"),
         [
             "areas[0].actions[0].milestones[0].complete: unknown key "
-            "(expected one of: code, title, baseline_due, completed)"
+            "(expected one of: code, title, baseline_due, current_due, completed, retired)"
         ],
     ),
     (
@@ -523,32 +673,33 @@ def test_actions_survive_their_area_being_replaced(app: Flask) -> None:
         assert export_plan("test-plan-2016") == document
 
 
-def test_an_action_with_progress_updates_cannot_be_dropped(app: Flask) -> None:
+def test_an_action_with_progress_updates_left_out_is_kept_and_retired(app: Flask) -> None:
     with app.app_context():
         import_plan(plan_document())
         add_update("S1.2")
         add_update("S1.1", "M2")
-        before = export_plan_yaml("test-plan-2016")
         counts = row_counts()
         document = plan_document()
         service = document["areas"][0]
         service["actions"] = service["actions"][:1]
         service["actions"][0]["milestones"] = service["actions"][0]["milestones"][:1]
-        service["actions"][0]["target"] = "2019-Q1"
         db.session.expire_all()
 
-        with pytest.raises(PlanImportError) as raised:
-            import_plan(document)
+        result = import_plan(document, reason="Merged in the 2018 review")
 
-        assert raised.value.errors == [
-            'action "S1.2": not in the file, but 1 progress update(s) refer to it, '
-            "so it cannot be removed",
-            'milestone "S1.1/M2": not in the file, but 1 milestone forecast(s) refer to it, '
-            "so it cannot be removed",
-        ]
+        assert result.removed == {"areas": 0, "actions": 0, "milestones": 0}
         db.session.expire_all()
-        assert export_plan_yaml("test-plan-2016") == before
-        assert row_counts() == counts
+        assert row_counts() == counts | {"AuditEvent": counts["AuditEvent"] + 1}
+        s12 = action_by_code("S1.2")
+        assert (s12.retired, s12.retirement_reason) == (True, "Merged in the 2018 review")
+        assert s12.retired_by_id is None  # the command line
+        m2 = next(m for m in action_by_code("S1.1").milestones if m.code == "M2")
+        assert m2.retired and m2.retirement_reason == "Merged in the 2018 review"
+        exported = export_plan("test-plan-2016")["areas"][0]["actions"]
+        assert [a["code"] for a in exported] == ["S1.1", "S1.2"]
+        again = import_plan(document)  # already retired: stays as it is
+        assert again.removed == {"areas": 0, "actions": 0, "milestones": 0}
+        assert action_by_code("S1.2").retirement_reason == "Merged in the 2018 review"
 
 
 def test_a_bad_reimport_leaves_the_plan_as_it_was(app: Flask) -> None:

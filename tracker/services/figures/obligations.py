@@ -3,9 +3,12 @@
 A department owes an update on an action for a reporting period when all of these hold:
 - it is assigned to the action (the lead or a participant, as assigned today);
 - the period's quarter lies within the plan's fiscal years and the period has a row (a due date);
+- a participant added after the action started (`action_participant.since_quarter`) owes from
+  that quarter on; a participant removed owes nothing more (its updates stay in the history);
 - the action is active in that quarter: from its start quarter for as long as it is open. Past
   its current target it stays active until done; it stops with the quarter of the report that
-  made its current status (`progress.action_statuses`) completed or cancelled.
+  made its current status (`progress.action_statuses`) completed or cancelled, or with the
+  quarter in which it was retired (nothing is owed from the quarter after).
 
 An owed update is *submitted* when it is in state submitted or accepted now: a returned or draft
 update is not (it was sent back to be fixed), and a resubmission's time is what counts.
@@ -31,7 +34,10 @@ from sqlalchemy import (
     String,
     and_,
     case,
+    cast,
     literal,
+    null,
+    or_,
     select,
     union,
 )
@@ -39,7 +45,7 @@ from sqlalchemy.orm import aliased
 
 from tracker.cache import remember
 from tracker.extensions import db
-from tracker.fiscal import FiscalQuarter
+from tracker.fiscal import FiscalQuarter, quarter_of
 from tracker.models import (
     Action,
     ActionStatus,
@@ -53,6 +59,7 @@ from tracker.models import (
 )
 from tracker.models.base import UTCDateTime
 from tracker.models.org import Bilingual
+from tracker.services.calendar.periods import start_month
 from tracker.services.errors import NotFound
 from tracker.services.figures import progress
 
@@ -106,6 +113,7 @@ class ActionRef(Bilingual):
     start_quarter: FiscalQuarter
     baseline_target: FiscalQuarter
     current_target: FiscalQuarter
+    retired_in: FiscalQuarter | None = None  # the quarter in which it was retired
 
 
 @dataclass(frozen=True)
@@ -137,10 +145,15 @@ class PlanScope:
         state = self.statuses.get(action_id)
         return state.quarter if state and state.status in FINISHED_STATUSES else None
 
+    def last_active(self, action: ActionRef) -> FiscalQuarter | None:
+        """The last quarter updates on `action` are owed for (None: while the plan runs)."""
+        ends = [q for q in (self.finished_in(action.id), action.retired_in) if q is not None]
+        return min(ends) if ends else None
+
     def active(self, action: ActionRef, quarter: FiscalQuarter) -> bool:
         """Whether updates on `action` are owed for `quarter`."""
-        finished = self.finished_in(action.id)
-        return action.start_quarter <= quarter and (finished is None or quarter <= finished)
+        last = self.last_active(action)
+        return action.start_quarter <= quarter and (last is None or quarter <= last)
 
 
 def deadline_of(due_on: date) -> datetime:
@@ -230,6 +243,7 @@ def _action(action: Action, lead: str) -> ActionRef:
         action.start_quarter,
         action.baseline_target,
         action.current_target,
+        quarter_of(action.retired_at.date(), start_month()) if action.retired_at else None,
     )
 
 
@@ -245,12 +259,19 @@ def _periods(plan: PlanRef, today: date) -> tuple[PeriodRef, ...]:
     return tuple(PeriodRef(p.id, p.quarter, p.due_on, deadline_of(p.due_on)) for p in periods)
 
 
-def _assignments(plan_id: int) -> CompoundSelect[int, int]:
-    """(action_id, department_id) for every lead and participant of the plan's actions."""
-    leads = select(Action.id.label("action_id"), Action.lead_department_id.label("department_id"))
-    takes_part = select(action_participant.c.action_id, action_participant.c.department_id).join(
-        Action, Action.id == action_participant.c.action_id
+def _assignments(plan_id: int) -> CompoundSelect[int, int, str | None]:
+    """(action_id, department_id, since) for every lead and participant of the plan's actions;
+    `since`: the quarter a late participant owes from (NULL: from the action's start)."""
+    leads = select(
+        Action.id.label("action_id"),
+        Action.lead_department_id.label("department_id"),
+        cast(null(), String(7)).label("since"),
     )
+    takes_part = select(
+        action_participant.c.action_id,
+        action_participant.c.department_id,
+        cast(action_participant.c.since_quarter, String(7)).label("since"),
+    ).join(Action, Action.id == action_participant.c.action_id)
     return union(
         leads.where(Action.plan_id == plan_id), takes_part.where(Action.plan_id == plan_id)
     )
@@ -259,7 +280,7 @@ def _assignments(plan_id: int) -> CompoundSelect[int, int]:
 def _active_until(scope: PlanScope) -> ColumnElement[str]:
     """Per action, the last quarter it is active in (the plan's last quarter when open)."""
     last = literal(str(scope.plan.last_quarter), String)
-    finished = {a.id: str(q) for a in scope.actions if (q := scope.finished_in(a.id)) is not None}
+    finished = {a.id: str(q) for a in scope.actions if (q := scope.last_active(a)) is not None}
     if not finished:
         return last
     return case(
@@ -291,6 +312,10 @@ def owed_updates(
                 ReportingPeriod.id.in_([p.id for p in periods]),
                 ReportingPeriod.quarter >= Action.start_quarter,
                 ReportingPeriod.quarter <= _active_until(scope),
+                or_(
+                    assigned.c.since.is_(None),
+                    cast(ReportingPeriod.quarter, String(7)) >= assigned.c.since,
+                ),
             ),
         )
         .outerjoin(

@@ -36,7 +36,7 @@ def as_text(value: object) -> str:
 def record(
     plan: Plan,
     kind: ChangeKind,
-    actor: User,
+    actor: User | None,
     *,
     action: Action | None = None,
     milestone: Milestone | None = None,
@@ -45,7 +45,8 @@ def record(
     new: object = None,
     reason: str = "",
 ) -> PlanChange:
-    """Add one change of `plan` to the current transaction (the calling service commits)."""
+    """Add one change of `plan` to the current transaction (the calling service commits).
+    No actor: a change made at the command line (`plan import`)."""
     change = PlanChange(
         plan_id=plan.id,
         action_id=action.id if action is not None else None,
@@ -57,13 +58,46 @@ def record(
         old_value=as_text(old),
         new_value=as_text(new),
         reason=reason,
-        user_id=actor.id,
-        user_label=actor.email,
+        user_id=actor.id if actor is not None else None,
+        user_label=actor.email if actor is not None else "",
         at=clock.now(),
         fiscal_year=fiscal_year_of(clock.today(), start_month()),
     )
     db.session.add(change)
     return change
+
+
+def record_target_moved(
+    plan: Plan, action: Action, old: FiscalQuarter, actor: User | None, reason: str
+) -> PlanChange:
+    """Log that the action's current target moved from `old` to where it is now set to go."""
+    return record(
+        plan,
+        ChangeKind.TARGET_MOVED,
+        actor,
+        action=action,
+        field="current_target",
+        old=old,
+        new=action.current_target,
+        reason=reason,
+    )
+
+
+def record_due_moved(
+    plan: Plan, milestone: Milestone, old: date, new: date, actor: User | None, reason: str
+) -> PlanChange:
+    """Log that the milestone's current due date moved from `old` to `new`."""
+    return record(
+        plan,
+        ChangeKind.DUE_MOVED,
+        actor,
+        action=milestone.action,
+        milestone=milestone,
+        field="current_due",
+        old=old,
+        new=new,
+        reason=reason,
+    )
 
 
 def record_fields(

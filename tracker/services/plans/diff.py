@@ -1,9 +1,10 @@
 """What importing a plan file would change, shown to the planner before anything is written.
 
 The stored plan and the file are both brought to the export's document shape and compared item
-by item, matched by code as the import matches them (store.py). Removals that the import
-refuses, because progress updates or milestone forecasts refer to them, come from the same
-function the import calls, so the preview and the import cannot disagree.
+by item, matched by code as the import matches them (store.py). What the import refuses (a
+baseline of an active plan changed outside the yearly review) and what it keeps and retires
+rather than deletes come from the functions the import calls (import_rules), so the preview and
+the import cannot disagree.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import Department, MilestoneForecast, Plan, ProgressUpdate
 from tracker.services.plans.fields import Text
-from tracker.services.plans.schema import FORMAT, ActionSpec, AreaSpec, PlanSpec
-from tracker.services.plans.store import count_by, plan_document, removals
+from tracker.services.plans.import_rules import baseline_errors, count_by
+from tracker.services.plans.schema import FORMAT, ActionSpec, AreaSpec, PlanSpec, RetiredSpec
+from tracker.services.plans.store import plan_document
 
-ADDED, CHANGED, REMOVED = "added", "changed", "removed"
+ADDED, CHANGED, REMOVED, RETIRED = "added", "changed", "removed", "retired"
+# When and by whom something was retired: kept as stored when a file leaves them out.
+KEPT = ("retired.at", "retired.by")
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ def diff_plan(plan: Plan | None, spec: PlanSpec) -> PlanDiff:
     before = plan_document(plan) if plan is not None else {"plan": {}, "areas": []}
     after = spec_document(spec)
     history = _history(plan)
-    refused = removals(plan, spec)[0] if plan is not None else []
+    refused = baseline_errors(plan, spec) if plan is not None else []
     return PlanDiff(
         slug=spec.slug,
         title=spec.title.en,
@@ -112,9 +116,29 @@ def spec_document(spec: PlanSpec) -> dict[str, Any]:
             "first_year": spec.first_year,
             "last_year": spec.last_year,
             "status": spec.status,
+            "owner": _pair(spec.owner),
+            "source_url": spec.source_url,
+            "predecessor": spec.predecessor or None,
+            "levels": {"area": _pair(spec.levels[0]), "action": _pair(spec.levels[1])},
         },
         "areas": [_area_document(area) for area in spec.areas],
     }
+
+
+def _retired(spec: RetiredSpec | None) -> dict[str, Any] | None:
+    """A retirement as the file gives it (when and who left out: kept or set by the import)."""
+    if spec is None:
+        return None
+    given = {"at": spec.at, "by": spec.by or None}
+    return {"reason": spec.reason} | {key: value for key, value in given.items() if value}
+
+
+def _participants(action: ActionSpec) -> list[Any]:
+    since = dict(action.since)
+    return [
+        {"department": acronym, "since": str(since[acronym])} if acronym in since else acronym
+        for acronym in sorted(action.participants)
+    ]
 
 
 def _pair(text: Text) -> dict[str, str]:
@@ -138,7 +162,7 @@ def _action_document(action: ActionSpec) -> dict[str, Any]:
         "description": _pair(action.description),
         "illustrative": action.illustrative,
         "lead": action.lead,
-        "participants": sorted(action.participants),
+        "participants": _participants(action),
         "start": str(action.start),
         "baseline_target": str(action.baseline_target),
         "target": str(action.target),
@@ -147,10 +171,13 @@ def _action_document(action: ActionSpec) -> dict[str, Any]:
                 "code": m.code,
                 "title": _pair(m.title),
                 "baseline_due": m.baseline_due,
+                "current_due": m.current_due,
                 "completed": m.completed,
+                "retired": _retired(m.retired),
             }
             for m in action.milestones
         ],
+        "retired": _retired(action.retired),
     }
 
 
@@ -167,11 +194,19 @@ def _flat(item: Mapping[str, Any], prefix: str = "") -> Fields:
         if isinstance(value, Mapping):
             fields |= _flat(value, f"{name}.")
         elif isinstance(value, list):
-            codes = [v["code"] if isinstance(v, Mapping) else str(v) for v in value]
-            fields[name] = ", ".join(codes)
+            fields[name] = ", ".join(_label(v) for v in value)
         else:
             fields[name] = _text(value)
     return fields
+
+
+def _label(item: object) -> str:
+    """An item of a list as the preview names it: its code, or a participant and its since."""
+    if isinstance(item, Mapping):
+        if "code" in item:
+            return str(item["code"])
+        return f"{item['department']} ({item['since']})"
+    return str(item)
 
 
 def _text(value: object) -> str:
@@ -193,7 +228,9 @@ def _changes(before: Fields, after: Fields) -> tuple[Change, ...]:
     return tuple(
         Change(key, before.get(key, ""), after.get(key, ""))
         for key in keys
-        if key not in ("code", "slug") and before.get(key, "") != after.get(key, "")
+        if key not in ("code", "slug")
+        and before.get(key, "") != after.get(key, "")
+        and not (key.endswith(KEPT) and key not in after)
     )
 
 
@@ -229,8 +266,11 @@ def _items(
             found.append(ItemChange(code, name, ADDED))
         elif changes := _changes(before[code], fields):
             found.append(ItemChange(code, name, CHANGED, changes, history.get(code, 0)))
+    # Left out with history: kept and retired, never deleted (import_rules.left_out).
     found += [
-        ItemChange(code, _name(fields), REMOVED, (), history.get(code, 0))
+        ItemChange(
+            code, _name(fields), RETIRED if history.get(code) else REMOVED, (), history.get(code, 0)
+        )
         for code, fields in before.items()
         if code not in after
     ]

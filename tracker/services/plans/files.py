@@ -25,6 +25,7 @@ from tracker.services.plans.schema import (
     PlanSpec,
     existing_departments,
     parse_plan_document,
+    reference_errors,
     validate_plan_document,
 )
 from tracker.services.plans.store import ImportResult, load_plan, plan_document, write_plan
@@ -75,10 +76,14 @@ class PlanChangedError(Conflict):
 
 
 def import_plan(
-    data: Mapping[str, Any], actor: User | None = None, expected: Expected | None = None
+    data: Mapping[str, Any],
+    actor: User | None = None,
+    expected: Expected | None = None,
+    reason: str = "",
 ) -> ImportResult:
     """Create or update the plan a document describes, all or nothing, and commit. With
-    `expected` (a browser import), only if the plan still stands as it did at the preview."""
+    `expected` (a browser import), only if the plan still stands as it did at the preview;
+    `reason` is logged for each target or due date moved and each item retired."""
     prepare_write()
     try:
         spec = _parse(data)
@@ -87,7 +92,7 @@ def import_plan(
             _check_target(spec, expected.slug, plan is not None)
             if plan_fingerprint(plan) != expected.fingerprint:
                 raise PlanChangedError(spec.slug)
-        result = write_plan(spec, actor)
+        result = write_plan(spec, actor, reason)
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -105,9 +110,11 @@ def preview_plan_file(content: str | bytes, slug: str | None) -> Preview:
     return Preview(diff_plan(plan, spec), Expected(slug, plan_fingerprint(plan)), text)
 
 
-def apply_plan_file(content: str | bytes, expected: Expected, actor: User) -> ImportResult:
+def apply_plan_file(
+    content: str | bytes, expected: Expected, actor: User, reason: str = ""
+) -> ImportResult:
     """Import a previewed plan file, checked again in full; PlanChangedError if the plan moved."""
-    return import_plan(load_plan_yaml(content), actor, expected)
+    return import_plan(load_plan_yaml(content), actor, expected, reason)
 
 
 def _parse(data: Mapping[str, Any]) -> PlanSpec:
@@ -115,6 +122,8 @@ def _parse(data: Mapping[str, Any]) -> PlanSpec:
         data, existing_departments(), periods.start_month(), clock.today()
     )
     if spec is None:
+        raise PlanImportError(errors)
+    if errors := reference_errors(spec):
         raise PlanImportError(errors)
     return spec
 

@@ -9,7 +9,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from tracker.fiscal import FiscalQuarter
-from tracker.models import Action, ChangeKind, Milestone, PlanStatus, User
+from tracker.models import Action, Milestone, PlanStatus, User
 from tracker.services.audit.events import add_event
 from tracker.services.errors import NotFound
 from tracker.services.plans import changes
@@ -61,17 +61,8 @@ def move_target(
     check_reason(errors, reason)
     raise_if(errors)
     old = action.current_target
-    changes.record(
-        plan,
-        ChangeKind.TARGET_MOVED,
-        actor,
-        action=action,
-        field="current_target",
-        old=old,
-        new=target,
-        reason=reason.strip(),
-    )
     action.current_target = target
+    changes.record_target_moved(plan, action, old, actor, reason.strip())
     detail = {"from": str(old), "to": str(target), "reason": reason.strip()}
     add_event("action.target_moved", actor=actor, obj=action, detail=detail)
     commit(action)
@@ -93,17 +84,7 @@ def move_due(
     check_reason(errors, reason)
     raise_if(errors)
     old = milestone.due_on
-    changes.record(
-        plan,
-        ChangeKind.DUE_MOVED,
-        actor,
-        action=action,
-        milestone=milestone,
-        field="current_due",
-        old=old,
-        new=due,
-        reason=reason.strip(),
-    )
+    changes.record_due_moved(plan, milestone, old, due, actor, reason.strip())
     milestone.current_due = None if due == milestone.baseline_due else due
     detail = {"from": old.isoformat(), "to": due.isoformat(), "reason": reason.strip()}
     add_event("milestone.due_moved", actor=actor, obj=milestone, detail=detail)

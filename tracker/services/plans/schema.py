@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.fiscal import DEFAULT_START_MONTH, FiscalQuarter
-from tracker.models import Department, PlanStatus
+from tracker.models import Department, Plan, PlanStatus, User
+from tracker.models.plan import DEFAULT_LEVEL_NAMES
 from tracker.services.calendar import clock, periods
 from tracker.services.plans.fields import MISSING, Reader, Text, _, at
 
@@ -21,16 +22,23 @@ MIN_YEAR, MAX_YEAR = 1900, 2200
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 COLOUR_RE = re.compile(r"#[0-9A-Fa-f]{6}")
 DEFAULT_COLOUR = "#1f6fb2"
+URL_RE = re.compile(r"https?://\S+$")
 
 TOP_KEYS = (("format", "plan", "areas"), ("departments",))
-PLAN_KEYS = (("slug", "title", "first_year", "last_year"), ("summary", "status"))
+PLAN_KEYS = (
+    ("slug", "title", "first_year", "last_year"),
+    ("summary", "status", "owner", "source_url", "predecessor", "levels"),
+)
+LEVEL_KEYS = ((), ("area", "action"))
+RETIRED_KEYS = (("reason",), ("at", "by"))
+PARTICIPANT_KEYS = (("department",), ("since",))
 DEPARTMENT_KEYS = (("acronym", "name"), ())
 AREA_KEYS = (("code", "name"), ("colour", "goal", "actions"))
 ACTION_KEYS = (
     ("code", "title", "lead", "start", "baseline_target"),
-    ("description", "illustrative", "participants", "target", "milestones"),
+    ("description", "illustrative", "participants", "target", "milestones", "retired"),
 )
-MILESTONE_KEYS = (("code", "title", "baseline_due"), ("completed",))
+MILESTONE_KEYS = (("code", "title", "baseline_due"), ("current_due", "completed", "retired"))
 
 
 def _action_needs() -> dict[str, str]:
@@ -55,11 +63,22 @@ class DepartmentSpec:
 
 
 @dataclass(frozen=True)
+class RetiredSpec:
+    """An action or milestone retired: why, and when and by whom (an e-mail) as stored."""
+
+    reason: str
+    at: datetime | None = None
+    by: str = ""
+
+
+@dataclass(frozen=True)
 class MilestoneSpec:
     code: str
     title: Text
     baseline_due: date
     completed: date | None
+    current_due: date | None = None
+    retired: RetiredSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +93,8 @@ class ActionSpec:
     baseline_target: FiscalQuarter
     target: FiscalQuarter
     milestones: tuple[MilestoneSpec, ...]
+    retired: RetiredSpec | None = None
+    since: tuple[tuple[str, FiscalQuarter], ...] = ()  # participants owing from a later quarter
 
 
 @dataclass(frozen=True)
@@ -95,6 +116,13 @@ class PlanSpec:
     status: str
     departments: tuple[DepartmentSpec, ...]
     areas: tuple[AreaSpec, ...]
+    owner: Text = Text("", "")
+    source_url: str = ""
+    predecessor: str = ""  # a plan's slug
+    levels: tuple[Text, Text] = (
+        Text(DEFAULT_LEVEL_NAMES["area_label_en"], DEFAULT_LEVEL_NAMES["area_label_fr"]),
+        Text(DEFAULT_LEVEL_NAMES["action_label_en"], DEFAULT_LEVEL_NAMES["action_label_fr"]),
+    )
 
 
 @dataclass(frozen=True)
@@ -133,10 +161,45 @@ def parse_plan_document(
 
 
 def validate_plan_document(data: object) -> list[str]:
-    """Every problem in a plan document; reads the known departments, writes nothing."""
-    return parse_plan_document(data, existing_departments(), periods.start_month(), clock.today())[
-        1
-    ]
+    """Every problem in a plan document; reads the known departments, plans and users, writes
+    nothing."""
+    spec, errors = parse_plan_document(
+        data, existing_departments(), periods.start_month(), clock.today()
+    )
+    return errors if spec is None else reference_errors(spec)
+
+
+def reference_errors(spec: PlanSpec) -> list[str]:
+    """What a checked document names that the database lacks: the predecessor plan and the
+    people who retired actions or milestones."""
+    errors = []
+    if spec.predecessor and not db.session.scalar(
+        select(Plan.id).where(Plan.slug == spec.predecessor)
+    ):
+        problem = _('no plan "%(value)s" (import the predecessor first)', value=spec.predecessor)
+        errors.append(f"plan.predecessor: {problem}")
+    wanted = {
+        (loc, item.retired.by)
+        for loc, item in _retirable(spec)
+        if item.retired is not None and item.retired.by
+    }
+    emails = {email for _loc, email in wanted}
+    known = set(db.session.scalars(select(User.email).where(User.email.in_(emails))))
+    for loc, email in sorted(wanted):
+        if email not in known:
+            errors.append(f"{loc}.retired.by: " + _('no user "%(value)s"', value=email))
+    return errors
+
+
+def _retirable(spec: PlanSpec) -> list[tuple[str, ActionSpec | MilestoneSpec]]:
+    """Every action and milestone with its location in the document."""
+    found: list[tuple[str, ActionSpec | MilestoneSpec]] = []
+    for i, area in enumerate(spec.areas):
+        for j, action in enumerate(area.actions):
+            loc = f"areas[{i}].actions[{j}]"
+            found.append((loc, action))
+            found += [(f"{loc}.milestones[{k}]", m) for k, m in enumerate(action.milestones)]
+    return found
 
 
 def existing_departments() -> set[str]:
@@ -161,6 +224,12 @@ def _plan(r: Reader, value: object) -> PlanSpec | None:
     first = r.integer(f["first_year"], "plan.first_year", MIN_YEAR, MAX_YEAR)
     last = r.integer(f["last_year"], "plan.last_year", MIN_YEAR, MAX_YEAR)
     status = r.choice(f["status"], "plan.status", [s.value for s in PlanStatus], "draft")
+    owner = r.bilingual(f["owner"], "plan.owner", 300, required=False)
+    source_url = _url(r, f["source_url"], "plan.source_url")
+    predecessor = r.text(f["predecessor"], "plan.predecessor", 80, required=False)
+    if predecessor and predecessor == slug:
+        r.error("plan.predecessor", _("a plan cannot be its own predecessor"))
+    levels = _levels(r, f["levels"])
     if first is None or last is None:
         return None
     if last < first:
@@ -169,7 +238,63 @@ def _plan(r: Reader, value: object) -> PlanSpec | None:
         )
     elif last - first + 1 > MAX_YEARS:
         r.error("plan.last_year", _("a plan covers at most %(num)s fiscal years", num=MAX_YEARS))
-    return PlanSpec(slug, title, summary, first, last, status, (), ())
+    return PlanSpec(
+        slug, title, summary, first, last, status, (), (), owner, source_url, predecessor, levels
+    )
+
+
+def _url(r: Reader, value: object, loc: str) -> str:
+    url = r.text(value, loc, 500, required=False)
+    if url and not URL_RE.match(url):
+        problem = _('"%(value)s" is not a web address (expected http:// or https://)', value=url)
+        r.error(loc, problem)
+    return url
+
+
+def _levels(r: Reader, value: object) -> tuple[Text, Text]:
+    """What the plan calls its two levels; each, when given, in English and French."""
+    defaults = PlanSpec.levels
+    if value is MISSING or value is None:
+        return defaults
+    f = r.fields(value, "plan.levels", LEVEL_KEYS)
+    return (
+        defaults[0]
+        if f["area"] is MISSING
+        else r.bilingual(f["area"], "plan.levels.area", 60, french=True),
+        defaults[1]
+        if f["action"] is MISSING
+        else r.bilingual(f["action"], "plan.levels.action", 60, french=True),
+    )
+
+
+def _retired(r: Reader, value: object, loc: str) -> RetiredSpec | None:
+    """`retired: {reason, at, by}` (absent or null: not retired)."""
+    if value is MISSING or value is None:
+        return None
+    f = r.fields(value, loc, RETIRED_KEYS)
+    reason = r.text(f["reason"], at(loc, "reason"), None)
+    when = None
+    if f["at"] is not MISSING and f["at"] is not None:
+        when = _moment(r, f["at"], at(loc, "at"))
+    by = r.text(f["by"], at(loc, "by"), 254, required=False)
+    return RetiredSpec(reason, when, by)
+
+
+def _moment(r: Reader, value: object, loc: str) -> datetime | None:
+    """A date and time (UTC unless it says otherwise), as YAML reads it or as ISO text."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    problem = _(
+        '"%(value)s" is not a date and time (expected e.g. 2019-05-01 14:30:00+00:00)',
+        value=value,
+    )
+    r.error(loc, problem)
+    return None
 
 
 def _departments(r: Reader, value: object) -> tuple[tuple[DepartmentSpec, ...], frozenset[str]]:
@@ -227,7 +352,9 @@ def _action(
     description = r.bilingual(f["description"], at(loc, "description"), required=False)
     illustrative = r.boolean(f["illustrative"], at(loc, "illustrative"), False)
     lead = _department(r, f["lead"], at(loc, "lead"), context)
-    participants = _participants(r, f["participants"], at(loc, "participants"), context, lead)
+    participants, since = _participants(
+        r, f["participants"], at(loc, "participants"), context, lead
+    )
     start = r.quarter(f["start"], at(loc, "start"))
     baseline = r.quarter(f["baseline_target"], at(loc, "baseline_target"))
     given = f["target"] is not MISSING and f["target"] is not None
@@ -239,6 +366,7 @@ def _action(
                 _("%(quarter)s is before the start %(start)s", quarter=quarter, start=start),
             )
     milestones = _milestones(r, f["milestones"], at(loc, "milestones"), context, (start, baseline))
+    retired = _retired(r, f["retired"], at(loc, "retired"))
     if len(r.errors) > before or start is None or baseline is None or target is None:
         return None
     return ActionSpec(
@@ -252,6 +380,8 @@ def _action(
         baseline_target=baseline,
         target=target,
         milestones=milestones,
+        retired=retired,
+        since=since,
     )
 
 
@@ -264,9 +394,19 @@ def _department(r: Reader, value: object, loc: str, context: _Context) -> str:
 
 def _participants(
     r: Reader, value: object, loc: str, context: _Context, lead: str
-) -> tuple[str, ...]:
-    acronyms, seen = [], set[str]()
+) -> tuple[tuple[str, ...], tuple[tuple[str, FiscalQuarter], ...]]:
+    """Acronyms, each plain or as `{department, since}` (a participant owing updates only from
+    the quarter `since`); returns the acronyms and the (acronym, since) pairs."""
+    acronyms, seen, since = [], set[str](), []
     for i, item in enumerate(r.items(value, loc)):
+        if isinstance(item, dict):
+            f = r.fields(item, f"{loc}[{i}]", PARTICIPANT_KEYS)
+            item = f["department"]
+            if f["since"] is not MISSING:
+                quarter = r.quarter(f["since"], f"{loc}[{i}].since")
+                acronym = item if isinstance(item, str) else ""
+                if quarter is not None and acronym:
+                    since.append((acronym.strip(), quarter))
         acronym = _department(r, item, f"{loc}[{i}]", context)
         if acronym and acronym == lead:
             problem = _(
@@ -277,7 +417,7 @@ def _participants(
             r.error(f"{loc}[{i}]", _('duplicate "%(value)s"', value=acronym))
         seen.add(acronym)
         acronyms.append(acronym)
-    return tuple(acronyms)
+    return tuple(acronyms), tuple(since)
 
 
 def _milestones(
@@ -295,9 +435,12 @@ def _milestones(
         title = r.bilingual(f["title"], at(here, "title"), 300)
         due = r.day(f["baseline_due"], at(here, "baseline_due"))
         completed = r.day(f["completed"], at(here, "completed"), required=False)
+        current = r.day(f["current_due"], at(here, "current_due"), required=False)
         _check_dates(r, here, context, quarters, (due, completed))
+        retired = _retired(r, f["retired"], at(here, "retired"))
         if due is not None:
-            milestones.append(MilestoneSpec(code, title, due, completed))
+            current = None if current == due else current  # not moved
+            milestones.append(MilestoneSpec(code, title, due, completed, current, retired))
     return tuple(milestones)
 
 

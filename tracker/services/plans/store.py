@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
@@ -13,23 +12,25 @@ from tracker.models import (
     Action,
     Department,
     Milestone,
-    MilestoneForecast,
     Plan,
-    ProgressUpdate,
     StrategicArea,
     User,
+    action_participant,
 )
 from tracker.services.audit.events import add_event
-from tracker.services.calendar import periods
-from tracker.services.plans.fields import _
+from tracker.services.calendar import clock, periods
+from tracker.services.plans import import_rules as rules
+from tracker.services.plans.document import plan_document
 from tracker.services.plans.schema import (
-    FORMAT,
     ActionSpec,
     AreaSpec,
     MilestoneSpec,
     PlanImportError,
     PlanSpec,
+    RetiredSpec,
 )
+
+__all__ = ["ImportResult", "load_plan", "plan_document", "write_plan"]
 
 
 @dataclass(frozen=True)
@@ -53,21 +54,30 @@ def _count(n: int, plural: str) -> str:
     return f"{n} {plural if n != 1 else plural.removesuffix('s')}"
 
 
-def write_plan(spec: PlanSpec, actor: User | None) -> ImportResult:
-    """Apply a valid spec to the session, matching items by code (the caller commits)."""
+def write_plan(spec: PlanSpec, actor: User | None, reason: str = "") -> ImportResult:
+    """Apply a valid spec to the session, matching items by code, following the authoring
+    rules (import_rules); `reason` goes to the change log (the caller commits)."""
     plan = load_plan(spec.slug)
     created = plan is None
-    refused, removed = removals(plan, spec) if plan is not None else ([], {})
-    if refused:
-        raise PlanImportError(refused)
+    reason = reason.strip() or rules.DEFAULT_REASON
+    kept, before = rules.Kept(), None
+    if plan is not None:
+        if refused := rules.baseline_errors(plan, spec):
+            raise PlanImportError(refused)
+        kept, before = rules.left_out(plan, spec), rules.before_import(plan)
+    removed = kept.deleted
     departments = _upsert_departments(spec)
     if plan is None:
         plan = Plan(slug=spec.slug)
         db.session.add(plan)
     _set_fields(plan, spec)
     db.session.flush()  # a new plan needs its id before its actions
-    _set_areas(plan, spec, departments)
+    _set_areas(plan, spec, departments, _Retiring(actor, _users(spec)), kept)
+    rules.retire_left_out(kept, actor, reason)
     db.session.flush()
+    _set_since(plan, spec, departments)
+    if before is not None:
+        rules.record_changes(plan, before, actor, reason)
     periods.ensure_periods(spec.first_year, spec.last_year)
     actions = [action for area in spec.areas for action in area.actions]
     counts = {
@@ -80,61 +90,6 @@ def write_plan(spec: PlanSpec, actor: User | None) -> ImportResult:
     detail = {"slug": spec.slug, "created": created, "counts": counts, "removed": removed}
     add_event("plan.imported", actor=actor, obj=plan, detail=detail)
     return result
-
-
-def removals(plan: Plan, spec: PlanSpec) -> tuple[list[str], dict[str, int]]:
-    """What the file drops from the plan: the removals refused because progress updates or
-    milestone forecasts refer to them (never deleted), and the counts of what would go."""
-    keep_actions = {a.code: a for area in spec.areas for a in area.actions}
-    actions = [action for area in plan.areas for action in area.actions]
-    gone_actions = [a for a in actions if a.code not in keep_actions]
-    gone_milestones = [
-        (action, m)
-        for action in actions
-        for m in action.milestones
-        if m.code not in {s.code for s in _milestones_of(keep_actions.get(action.code))}
-    ]
-    updates = count_by(ProgressUpdate.action_id, [a.id for a in gone_actions])
-    forecasts = count_by(MilestoneForecast.milestone_id, [m.id for _action, m in gone_milestones])
-    errors = [
-        _(
-            'action "%(code)s": not in the file, but %(num)s progress update(s) refer to it, '
-            "so it cannot be removed",
-            code=a.code,
-            num=updates[a.id],
-        )
-        for a in gone_actions
-        if a.id in updates
-    ] + [
-        _(
-            'milestone "%(code)s": not in the file, but %(num)s milestone forecast(s) refer to '
-            "it, so it cannot be removed",
-            code=f"{a.code}/{m.code}",
-            num=forecasts[m.id],
-        )
-        for a, m in gone_milestones
-        if m.id in forecasts and a.code in keep_actions
-    ]
-    area_codes = {area.code for area in spec.areas}
-    return errors, {
-        "areas": sum(1 for area in plan.areas if area.code not in area_codes),
-        "actions": len(gone_actions),
-        "milestones": len(gone_milestones),
-    }
-
-
-def _milestones_of(action: ActionSpec | None) -> tuple[MilestoneSpec, ...]:
-    return () if action is None else action.milestones
-
-
-def count_by(column: Any, ids: list[int]) -> dict[int, int]:
-    """How many rows refer to each of `ids` through `column`."""
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(column, func.count()).where(column.in_(ids)).group_by(column)
-    ).all()
-    return {row[0]: row[1] for row in rows}
 
 
 def _upsert_departments(spec: PlanSpec) -> dict[str, Department]:
@@ -160,22 +115,115 @@ def _set_fields(plan: Plan, spec: PlanSpec) -> None:
     plan.title_en, plan.title_fr = spec.title.en, spec.title.fr
     plan.summary_en, plan.summary_fr = spec.summary.en, spec.summary.fr
     plan.first_year, plan.last_year, plan.status = spec.first_year, spec.last_year, spec.status
+    plan.owner_en, plan.owner_fr = spec.owner.en, spec.owner.fr
+    plan.source_url = spec.source_url
+    predecessor = None
+    if spec.predecessor:
+        predecessor = db.session.scalar(select(Plan).where(Plan.slug == spec.predecessor))
+    plan.predecessor = predecessor
+    area, action = spec.levels
+    plan.area_label_en, plan.area_label_fr = area.en, area.fr
+    plan.action_label_en, plan.action_label_fr = action.en, action.fr
 
 
-def _set_areas(plan: Plan, spec: PlanSpec, departments: dict[str, Department]) -> None:
-    """Areas and actions matched by code keep their ids (and so their progress history)."""
+@dataclass(frozen=True)
+class _Retiring:
+    """Who retires what an import retires without saying who, and the people files name."""
+
+    actor: User | None
+    users: dict[str, int]
+
+
+def _users(spec: PlanSpec) -> dict[str, int]:
+    """The ids of the people the file names as having retired something, by e-mail."""
+    actions = [action for area in spec.areas for action in area.actions]
+    retired = [a.retired for a in actions] + [m.retired for a in actions for m in a.milestones]
+    emails = {r.by for r in retired if r is not None and r.by}
+    if not emails:
+        return {}
+    rows = db.session.execute(select(User.email, User.id).where(User.email.in_(emails)))
+    return {email: user_id for email, user_id in rows}
+
+
+def _retire(item: Action | Milestone, spec: RetiredSpec | None, retiring: _Retiring) -> None:
+    """Retire or reinstate `item` as the file says; when and who as the file says, else as
+    stored, else now and the person importing."""
+    if spec is None:
+        item.retired_at, item.retired_by_id, item.retirement_reason = None, None, ""
+        return
+    item.retirement_reason = spec.reason
+    if spec.at is not None:
+        item.retired_at = spec.at
+    elif item.retired_at is None:
+        item.retired_at = clock.now()
+    if spec.by:
+        item.retired_by_id = retiring.users[spec.by]
+    elif spec.at is None and item.retired_by_id is None and retiring.actor is not None:
+        item.retired_by_id = retiring.actor.id
+    elif spec.at is not None:
+        item.retired_by_id = None
+
+
+def _set_since(plan: Plan, spec: PlanSpec, departments: dict[str, Department]) -> None:
+    """The quarter from which each participant owes updates (the association's own column)."""
+    ids = {a.code: a.id for area in plan.areas for a in area.actions}
+    rows = [
+        {
+            "a": ids[action.code],
+            "d": departments[acronym].id,
+            "since": dict(action.since).get(acronym),
+        }
+        for area in spec.areas
+        for action in area.actions
+        for acronym in action.participants
+    ]
+    if rows:
+        db.session.execute(
+            update(action_participant)
+            .where(
+                action_participant.c.action_id == bindparam("a"),
+                action_participant.c.department_id == bindparam("d"),
+            )
+            .values(since_quarter=bindparam("since")),
+            rows,
+        )
+
+
+def _set_areas(
+    plan: Plan,
+    spec: PlanSpec,
+    departments: dict[str, Department],
+    retiring: _Retiring,
+    history: rules.Kept,
+) -> None:
+    """Areas and actions matched by code keep their ids (and so their progress history); what
+    the file leaves out but history refers to stays, after what the file lists."""
     areas = {area.code: area for area in plan.areas}
     actions = {action.code: action for area in plan.areas for action in area.actions}
+    left = {a.code: a.area.code for a in history.actions}
     kept = []
     for position, area_spec in enumerate(spec.areas):
         area = areas.get(area_spec.code) or StrategicArea(code=area_spec.code)
         _set_area(area, area_spec, position)
         # An action may move to another area; its old area's collection lets go of it.
         area.actions = [
-            _action(actions.get(s.code) or Action(code=s.code, plan_id=plan.id), s, i, departments)
+            _action(
+                actions.get(s.code) or Action(code=s.code, plan_id=plan.id),
+                s,
+                i,
+                departments,
+                retiring,
+                history,
+            )
             for i, s in enumerate(area_spec.actions)
-        ]
+        ] + [a for a in history.actions if a.area.code == area_spec.code]
         kept.append(area)
+    listed = {area.code for area in kept}
+    for code in dict.fromkeys(left.values()):
+        if code not in listed:
+            area = areas[code]
+            area.actions = [a for a in history.actions if left[a.code] == code]
+            kept.append(area)
     plan.areas = kept  # areas left out are orphans: deleted with their actions and milestones
 
 
@@ -186,7 +234,12 @@ def _set_area(area: StrategicArea, spec: AreaSpec, position: int) -> None:
 
 
 def _action(
-    action: Action, spec: ActionSpec, position: int, departments: dict[str, Department]
+    action: Action,
+    spec: ActionSpec,
+    position: int,
+    departments: dict[str, Department],
+    retiring: _Retiring,
+    history: rules.Kept,
 ) -> Action:
     """An action set from the spec; its milestones matched by code keep their ids."""
     action.position, action.illustrative = position, spec.illustrative
@@ -196,18 +249,23 @@ def _action(
     action.participants = [departments[acronym] for acronym in spec.participants]
     action.start_quarter, action.baseline_target = spec.start, spec.baseline_target
     action.current_target = spec.target
+    _retire(action, spec.retired, retiring)
     existing = {m.code: m for m in action.milestones}
     action.milestones = [
-        _milestone(existing.get(s.code) or Milestone(code=s.code), s, i)
+        _milestone(existing.get(s.code) or Milestone(code=s.code), s, i, retiring)
         for i, s in enumerate(spec.milestones)
-    ]
+    ] + [m for m in history.milestones if m.action is action]
     return action
 
 
-def _milestone(milestone: Milestone, spec: MilestoneSpec, position: int) -> Milestone:
+def _milestone(
+    milestone: Milestone, spec: MilestoneSpec, position: int, retiring: _Retiring
+) -> Milestone:
     milestone.position = position
     milestone.title_en, milestone.title_fr = spec.title.en, spec.title.fr
     milestone.baseline_due, milestone.completed_on = spec.baseline_due, spec.completed
+    milestone.current_due = spec.current_due
+    _retire(milestone, spec.retired, retiring)
     return milestone
 
 
@@ -226,64 +284,3 @@ def load_plan(slug: str, lock: bool = False) -> Plan | None:
             )
         )
     )
-
-
-# -- reading back ----------------------------------------------------------------------------------
-
-
-def plan_document(plan: Plan) -> dict[str, Any]:
-    """A loaded plan as a document in the import format (dates as `date`, quarters as text)."""
-    actions = [action for area in plan.areas for action in area.actions]
-    used = {d.acronym: d for a in actions for d in (a.lead_department, *a.participants)}
-    return {
-        "format": FORMAT,
-        "plan": {
-            "slug": plan.slug,
-            "title": _pair(plan, "title"),
-            "summary": _pair(plan, "summary"),
-            "first_year": plan.first_year,
-            "last_year": plan.last_year,
-            "status": plan.status,
-        },
-        "departments": [
-            {"acronym": acronym, "name": _pair(used[acronym], "name")} for acronym in sorted(used)
-        ],
-        "areas": [_area_document(area) for area in plan.areas],
-    }
-
-
-def _pair(obj: object, name: str) -> dict[str, str]:
-    return {"en": getattr(obj, f"{name}_en"), "fr": getattr(obj, f"{name}_fr")}
-
-
-def _area_document(area: StrategicArea) -> dict[str, Any]:
-    return {
-        "code": area.code,
-        "colour": area.colour,
-        "name": _pair(area, "name"),
-        "goal": _pair(area, "goal"),
-        "actions": [_action_document(action) for action in area.actions],
-    }
-
-
-def _action_document(action: Action) -> dict[str, Any]:
-    return {
-        "code": action.code,
-        "title": _pair(action, "title"),
-        "description": _pair(action, "description"),
-        "illustrative": action.illustrative,
-        "lead": action.lead_department.acronym,
-        "participants": [d.acronym for d in action.participants],
-        "start": str(action.start_quarter),
-        "baseline_target": str(action.baseline_target),
-        "target": str(action.current_target),
-        "milestones": [
-            {
-                "code": m.code,
-                "title": _pair(m, "title"),
-                "baseline_due": m.baseline_due,
-                "completed": m.completed_on,
-            }
-            for m in action.milestones
-        ],
-    }

@@ -22,6 +22,7 @@ from tracker.models import (
     Department,
     MilestoneForecast,
     Plan,
+    PlanStatus,
     ProgressUpdate,
     ReportingPeriod,
     Role,
@@ -31,6 +32,7 @@ from tracker.models import (
 )
 from tracker.services.calendar import periods
 from tracker.services.errors import NotFound
+from tracker.services.plans import reads
 
 
 class FilterInvalid(ValueError):
@@ -45,9 +47,23 @@ class NotPermitted(PermissionError):
     """The viewer asked for updates their role may not read."""
 
 
-def plan_page(page: int, per_page: int) -> Pagination:
-    """A page of plans, active first, newest first (the order of the plans page)."""
+def sees_drafts(viewer: User) -> bool:
+    """Whether `viewer` may know draft plans exist: departments never do (as on the pages)."""
+    return viewer.role != Role.DEPARTMENT
+
+
+def check_visible(slug: str, viewer: User) -> None:
+    """NotFound when the plan is a draft that `viewer` may not see (or does not exist)."""
+    if not sees_drafts(viewer) and reads.is_draft(slug):
+        raise NotFound()
+
+
+def plan_page(page: int, per_page: int, viewer: User | None = None) -> Pagination:
+    """A page of plans, active first, newest first (the order of the plans page); without
+    the drafts when `viewer` may not see them."""
     query = select(Plan).order_by(Plan.status, Plan.first_year.desc(), Plan.slug)
+    if viewer is not None and not sees_drafts(viewer):
+        query = query.where(Plan.status != PlanStatus.DRAFT.value)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
@@ -153,6 +169,7 @@ def update_page(
     slug: str, filters: UpdateFilters, viewer: User, page: int, per_page: int, today: date
 ) -> UpdatePage:
     """The viewer's page of plan `slug`'s updates for the filtered (or current) period."""
+    check_visible(slug, viewer)
     plan = _plan_row(slug)
     conditions = _scope(viewer, filters)
     period = _period(filters.period, today)

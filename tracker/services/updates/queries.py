@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from datetime import UTC, datetime, time
+
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from tracker.extensions import db
@@ -18,6 +20,7 @@ from tracker.models import (
     WorkflowState,
     action_participant,
 )
+from tracker.services.calendar.periods import start_month
 from tracker.services.errors import Forbidden, NotFound
 
 
@@ -32,18 +35,22 @@ def assigned_actions(department_id: int, quarter: FiscalQuarter | None = None) -
     """Actions of active plans that the department leads or takes part in (not retired ones:
     a retired action asks for no more updates; its history stays on the action's page). With
     `quarter`, only participations that had begun by then (a participant added in the
-    browser reports from the next period to open)."""
+    browser reports from the next period to open), and actions retired in that quarter or
+    later still count (as in `figures.obligations`)."""
     takes_part = select(action_participant.c.action_id).where(
         action_participant.c.department_id == department_id
     )
+    live: ColumnElement[bool] = Action.retired_at.is_(None)
     if quarter is not None:
         since = action_participant.c.since_quarter
         takes_part = takes_part.where(or_(since.is_(None), since <= quarter))
+        begins = datetime.combine(quarter.start_date(start_month()), time.min, UTC)
+        live = or_(live, Action.retired_at >= begins)
     return (
         select(Action)
         .join(Action.area)
         .join(StrategicArea.plan)
-        .where(Plan.status == PlanStatus.ACTIVE.value, Action.retired_at.is_(None))
+        .where(Plan.status == PlanStatus.ACTIVE.value, live)
         .where(or_(Action.lead_department_id == department_id, Action.id.in_(takes_part)))
         .options(contains_eager(Action.area).contains_eager(StrategicArea.plan))
     )
