@@ -65,7 +65,7 @@ def test_role_signs_in_reads_a_plan_and_signs_out(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Plans").click()
     expect(page).to_have_url(re.compile(r"/plans/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Plans")
-    plan_links = page.get_by_role("main").get_by_role("link")
+    plan_links = page.get_by_role("main").get_by_role("rowheader").get_by_role("link")
     expect(plan_links.first).to_be_visible()
     plan_links.first.click()
     expect(page).to_have_url(re.compile(r"/plans/[^/]+/$"))
