@@ -11,27 +11,27 @@ from flask import Flask
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.conftest import database_url
 from tracker import create_app
 from tracker.extensions import db
 
-RESTORE_DATABASE = "test_hard_restore"
-
 
 def restore_url(tmp_path: Path) -> str:
-    """An empty database beside the test's: a new SQLite file, or test_hard_restore on PG."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
+    """An empty database beside the test's: a new SQLite file, or `<test database>_restore` on
+    PostgreSQL (one per xdist worker, as the test databases are)."""
+    if not os.environ.get("TEST_DATABASE_URL"):
         return f"sqlite:///{tmp_path / 'restored.db'}"
-    url = make_url(base)
+    url = make_url(database_url(tmp_path))
+    name = f"{url.database}_restore"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         exists = conn.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": RESTORE_DATABASE}
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
         )
         if not exists:
-            conn.execute(text(f'CREATE DATABASE "{RESTORE_DATABASE}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    target = url.set(database=RESTORE_DATABASE)
+    target = url.set(database=name)
     engine = create_engine(target)
     with engine.begin() as conn:  # empty it: a restore goes only into an empty database
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))

@@ -18,6 +18,7 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from sqlalchemy import URL, func, inspect, select, table, text
 from sqlalchemy.engine import Engine
@@ -166,7 +167,10 @@ def _check_integrity(conn: sqlite3.Connection, path: Path) -> None:
 
 def _libpq_url(url: URL) -> str:
     """The URL as pg_dump reads it: no SQLAlchemy driver name, no password (see _run)."""
-    return url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    base = url.set(drivername="postgresql", password=None, query={})
+    text = base.render_as_string(hide_password=False)
+    # libpq reads %20 as a space but not "+", which SQLAlchemy writes (e.g. options=-c x=y).
+    return f"{text}?{urlencode(url.query, doseq=True, quote_via=quote)}" if url.query else text
 
 
 def _run(command: list[str], url: URL) -> None:
