@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 
 from tracker.extensions import db
 from tracker.models import AuditEvent, Base, User
+from tracker.services.paging import Page
 
 PER_PAGE = 50
 
@@ -27,28 +28,7 @@ class AuditFilter:
     date_to: date | None = None
 
 
-@dataclass(frozen=True)
-class EventPage:
-    """One page of events. No total is counted, so a page costs the same on any trail size."""
-
-    items: list[AuditEvent]
-    page: int
-    has_next: bool
-
-    @property
-    def has_prev(self) -> bool:
-        """True unless this is the first page."""
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int | None:
-        """The previous page's number, if any."""
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self) -> int | None:
-        """The next page's number, if any."""
-        return self.page + 1 if self.has_next else None
+EventPage = Page[AuditEvent]
 
 
 def known_actions() -> list[str]:
@@ -110,4 +90,4 @@ def search_events(filters: AuditFilter, page: int = 1, per_page: int = PER_PAGE)
             .limit(per_page + 1)
         )
     )
-    return EventPage(rows[:per_page], page, len(rows) > per_page)
+    return EventPage.of(rows, page, per_page)

@@ -18,6 +18,7 @@ from tracker.fiscal import FiscalQuarter, fiscal_year_of
 from tracker.models import Action, ChangeKind, Milestone, Plan, PlanChange, User
 from tracker.services.calendar import clock
 from tracker.services.calendar.periods import start_month
+from tracker.services.paging import Page
 
 PER_PAGE = 50
 
@@ -138,28 +139,7 @@ class ChangeFilter:
     fiscal_year: int | None = None
 
 
-@dataclass(frozen=True)
-class ChangePage:
-    """One page of the log, newest first. No total is counted: a page costs the same always."""
-
-    items: list[PlanChange]
-    page: int
-    has_next: bool
-
-    @property
-    def has_prev(self) -> bool:
-        """True unless this is the first page."""
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int | None:
-        """The previous page's number, if any."""
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self) -> int | None:
-        """The next page's number, if any."""
-        return self.page + 1 if self.has_next else None
+ChangePage = Page[PlanChange]
 
 
 def _filtered(plan_id: int, chosen: ChangeFilter) -> Select[PlanChange]:
@@ -182,7 +162,7 @@ def list_changes(plan_id: int, chosen: ChangeFilter, page: int = 1) -> ChangePag
             .offset((page - 1) * PER_PAGE)
         )
     )
-    return ChangePage(rows[:PER_PAGE], page, len(rows) > PER_PAGE)
+    return ChangePage.of(rows, page, PER_PAGE)
 
 
 def all_changes(plan_id: int, chosen: ChangeFilter) -> Iterator[PlanChange]:

@@ -24,6 +24,22 @@ from tracker.services.plans.edits import (
 )
 
 
+def check_target(
+    errors: Errors, target: FiscalQuarter, now: FiscalQuarter, start: FiscalQuarter, current: bool
+) -> None:
+    """A new target (current, or baseline in a review) differs from `now` and is not before
+    the action's start."""
+    if target == now:
+        message = (
+            _("This is already the current target.")
+            if current
+            else _("This is already the baseline target.")
+        )
+        errors["target"] = [message]
+    elif target < start:
+        errors["target"] = [_("The target cannot come before the start.")]
+
+
 def check_reason(errors: Errors, reason: str) -> None:
     """A moved target, due date or baseline needs its reason."""
     if not reason.strip():
@@ -54,10 +70,7 @@ def move_target(
     action = load_action(plan, code)
     check_version(action, version)
     errors: Errors = {}
-    if target == action.current_target:
-        errors["target"] = [_("This is already the current target.")]
-    elif target < action.start_quarter:
-        errors["target"] = [_("The target cannot come before the start.")]
+    check_target(errors, target, action.current_target, action.start_quarter, current=True)
     check_reason(errors, reason)
     raise_if(errors)
     old = action.current_target

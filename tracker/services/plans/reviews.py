@@ -42,7 +42,7 @@ from tracker.services.plans.edits import (
     raise_if,
     writable_plan,
 )
-from tracker.services.plans.replanning import check_reason, find_milestone
+from tracker.services.plans.replanning import check_reason, check_target, find_milestone
 
 
 def plan_reviews(plan_id: int) -> list[PlanReview]:
@@ -132,10 +132,7 @@ def rebaseline_target(
     action = load_action(plan, code)
     check_version(action, version)
     errors: Errors = {}
-    if target == action.baseline_target:
-        errors["target"] = [_("This is already the baseline target.")]
-    elif target < action.start_quarter:
-        errors["target"] = [_("The target cannot come before the start.")]
+    check_target(errors, target, action.baseline_target, action.start_quarter, current=False)
     check_reason(errors, reason)
     raise_if(errors)
     old = action.baseline_target
