@@ -61,6 +61,6 @@ def post_fork(server: object, worker: object) -> None:
 
     app = getattr(server, "app", None)
     wsgi = getattr(app, "callable", None)
-    if wsgi is not None:
+    if wsgi is not None and "sqlalchemy" in getattr(wsgi, "extensions", {}):
         with wsgi.app_context():
             db.engine.dispose(close=False)

@@ -17,21 +17,37 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
+
+from flask import Flask
 
 from bench import report as table
-from bench.burst import count_lost, reset_burst, run_burst
+from bench.burst import count_lost, reset_burst, run_arrival, run_burst
 from bench.client import Client, Load, run_load
 from bench.content import PASSWORD, burst_slots
 from bench.dataset import build, default_url
 from bench.generate import PLAN_SLUG, SMALL, Scale
-from bench.pages import ACCOUNTS, TRIVIAL, api_token, available, query_counts
+from bench.pages import ACCOUNTS, api_token, available, query_counts
+from bench.writes import WriteStream, free_slots, measure_saves
 from tracker import create_app
+from tracker.fiscal import FiscalQuarter
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 16
 SLOW_SECONDS = 1.0
+# The write stream: department updates started per second while planner pages are read, for
+# STREAM_SECONDS per page; WRITE_SLOTS empty (action, department) pairs cover the whole run.
+WRITE_RATE = 10.0
+STREAM_SECONDS = 10.0
+WRITE_SLOTS = 1200
+SAVE_SLOTS = 16  # one thread per slot saving its draft again and again
+# The miss path: these pages and API reads again on a server with the cache disabled.
+MISS_PAGES = ("plan dashboard", "roadmap", "trends", "compliance", "attention", "action page",
+              "API: plan", "API: action", "API: updates", "API: periods")  # fmt: skip
 
 
 def free_port() -> int:
@@ -40,30 +56,57 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(url: str, port: int, today: str) -> tuple[subprocess.Popen[bytes], float]:
-    """gunicorn with the production config file on loopback; seconds until /login answers."""
+def start_server(url: str, port: int, today: str, app_spec: str = "tracker:create_app()",
+                 extra_env: dict[str, str] | None = None,
+                 ready: str = "/login") -> tuple[subprocess.Popen[bytes], float]:  # fmt: skip
+    """gunicorn with the production config file on loopback; seconds until `ready` answers."""
     env = {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_ENV": "production",
            "TRACKER_SECRET_KEY": secrets.token_urlsafe(40), "TRACKER_TODAY": today,
            "GUNICORN_BIND": f"127.0.0.1:{port}",
-           "GUNICORN_ACCESS_LOG": str(ROOT / "bench" / "data" / "access.log")}  # fmt: skip
+           "GUNICORN_ACCESS_LOG": str(ROOT / "bench" / "data" / "access.log"),
+           **(extra_env or {})}  # fmt: skip
     started = time.perf_counter()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-         "tracker:create_app()"],
+         app_spec],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-        stderr=open(ROOT / "bench" / "data" / "gunicorn.log", "wb"),  # noqa: SIM115
+        stderr=open(ROOT / "bench" / "data" / "gunicorn.log", "ab"),  # noqa: SIM115
     )  # fmt: skip
     client = Client(port)
     while time.perf_counter() - started < 120:
         try:
-            if client.get("/login").status == 200:
+            if client.get(ready).status == 200:
                 return server, time.perf_counter() - started
         except OSError:
             time.sleep(0.05)
         if server.poll() is not None:
             break
     server.kill()
-    raise RuntimeError("gunicorn did not serve /login; see bench/data/gunicorn.log")
+    raise RuntimeError(f"gunicorn did not serve {ready}; see bench/data/gunicorn.log")
+
+
+Served = tuple[int, subprocess.Popen[bytes], float]
+
+
+@contextmanager
+def serving(url: str, today: str, **options: Any) -> Iterator[Served]:
+    """A gunicorn server on a free port for the block: (port, process, cold start seconds)."""
+    port = free_port()
+    server, cold = start_server(url, port, today, **options)
+    try:
+        yield port, server, cold
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def signed_in(port: int, app: Flask) -> dict[str, Client]:
+    """A client per role on the server at `port`: anonymous, the API token, each account."""
+    clients = {"anonymous": Client(port), "api": Client(port, bearer=api_token(app))}
+    for role, email in ACCOUNTS.items():
+        clients[role] = Client(port)
+        clients[role].login(email, PASSWORD)
+    return clients
 
 
 def worker_rss_mb(master: int) -> list[float]:
@@ -106,44 +149,79 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="tiny dataset, to try the harness")
     parser.add_argument("--requests", type=int, default=800, help="requests per page at most")
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds per page at most")
+    parser.add_argument("--arrival", type=float, default=60.0,
+                        help="seconds over which the quarter-end users arrive")  # fmt: skip
     args = parser.parse_args()
     scale = SMALL if args.small else Scale()
     url = default_url()
     (ROOT / "bench" / "data").mkdir(exist_ok=True)
     marker = build(url, scale)
     quarter = scale.quarters[-1]
-    slots = burst_slots(scale.departments, scale.actions, scale.burst_users)
     app = create_app({"DATABASE_URL": url, "TODAY": marker.today})
-    reset_burst(app, slots, quarter)
+    burst = burst_slots(scale.departments, scale.actions, scale.burst_users)
+    spare = free_slots(app, quarter, {(s.action_id, s.department_id) for s in burst},
+                       WRITE_SLOTS + SAVE_SLOTS, scale.departments, scale.actions)  # fmt: skip
+    saving, streaming = spare[:SAVE_SLOTS], spare[SAVE_SLOTS:]
+    everything = [*burst, *spare]
+    reset_burst(app, everything, quarter)
     pages, missing = available(app)
     queries = query_counts(app, pages)
-    port = free_port()
-    server, cold = start_server(url, port, marker.today)
+    result = table.Result(pages=pages, missing=missing, queries=queries)
     try:
-        clients = {"anonymous": Client(port), "api": Client(port, bearer=api_token(app))}
-        for role, email in ACCOUNTS.items():
-            clients[role] = Client(port)
-            clients[role].login(email, PASSWORD)
-        loads = {}
-        for page in [*pages, table.trivial_page()]:
-            loads[page.label] = measure(clients[page.role], page.path, args)
-        burst = run_burst(port, slots, quarter)
-        burst.lost = count_lost(app, slots, quarter)
-        memory = worker_rss_mb(server.pid)
+        with serving(url, marker.today) as (port, server, cold):
+            result.cold = cold
+            clients = signed_in(port, app)
+            for page in [*pages, table.trivial_page()]:
+                result.loads[page.label] = measure(clients[page.role], page.path, args)
+            result.saves = measure_saves(port, saving, quarter, args.seconds)
+            planner_pages = [page for page in pages if page.role == "planner"]
+            with WriteStream(port, streaming, quarter, WRITE_RATE) as stream:
+                for page in planner_pages:
+                    result.during[page.label] = run_load(clients[page.role], page.path,
+                                                         CONNECTIONS, args.requests,
+                                                         STREAM_SECONDS)  # fmt: skip
+            result.stream = stream_summary(app, stream, quarter)
+            result.burst = run_burst(port, burst, quarter)
+            result.burst.lost = count_lost(app, burst, quarter)
+            reset_burst(app, burst, quarter)
+            result.arrival = run_arrival(port, burst, quarter, args.arrival)
+            result.arrival.lost = count_lost(app, burst, quarter)
+            result.memory = worker_rss_mb(server.pid)
+        with serving(url, marker.today, extra_env={"TRACKER_CACHE_TYPE": "NullCache"}) as (
+            port,
+            _server,
+            _cold,
+        ):
+            clients = signed_in(port, app)
+            for page in pages:
+                if page.label in MISS_PAGES:
+                    result.misses[page.label] = measure(clients[page.role], page.path, args)
+        with serving(url, marker.today, app_spec="bench.bare:app", ready="/hello") as (
+            port,
+            _server,
+            _cold,
+        ):
+            result.bare = measure(Client(port), "/hello", args)
     finally:
-        server.terminate()
-        server.wait(timeout=60)
-    reset_burst(app, slots, quarter)
-    probe = report_probe(url, scale.quarters[-1].year, marker.today)
+        reset_burst(app, everything, quarter)
+    result.probe = report_probe(url, scale.quarters[-1].year, marker.today)
     text = table.render(
         table.Context(marker=asdict(marker), dialect=url.split(":", 1)[0].split("+")[0],
                       machine=f"{platform.machine()}, {os.cpu_count()} cores, "
                               f"Python {platform.python_version()}",
                       connections=CONNECTIONS),
-        pages, missing, queries, loads, TRIVIAL[0], burst, probe, cold, memory,
+        result,
     )  # fmt: skip
     print(text)
     table.save(ROOT / "bench" / "results.md", text, small=args.small)
+
+
+def stream_summary(app: Flask, stream: WriteStream, quarter: FiscalQuarter) -> table.Stream:
+    """What the write stream did: updates started, errors, lost, and its achieved rate."""
+    used = stream.used
+    lost = count_lost(app, used, quarter)
+    return table.Stream(len(used), stream.elapsed, len(stream.tally.problems), lost,
+                        stream.tally.problems)  # fmt: skip
 
 
 if __name__ == "__main__":
