@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 import config as config_module
-from tracker import access, assets, cache, errors, i18n, labels, requests, security, urls
+from tracker import access, assets, cache, errors, i18n, labels, requests, security, urls, widgets
 from tracker import db as database
 from tracker.api import auth as api_auth
 from tracker.extensions import csrf, db, limiter, login_manager, migrate
@@ -80,6 +80,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     labels.init_app(app)
     assets.init_app(app)
+    widgets.init_app(app)
 
 
 # Each feature package declares `bp` in its __init__.py; these modules attach the views to it.

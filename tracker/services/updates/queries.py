@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 from sqlalchemy import ColumnElement, Select, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager
 
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
@@ -80,9 +80,7 @@ def previous_update(
             ProgressUpdate.department_id == department_id,
             ReportingPeriod.quarter < quarter,
         )
-        .options(
-            contains_eager(ProgressUpdate.period), selectinload(ProgressUpdate.milestone_forecasts)
-        )
+        .options(contains_eager(ProgressUpdate.period))  # forecasts load when read
         .order_by(ReportingPeriod.quarter.desc())
         .limit(1)
     )

@@ -122,13 +122,18 @@ def load_context(user: User, quarter: str, action_id: int) -> UpdateContext:
         )
         .options(selectinload(ProgressUpdate.milestone_forecasts))
     )
+    # The latest earlier update is usually accepted too: then one query answers both.
+    previous = previous_update(action.id, department_id, period.quarter, False)
+    accepted = previous
+    if previous is not None and previous.state != WorkflowState.ACCEPTED.value:
+        accepted = previous_update(action.id, department_id, period.quarter, True)
     return UpdateContext(
         action=action,
         period=period,
         department_id=department_id,
         update=update,
-        previous_accepted=previous_update(action.id, department_id, period.quarter, True),
-        previous=previous_update(action.id, department_id, period.quarter, False),
+        previous_accepted=accepted,
+        previous=previous,
         window=PlanWindow.of(action.area.plan, periods.start_month()),
         today=clock.today(),
     )
