@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask_babel import force_locale
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, Field, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -18,7 +18,7 @@ import tracker
 from tracker.widgets import control, html_params, label
 
 # Attributes the templates pass, plus the awkward cases: quotes, booleans, data-/aria- keys.
-ATTRIBUTES = (
+ATTRIBUTES: tuple[dict[str, object], ...] = (
     {},
     {"class_": "field__control", "aria_describedby": "x-hint", "aria_invalid": "true"},
     {"class_": 'a "q" <c>', "aria_invalid": False, "data_role_name": "r", "readonly": True},
@@ -38,9 +38,9 @@ def every_form_class() -> list[type[FlaskForm]]:
     return found
 
 
-def fields_of(form: FlaskForm) -> list:
+def fields_of(form: FlaskForm) -> list[Field]:
     """The form's fields, and those of its subforms (FieldList of FormField)."""
-    found = []
+    found: list[Field] = []
     for field in form:
         entries = getattr(field, "entries", None)
         if entries is not None:
