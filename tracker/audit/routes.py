@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flask import Response, render_template, request, stream_with_context
+from flask_babel import format_number
 
 from tracker.access import roles, signed_in_user
 from tracker.audit import bp
@@ -34,7 +35,8 @@ def index() -> str | tuple[str, int]:
         return render_template("audit/index.html", form=form, events=None, rows=[]), 400
     events = audit_log.search_events(form.to_filter(), query_page())
     rows = describe_events(events.items, load_subjects(events.items), signed_in_user().role)
-    return render_template("audit/index.html", form=form, events=events, rows=rows)
+    total = format_number(events.total or 0)
+    return render_template("audit/index.html", form=form, events=events, rows=rows, total=total)
 
 
 @bp.route("/events.csv")
