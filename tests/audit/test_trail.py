@@ -10,10 +10,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 
 from tests.conftest import AuthActions, make_user, queries
+from tests.factories.updates import ADMIN_EMAIL, PLANNER_EMAIL, World
 from tracker.db import AppendOnlyError
 from tracker.extensions import db
-from tracker.models import AuditEvent, Role
+from tracker.fiscal import FiscalQuarter
+from tracker.models import Action, AuditEvent, Role, User
+from tracker.services.accounts.users import UserInput, update_user
 from tracker.services.audit.trail import AuditFilter, known_actions, search_events
+from tracker.services.plans.replanning import move_target
 
 BASE = datetime(2025, 3, 10, 15, 0, tzinfo=UTC)  # 11:00 in Ottawa
 
@@ -275,3 +279,31 @@ def test_query_count_does_not_grow_with_events(
     assert queries(app, client, "/audit/") == few
     # One query per kind of object a page names, so a page naming fewer kinds needs fewer.
     assert queries(app, client, "/audit/?actor=x1&date_from=2025-01-01&page=2") <= few
+
+
+# ---- events the services really record, read back in words ---------------------------------
+
+
+def test_what_the_services_record_reads_in_words(
+    app: Flask, client: FlaskClient, auth: AuthActions, world: World
+) -> None:
+    auth.login("nobody@example.gc.ca")  # an unknown account: a failed sign-in
+    with app.test_request_context():
+        planner = db.session.get(User, world.user_ids[PLANNER_EMAIL])
+        admin = db.session.get(User, world.user_ids[ADMIN_EMAIL])
+        action = db.session.get(Action, world.action_id)
+        assert planner is not None and admin is not None and action is not None
+        target = FiscalQuarter(2027, 1)
+        move_target(world.plan_slug, "S1.1", target, "Vendor delay.", action.version, planner)
+        change = UserInput(planner.email, planner.name, Role.OVERSIGHT, language="fr")
+        update_user(planner, change, admin)
+    auth.login(ADMIN_EMAIL)
+    page = client.get("/audit/?date_from=2025-01-01").get_data(as_text=True)
+    assert "Sign-in failed for nobody@example.gc.ca: no account has this address." in page
+    plan, action_url = f"/plans/{world.plan_slug}/", f"/plans/{world.plan_slug}/actions/S1.1"
+    moved = (
+        f'">Planner User</a> moved the target of <a href="{action_url}">S1.1</a> (<a href="{plan}">'
+    )
+    assert moved in page and "from 2026-27 Q4 to 2027-28 Q1: Vendor delay." in page
+    assert "changed the account of" in page
+    assert "<li>Role: Planner → Oversight</li><li>Language: English → Français</li>" in page

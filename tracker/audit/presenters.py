@@ -68,7 +68,9 @@ class Description:
 
     def text(self) -> str:
         """The sentence and its lines as one line of plain text."""
-        return " ".join([self.sentence(), *self.lines])
+        if not self.lines:
+            return self.sentence()
+        return f"{self.sentence()} {'. '.join(self.lines)}."
 
     def html(self) -> Markup:
         """The sentence with its links, and its lines as a list."""
