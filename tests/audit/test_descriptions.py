@@ -104,7 +104,7 @@ def test_failed_sign_ins_say_why(app: Flask) -> None:
     unknown = {"action": "login.failed", "actor_label": "who@x.ca", "detail": {"reason": "unknown"}}
     assert text(app, **unknown) == "Sign-in failed for who@x.ca: no account has this address."
     assert text(app, "fr", **unknown) == (
-        f"Échec de connexion pour who@x.ca{NBSP}: aucun compte n'a cette adresse."
+        f"Échec d'ouverture de session pour who@x.ca{NBSP}: aucun compte n'a cette adresse."
     )
     odd = {"action": "login.failed", "actor_label": "who@x.ca", "detail": {"reason": "new"}}
     assert text(app, **odd) == "Sign-in failed for who@x.ca."

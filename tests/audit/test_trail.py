@@ -235,7 +235,7 @@ def test_filter_choices_are_grouped_kinds_and_named_types(
     with client.session_transaction() as session:
         session["lang"] = "fr"
     french = client.get("/audit/").get_data(as_text=True)
-    assert '<optgroup label="Connexions et comptes">' in french
+    assert '<optgroup label="Ouvertures de session et comptes">' in french
     assert 'value="ProgressUpdate">Mise à jour d' in french
 
 
