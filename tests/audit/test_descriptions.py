@@ -216,6 +216,21 @@ def test_links_follow_what_the_reader_may_open(app: Flask, world: World) -> None
     assert "href" not in str(describe(app, "en", None, **submitted).html())
 
 
+def test_a_draft_is_not_linked(app: Flask, world: World) -> None:
+    update_id = add_update(app, world, world.period_id, WorkflowState.DRAFT)
+    saved = {
+        "action": "update.saved",
+        "actor_id": world.user_ids[DEPT_EMAIL],
+        "object_type": "ProgressUpdate",
+        "object_id": str(update_id),
+        "detail": {"action": "S1.1", "period": "2025-Q2"},
+    }
+    for role in (Role.ADMIN, Role.OVERSIGHT):
+        shown = html(app, role, **saved)
+        assert "/review/" not in shown and "/history" not in shown
+        assert shown.endswith(" for 2025-26 Q2.")
+
+
 def test_names_are_escaped(app: Flask) -> None:
     event = {"action": "login.failed", "actor_label": "<b>x</b>@x.ca", "detail": {}}
     assert "&lt;b&gt;x&lt;/b&gt;@x.ca" in html(app, **event)

@@ -205,6 +205,7 @@ def test_filters_by_name_and_by_text(app: Flask, client: FlaskClient, reader: in
     moved = {"from": "2027-Q2", "to": "2028-Q1", "reason": "Vendor delay 100%"}
     _add(app, 1, action="action.target_moved", actor_id=planner, detail=moved)
     _add(app, 2, action="action.target_moved", detail={"reason": "Budget"})
+    _add(app, 1, action="action.target_moved", detail={"reason": 'Délai du "fournisseur"'})
 
     def count(query: str) -> int:
         response = client.get(f"/audit/?action=action.target_moved&{query}")
@@ -216,6 +217,7 @@ def test_filters_by_name_and_by_text(app: Flask, client: FlaskClient, reader: in
     assert count("text=100%25") == 1 and count("text=0%25") == 1 and count("text=%25%25") == 0
     assert count("text=budget") == 2
     assert count("text=nothing-like-this") == 0
+    assert count("text=délai") == 1 and count('text=du+"fournisseur"') == 1
 
 
 def test_filter_choices_are_grouped_kinds_and_named_types(

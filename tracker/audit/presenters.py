@@ -34,6 +34,7 @@ from tracker.models import (
     ReportingPeriod,
     StrategicArea,
     User,
+    WorkflowState,
 )
 from tracker.services.audit.subjects import Subjects
 
@@ -165,7 +166,10 @@ class Describer:
         return {}
 
     def update(self, update: ProgressUpdate) -> Ref:
-        """The update's quarter, linked to the update (review) or else the action's history."""
+        """The update's quarter, linked to the update (review) or else the action's history;
+        a draft is its department's alone, so it is not linked."""
+        if update.state == WorkflowState.DRAFT:
+            return _text(quarter_label(update.period.quarter))
         url = self.link("review.show", update_id=update.id)
         if url is None:
             slug, code = update.action.area.plan.slug, update.action.code

@@ -3,6 +3,7 @@ batches for the CSV download (read only)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -80,14 +81,21 @@ def _conditions(filters: AuditFilter) -> list[ColumnElement[bool]]:
         end = _local_midnight(filters.date_to + timedelta(days=1))
         conditions.append(AuditEvent.occurred_at < end)
     if filters.text:
-        conditions.append(
-            or_(
-                AuditEvent.actor_label.icontains(filters.text, autoescape=True),
-                AuditEvent.object_id == filters.text,
-                cast(AuditEvent.detail, String).icontains(filters.text, autoescape=True),
-            )
-        )
+        conditions.append(_text_condition(filters.text))
     return conditions
+
+
+def _text_condition(text: str) -> ColumnElement[bool]:
+    # The detail is stored as JSON text, where "é" is written "\u00e9" and a quote "\"": the
+    # text is looked for both as typed and as JSON writes it.
+    detail = cast(AuditEvent.detail, String)
+    written = json.dumps(text)[1:-1]
+    return or_(
+        AuditEvent.actor_label.icontains(text, autoescape=True),
+        AuditEvent.object_id == text,
+        detail.icontains(text, autoescape=True),
+        detail.icontains(written, autoescape=True),
+    )
 
 
 def count_events(filters: AuditFilter) -> int:
