@@ -7,13 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from tests.conftest import AuthActions, make_user, queries
+from tests.factories.updates import ADMIN_EMAIL, PLANNER_EMAIL, World
 from tracker.db import AppendOnlyError
 from tracker.extensions import db
-from tracker.models import AuditEvent, Role
+from tracker.fiscal import FiscalQuarter
+from tracker.models import Action, AuditEvent, Role, User
+from tracker.services.accounts.users import UserInput, update_user
 from tracker.services.audit.trail import AuditFilter, known_actions, search_events
+from tracker.services.plans.replanning import move_target
 
 BASE = datetime(2025, 3, 10, 15, 0, tzinfo=UTC)  # 11:00 in Ottawa
 
@@ -53,7 +57,12 @@ def test_admin_and_oversight_read_the_trail(
     auth.login("someone@example.gc.ca")
     response = client.get("/audit/")
     assert response.status_code == 200
-    assert b"login.succeeded" in response.data
+    page = response.get_data(as_text=True)
+    name = f"{role.value.title()} User"
+    if role is Role.ADMIN:  # admins may open the account, so the name links to it
+        assert f'">{name}</a> signed in.' in page
+    else:
+        assert f"<td>{name} signed in.</td>" in page
 
 
 @pytest.mark.parametrize("role,department", [(Role.PLANNER, None), (Role.DEPARTMENT, "ACR")])
@@ -85,7 +94,7 @@ def test_no_route_under_audit_accepts_a_change(app: Flask) -> None:
         assert set(rule.methods or ()) <= {"GET", "HEAD", "OPTIONS"}, rule.rule
     for endpoint, view in app.view_functions.items():
         if endpoint.startswith("audit."):
-            assert view.__name__ == "index"
+            assert view.__name__ in {"index", "export"}
 
 
 def test_posting_to_the_trail_is_refused(app: Flask, client: FlaskClient, reader: int) -> None:
@@ -116,15 +125,15 @@ def test_the_orm_refuses_to_update_or_delete_an_event(app: Flask) -> None:
 # ---- reading and filtering -----------------------------------------------------------------
 
 
-def test_newest_first_with_readable_detail(app: Flask, client: FlaskClient, reader: int) -> None:
-    _add(app, 1, action="user.updated", detail={"before": {"role": "planner", "active": True}})
-    _add(app, 1, action="period.reopened", occurred_at=BASE + timedelta(days=1))
-    rows = _rows(client.get("/audit/").get_data(as_text=True))
-    actions = [row.split("<code>", 1)[1].split("</code>", 1)[0] for row in rows]
-    assert actions.index("period.reopened") < actions.index("user.updated")
-    updated = rows[actions.index("user.updated")]
-    assert "<dt>before</dt>" in updated and "<dt>role</dt><dd>planner" in updated
-    assert "<dt>active</dt><dd>yes" in updated
+def test_newest_first_in_words(app: Flask, client: FlaskClient, reader: int) -> None:
+    before = {"name": "Pat", "role": "planner", "active": True}
+    detail = {"before": before, "after": {**before, "role": "oversight"}}
+    _add(app, 1, action="user.updated", actor_label="boss@example.gc.ca", detail=detail)
+    _add(app, 1, action="widget.frobbed", occurred_at=BASE + timedelta(days=1))
+    rows = _rows(client.get("/audit/?date_to=2025-12-31").get_data(as_text=True))
+    assert "widget.frobbed" in rows[0] and "Role: Planner → Oversight" in rows[1]
+    assert "<td>Account changed</td>" in rows[1]
+    assert "{" not in rows[1] and "before" not in rows[1]
 
 
 def test_filters_by_action_actor_object_and_dates(
@@ -167,6 +176,10 @@ def test_date_filter_uses_the_local_day(app: Flask, client: FlaskClient, reader:
         ("action=no.such.action", "Not a valid choice"),
         ("object_type=Nope", "Not a valid choice"),
         ("date_from=2025-02-30", "Not a valid date value"),
+        ("date_from=yesterday", "Not a valid date value"),
+        ("date_to=9999-12-31", "Enter a date from January 1, 1900 to December 31, 2999."),
+        ("date_from=0001-01-01", "Enter a date from January 1, 1900 to December 31, 2999."),
+        ("text=" + "x" * 201, "Field cannot be longer than 200 characters."),
         (
             "date_from=2025-03-02&date_to=2025-03-01",
             "The end date cannot be before the start date.",
@@ -176,25 +189,64 @@ def test_date_filter_uses_the_local_day(app: Flask, client: FlaskClient, reader:
 def test_bad_filters_are_refused(
     client: FlaskClient, reader: int, query: str, message: str
 ) -> None:
-    response = client.get(f"/audit/?{query}")
-    assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
+    for url in ("/audit/", "/audit/events.csv"):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 400
+        assert message in response.get_data(as_text=True)
 
 
-def test_filter_choices_list_recorded_actions(app: Flask, client: FlaskClient, reader: int) -> None:
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999999999"])
+def test_a_bad_page_number_is_refused(client: FlaskClient, reader: int, page: str) -> None:
+    assert client.get(f"/audit/?page={page}").status_code == 400
+
+
+def test_filters_by_name_and_by_text(app: Flask, client: FlaskClient, reader: int) -> None:
+    planner = make_user(app, Role.PLANNER, "p@example.gc.ca")  # named "Planner User"
+    moved = {"from": "2027-Q2", "to": "2028-Q1", "reason": "Vendor delay 100%"}
+    _add(app, 1, action="action.target_moved", actor_id=planner, detail=moved)
+    _add(app, 2, action="action.target_moved", detail={"reason": "Budget"})
+    _add(app, 1, action="action.target_moved", detail={"reason": 'Délai du "fournisseur"'})
+
+    def count(query: str) -> int:
+        response = client.get(f"/audit/?action=action.target_moved&{query}")
+        assert response.status_code == 200
+        return len(_rows(response.get_data(as_text=True)))
+
+    assert count("actor=planner+user") == 1
+    assert count("text=vendor") == 1
+    assert count("text=100%25") == 1 and count("text=0%25") == 1 and count("text=%25%25") == 0
+    assert count("text=budget") == 2
+    assert count("text=nothing-like-this") == 0
+    assert count("text=délai") == 1 and count('text=du+"fournisseur"') == 1
+
+
+def test_filter_choices_are_grouped_kinds_and_named_types(
+    app: Flask, client: FlaskClient, reader: int
+) -> None:
     _add(app, 2, action="b.second")
     _add(app, 1, action="a.first")
     with app.app_context():
         assert known_actions() == ["a.first", "b.second", "login.succeeded", "user.created"]
     page = client.get("/audit/").get_data(as_text=True)
-    assert '<option value="a.first">a.first</option>' in page
-    assert '<option value="ReportingPeriod">ReportingPeriod</option>' in page
+    accounts = page.split('<optgroup label="Sign-in and accounts">', 1)[1].split("</optgroup>")[0]
+    assert '<option value="login.succeeded">Signed in</option>' in accounts
+    other = page.split('<optgroup label="Other">', 1)[1].split("</optgroup>")[0]
+    assert '<option value="a.first">a.first</option>' in other
+    assert "login.succeeded" not in other
+    assert '<option value="ReportingPeriod">Reporting quarter</option>' in page
+    with client.session_transaction() as session:
+        session["lang"] = "fr"
+    french = client.get("/audit/").get_data(as_text=True)
+    assert '<optgroup label="Ouvertures de session et comptes">' in french
+    assert 'value="ProgressUpdate">Mise à jour d' in french
 
 
 def test_pages_of_fifty_keep_the_filters(app: Flask, client: FlaskClient, reader: int) -> None:
     _add(app, 120, action="bulk.event", object_id="{n}")
     first = client.get("/audit/?action=bulk.event").get_data(as_text=True)
     assert len(_rows(first)) == 50
+    assert "120 events match these filters." in first and "Page 1 of 3" in first
+    assert 'href="/audit/events.csv?action=bulk.event" download' in first
     assert 'href="/audit/?action=bulk.event&amp;page=2"' in first
     assert "Previous page" not in first
     third = client.get("/audit/?action=bulk.event&page=3").get_data(as_text=True)
@@ -206,6 +258,20 @@ def test_pages_of_fifty_keep_the_filters(app: Flask, client: FlaskClient, reader
         assert page.has_prev and page.has_next
 
 
+def test_a_long_trail_is_one_page_of_fifty(app: Flask, client: FlaskClient, reader: int) -> None:
+    with app.app_context():
+        rows = [
+            {"action": "bulk.event", "occurred_at": BASE + timedelta(seconds=n), "detail": {}}
+            for n in range(2000)
+        ]
+        db.session.execute(insert(AuditEvent), rows)
+        db.session.commit()
+    page = client.get("/audit/").get_data(as_text=True)
+    assert len(_rows(page)) == 50
+    assert "2,002 events match these filters." in page
+    assert "Page 1 of 41" in page
+
+
 def test_query_count_does_not_grow_with_events(
     app: Flask, client: FlaskClient, reader: int
 ) -> None:
@@ -213,4 +279,33 @@ def test_query_count_does_not_grow_with_events(
     few = queries(app, client, "/audit/")
     _add(app, 200, action="many.{n}", actor_label="x{n}@example.gc.ca", object_type="User")
     assert queries(app, client, "/audit/") == few
-    assert queries(app, client, "/audit/?actor=x1&date_from=2025-01-01&page=2") == few
+    # One query per kind of object a page names, so a page naming fewer kinds needs fewer.
+    assert queries(app, client, "/audit/?actor=x1&date_from=2025-01-01&page=2") <= few
+
+
+# ---- events the services really record, read back in words ---------------------------------
+
+
+def test_what_the_services_record_reads_in_words(
+    app: Flask, client: FlaskClient, auth: AuthActions, world: World
+) -> None:
+    auth.login("nobody@example.gc.ca")  # an unknown account: a failed sign-in
+    with app.test_request_context():
+        planner = db.session.get(User, world.user_ids[PLANNER_EMAIL])
+        admin = db.session.get(User, world.user_ids[ADMIN_EMAIL])
+        action = db.session.get(Action, world.action_id)
+        assert planner is not None and admin is not None and action is not None
+        target = FiscalQuarter(2027, 1)
+        move_target(world.plan_slug, "S1.1", target, "Vendor delay.", action.version, planner)
+        change = UserInput(planner.email, planner.name, Role.OVERSIGHT, language="fr")
+        update_user(planner, change, admin)
+    auth.login(ADMIN_EMAIL)
+    page = client.get("/audit/?date_from=2025-01-01").get_data(as_text=True)
+    assert "Sign-in failed for nobody@example.gc.ca: no account has this address." in page
+    plan, action_url = f"/plans/{world.plan_slug}/", f"/plans/{world.plan_slug}/actions/S1.1"
+    moved = (
+        f'">Planner User</a> moved the target of <a href="{action_url}">S1.1</a> (<a href="{plan}">'
+    )
+    assert moved in page and "from 2026-27 Q4 to 2027-28 Q1: Vendor delay." in page
+    assert "changed the account of" in page
+    assert "<li>Role: Planner → Oversight</li><li>Language: English → Français</li>" in page

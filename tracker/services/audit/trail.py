@@ -1,19 +1,23 @@
-"""Browsing the audit trail: filtered, newest-first pages of events (read only)."""
+"""Browsing the audit trail: filtered, newest-first pages of events and every matching event in
+batches for the CSV download (read only)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
 
 from tracker.extensions import db
-from tracker.models import AuditEvent, Base, User
+from tracker.models import AuditEvent, User
 from tracker.services.paging import Page
 
 PER_PAGE = 50
+BATCH = 500  # events read at a time for the CSV download
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class AuditFilter:
     object_id: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    text: str = ""  # in the actor's label, the object id or the recorded detail
 
 
 EventPage = Page[AuditEvent]
@@ -44,11 +49,6 @@ def known_actions() -> list[str]:
     return [str(a) for a in db.session.scalars(query)]
 
 
-def object_types() -> list[str]:
-    """The names events use for objects: one per model class."""
-    return sorted({mapper.class_.__name__ for mapper in Base.registry.mappers})
-
-
 def _local_midnight(day: date) -> datetime:
     zone = ZoneInfo(str(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC"))
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
@@ -59,7 +59,12 @@ def _conditions(filters: AuditFilter) -> list[ColumnElement[bool]]:
     if filters.action:
         conditions.append(AuditEvent.action == filters.action)
     if filters.actor:
-        users = select(User.id).where(User.email.icontains(filters.actor, autoescape=True))
+        users = select(User.id).where(
+            or_(
+                User.email.icontains(filters.actor, autoescape=True),
+                User.name.icontains(filters.actor, autoescape=True),
+            )
+        )
         conditions.append(
             or_(
                 AuditEvent.actor_id.in_(users),
@@ -75,11 +80,32 @@ def _conditions(filters: AuditFilter) -> list[ColumnElement[bool]]:
     if filters.date_to is not None:
         end = _local_midnight(filters.date_to + timedelta(days=1))
         conditions.append(AuditEvent.occurred_at < end)
+    if filters.text:
+        conditions.append(_text_condition(filters.text))
     return conditions
 
 
+def _text_condition(text: str) -> ColumnElement[bool]:
+    # The detail is stored as JSON text, where "é" is written "\u00e9" and a quote "\"": the
+    # text is looked for both as typed and as JSON writes it.
+    detail = cast(AuditEvent.detail, String)
+    written = json.dumps(text)[1:-1]
+    return or_(
+        AuditEvent.actor_label.icontains(text, autoescape=True),
+        AuditEvent.object_id == text,
+        detail.icontains(text, autoescape=True),
+        detail.icontains(written, autoescape=True),
+    )
+
+
+def count_events(filters: AuditFilter) -> int:
+    """How many events match `filters` (one query)."""
+    query = select(func.count(AuditEvent.id)).where(*_conditions(filters))
+    return int(db.session.scalar(query) or 0)
+
+
 def search_events(filters: AuditFilter, page: int = 1, per_page: int = PER_PAGE) -> EventPage:
-    """A newest-first page of events matching `filters` (one query)."""
+    """A newest-first page of events matching `filters`, with their total (two queries)."""
     page = max(page, 1)
     rows = list(
         db.session.scalars(
@@ -90,4 +116,29 @@ def search_events(filters: AuditFilter, page: int = 1, per_page: int = PER_PAGE)
             .limit(per_page + 1)
         )
     )
-    return EventPage.of(rows, page, per_page)
+    return EventPage.of(rows, page, per_page, count_events(filters))
+
+
+def event_batches(filters: AuditFilter, size: int = BATCH) -> Iterator[list[AuditEvent]]:
+    """Every event matching `filters`, newest first, in lists of up to `size`.
+
+    Each batch is read after the last one's final event (keyset paging), so the download holds
+    one batch in memory and no cursor stays open while the caller reads what the events name.
+    """
+    after: AuditEvent | None = None
+    while True:
+        query = select(AuditEvent).where(*_conditions(filters))
+        if after is not None:
+            query = query.where(
+                or_(
+                    AuditEvent.occurred_at < after.occurred_at,
+                    and_(AuditEvent.occurred_at == after.occurred_at, AuditEvent.id < after.id),
+                )
+            )
+        order = (AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        batch = list(db.session.scalars(query.order_by(*order).limit(size)))
+        if batch:
+            yield batch
+        if len(batch) < size:
+            return
+        after = batch[-1]
