@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.fiscal import fiscal_year_of, quarters_of_year, year_bounds
+from tracker.i18n import date_text
 from tracker.models import ReportingPeriod, User
 from tracker.services.audit.events import add_event
 from tracker.services.calendar import clock
@@ -99,7 +100,7 @@ def check_dates(period: ReportingPeriod, opens: date, due: date, locks: date) ->
     first_day = period.quarter.start_date(start_month())
     if opens < first_day:
         raise CalendarError(
-            _l("Reporting cannot open before the quarter starts (%(d)s).", d=first_day.isoformat()),
+            _l("Reporting cannot open before the quarter starts (%(d)s).", d=date_text(first_day)),
             "opens_on",
         )
     if due < opens:
@@ -112,7 +113,7 @@ def check_dates(period: ReportingPeriod, opens: date, due: date, locks: date) ->
             _l(
                 "This period is reopened until %(d)s: choose a lock date before that, "
                 "or close the reopening first.",
-                d=until.isoformat(),
+                d=date_text(until),
             ),
             "locks_on",
         )

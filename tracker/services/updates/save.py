@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.extensions import db
+from tracker.i18n import current_language
 from tracker.models import (
     Action,
     ActionStatus,
@@ -255,6 +256,10 @@ def _apply(update: ProgressUpdate, data: UpdateInput, user: User, submit: bool) 
     update.status = data.status.value
     update.percent_complete = data.percent_complete
     update.forecast_completion = data.forecast_completion
+    written = (data.accomplishments, data.risks, data.next_steps, data.decrease_reason)
+    stored = (update.accomplishments, update.risks, update.next_steps, update.decrease_reason)
+    if written != stored:
+        update.narrative_language = current_language()  # the language it was written in
     update.accomplishments = data.accomplishments
     update.risks = data.risks
     update.next_steps = data.next_steps
