@@ -1,0 +1,168 @@
+"""French typography: numbers, percentages, dates and colons by locale, departments' French
+acronyms, and the language a narrative was written in (tracker/i18n.py and the pages)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from tests.conftest import post_form
+from tests.factories.updates import DEPT_EMAIL, PLANNER_EMAIL, World
+from tests.updates.helpers import form_data, login, post_update, the_update
+from tracker import i18n
+from tracker.extensions import db
+from tracker.models import Department, ProgressUpdate
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def request_context(app: Flask) -> Iterator[None]:
+    with app.test_request_context():
+        yield
+
+
+@pytest.mark.usefixtures("request_context")
+@pytest.mark.parametrize(
+    ("lang", "one_decimal", "whole", "half_up", "none"),
+    [
+        ("en", "62.8%", "66%", "63%", "n/a"),
+        ("fr", f"62,8{NBSP}%", f"66{NBSP}%", f"63{NBSP}%", "s.o."),
+    ],
+)
+def test_percent_by_locale(
+    lang: str, one_decimal: str, whole: str, half_up: str, none: str
+) -> None:
+    with force_locale(lang):
+        assert i18n.percent_text(62.8, 1) == one_decimal
+        assert i18n.percent_text(66) == whole
+        assert i18n.percent_text(62.8) == half_up
+        assert i18n.percent_text(66.0, 1) == whole.replace("66", "66.0" if lang == "en" else "66,0")
+        assert i18n.percent_text(None) == none
+
+
+@pytest.mark.usefixtures("request_context")
+def test_numbers_by_locale() -> None:
+    with force_locale("en"):
+        assert i18n.number_text(1234.5) == "1,234.5"
+        assert i18n.number_text(0.5, 2) == "0.50"
+    with force_locale("fr"):
+        assert i18n.number_text(1234.5) == "1\u202f234,5"
+        assert i18n.number_text(0.5, 2) == "0,50"
+
+
+@pytest.mark.usefixtures("request_context")
+def test_dates_by_locale_never_iso() -> None:
+    day = date(2027, 1, 22)
+    with force_locale("en"):
+        assert i18n.date_text(day) == "January 22, 2027"
+        assert i18n.date_text(day, "medium") == "Jan 22, 2027"
+    with force_locale("fr"):
+        assert i18n.date_text(day) == "22 janvier 2027"
+        assert i18n.date_text(day, "medium") == "22 janv. 2027"
+    assert i18n.date_text(None) == ""
+
+
+@pytest.mark.usefixtures("request_context")
+def test_colon_and_language_marker() -> None:
+    with force_locale("en"):
+        assert str(i18n.with_colon("Reason")) == "Reason:"
+        assert str(i18n.with_colon("<b>")) == "&lt;b&gt;:"  # the label stays escaped
+        assert i18n.language_marker("fr") == "[FR]"
+        assert i18n.language_marker("en") == ""
+    with force_locale("fr"):
+        assert str(i18n.with_colon("Raison")) == f"Raison{NBSP}:"
+        assert i18n.language_marker("en") == "[EN]"
+        assert i18n.language_marker("fr") == ""
+        assert i18n.language_marker("") == ""  # not recorded: no marker
+    assert i18n.language_marker("en", shown_in="fr") == "[EN]"
+
+
+def test_department_acronym_in_each_language(app: Flask) -> None:
+    with app.test_request_context():
+        db.session.add_all(
+            [
+                Department(acronym="SSC", acronym_fr="SPC", name_en="Shared", name_fr="Partagés"),
+                Department(acronym="IRCC", name_en="Immigration", name_fr="Immigration"),
+            ]
+        )
+        db.session.commit()
+        ssc = db.session.scalar(select(Department).where(Department.acronym == "SSC"))
+        ref = SimpleNamespace(acronym="PSPC", acronym_fr="SPAC")
+        with force_locale("en"):
+            assert [i18n.department_acronym(d) for d in (ssc, "SSC", "IRCC", ref)] == [
+                "SSC",
+                "SSC",
+                "IRCC",
+                "PSPC",
+            ]
+            assert i18n.department_label(ssc) == "SSC – Shared"
+        with force_locale("fr"):
+            assert [i18n.department_acronym(d) for d in (ssc, "SSC", "IRCC", ref)] == [
+                "SPC",
+                "SPC",
+                "IRCC",
+                "SPAC",
+            ]
+            assert i18n.department_label(ssc) == "SPC – Partagés"
+        assert i18n.department_acronym(ssc, "fr") == "SPC"
+
+
+def french(client: FlaskClient) -> None:
+    post_form(client, "/language", {"lang": "fr", "next": "/"}, page="/")
+
+
+def written_language(app: Flask, world: World) -> tuple[str, str]:
+    with app.app_context():
+        update = the_update(app, world)
+        assert update is not None
+        found = db.session.get(ProgressUpdate, update.id)
+        assert found is not None
+        return found.narrative_language, found.review_comment_language
+
+
+def test_narrative_language_is_recorded_and_marked_in_the_other_language(
+    app: Flask, world: World
+) -> None:
+    department = login(app, DEPT_EMAIL)
+    french(department)
+    sent = post_update(department, world.form_url, form_data(world, "send"))
+    assert sent.status_code == 302
+    assert written_language(app, world) == ("fr", "en")
+    update = the_update(app, world)
+    assert update is not None
+
+    planner = login(app, PLANNER_EMAIL)
+    html = planner.get(f"/review/{update.id}").get_data(as_text=True)
+    assert '<span lang="fr"><span class="language-marker small muted">[FR]</span>' in html
+    french(planner)
+    html = planner.get(f"/review/{update.id}").get_data(as_text=True)
+    assert "[FR]" not in html  # written in the page's language: nothing to mark
+
+    returned = post_form(
+        planner,
+        f"/review/{update.id}",
+        {"version": "1", "send_back": "1", "comment": "Précisez le calendrier."},
+    )
+    assert returned.status_code == 302
+    assert written_language(app, world) == ("fr", "fr")
+    english = login(app, DEPT_EMAIL)
+    html = english.get(world.form_url).get_data(as_text=True)
+    assert "[FR]</span> Précisez le calendrier." in html
+
+
+def test_an_english_narrative_on_a_french_page_is_marked(app: Flask, world: World) -> None:
+    department = login(app, DEPT_EMAIL)
+    assert post_update(department, world.form_url, form_data(world, "send")).status_code == 302
+    assert written_language(app, world) == ("en", "en")
+    french(department)
+    html = department.get(world.form_url).get_data(as_text=True)  # read-only once submitted
+    assert '<span lang="en"><span class="language-marker small muted">[EN]</span>' in html
+    assert "Designed the service." in html
