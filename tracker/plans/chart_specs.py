@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from tracker.i18n import current_language, date_text, percent_text
+from tracker.i18n import current_language, date_text, number_text, percent_text
 
 Value = float | int | None
 
@@ -107,7 +107,7 @@ class ChartSpec:
             return percent_text(value, 1)
         if self.unit == "date":
             return date_text(day_of(int(value)), "medium")
-        return str(value)
+        return number_text(value)
 
     def rows(self) -> list[tuple[str, list[str]]]:
         """Table rows: the label, then one cell per series, then the table-only columns."""

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -143,7 +142,7 @@ def reopen_period(period_id: int, until: date, actor: User, today: date | None =
         raise CalendarError(_l("Choose a date in the future."), "until")
     latest = reopen_limit(period)
     if until > latest:
-        when = format_date(latest, "long")
+        when = date_text(latest)
         raise CalendarError(_l("Reopen it until %(date)s at the latest.", date=when), "until")
     before = _dates(period)
     period.reopened_until = until

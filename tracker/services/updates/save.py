@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.extensions import db
-from tracker.i18n import current_language
+from tracker.i18n import current_language, date_text
 from tracker.models import (
     Action,
     ActionStatus,
@@ -76,7 +75,7 @@ class UpdateContext:
         """Why the department cannot change the update now, or None when it can."""
         state = periods.state_of(self.period, self.today)
         if state is periods.PeriodState.UPCOMING:
-            when = format_date(self.period.opens_on, "long")
+            when = date_text(self.period.opens_on)
             return str(_("This reporting period opens on %(date)s.", date=when))
         if state is periods.PeriodState.LOCKED:
             return str(
