@@ -3,6 +3,7 @@ acronyms, and the language a narrative was written in (tracker/i18n.py and the p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from types import SimpleNamespace
@@ -21,6 +22,14 @@ from tracker.extensions import db
 from tracker.models import Department, ProgressUpdate
 
 NBSP = "\u00a0"
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+BARE_PERCENT = re.compile(r"\d(?: )?%")  # a French percent needs its no-break space
+
+
+def visible_text(html: str) -> str:
+    """The page's text without its tags, attributes, scripts (chart JSON) and styles."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
 
 
 @pytest.fixture
@@ -166,3 +175,24 @@ def test_an_english_narrative_on_a_french_page_is_marked(app: Flask, world: Worl
     html = department.get(world.form_url).get_data(as_text=True)  # read-only once submitted
     assert '<span lang="en"><span class="language-marker small muted">[EN]</span>' in html
     assert "Designed the service." in html
+
+
+def test_french_quarter_and_review_pages_show_no_iso_date(app: Flask, world: World) -> None:
+    department = login(app, DEPT_EMAIL)
+    assert post_update(department, world.form_url, form_data(world, "send")).status_code == 302
+    french(department)
+    update = the_update(app, world)
+    assert update is not None
+    planner = login(app, PLANNER_EMAIL)
+    french(planner)
+    pages = [
+        department.get("/updates/"),
+        department.get(world.form_url),
+        planner.get("/review/"),
+        planner.get(f"/review/{update.id}"),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        text = visible_text(page.get_data(as_text=True))
+        assert ISO_DATE.findall(text) == [], page.request.path
+        assert BARE_PERCENT.findall(text) == [], page.request.path

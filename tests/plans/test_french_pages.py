@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.factories import charts as sc
 from tests.plans.chart_pages import get, payload, table
-from tests.test_locale_formats import NBSP, french
+from tests.test_locale_formats import BARE_PERCENT, ISO_DATE, NBSP, french, visible_text
 from tracker.extensions import db
 from tracker.models import Department
 
@@ -52,3 +53,17 @@ def test_french_pages_show_french_acronyms(app: Flask, client: FlaskClient, plan
 def test_area_headings_show_names_not_codes(client: FlaskClient, planner: None) -> None:
     html = get(client, f"/plans/{sc.SLUG}/")
     assert "Service</h3>" in html and ">SVC " not in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/roadmap", "/roadmap?as_of=2024-Q2", "/trends", "/compliance", "/attention"]
+    + ["/actions/S1", "/actions/E1"],
+)
+def test_french_plan_pages_show_no_iso_date_and_no_bare_percent(
+    client: FlaskClient, planner: None, path: str
+) -> None:
+    french(client)
+    text = visible_text(get(client, f"/plans/{sc.SLUG}{path}"))
+    assert ISO_DATE.findall(text) == []
+    assert BARE_PERCENT.findall(text) == []
