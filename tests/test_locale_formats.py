@@ -15,11 +15,14 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.conftest import post_form
+from tests.factories import PlanFactory
 from tests.factories.updates import DEPT_EMAIL, PLANNER_EMAIL, World
 from tests.updates.helpers import form_data, login, post_update, the_update
 from tracker import i18n
+from tracker.authoring.display import csv_rows
 from tracker.extensions import db
-from tracker.models import Department, ProgressUpdate
+from tracker.models import ChangeKind, Department, ProgressUpdate
+from tracker.services.plans import changes
 
 NBSP = "\u00a0"
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -196,3 +199,20 @@ def test_french_quarter_and_review_pages_show_no_iso_date(app: Flask, world: Wor
         text = visible_text(page.get_data(as_text=True))
         assert ISO_DATE.findall(text) == [], page.request.path
         assert BARE_PERCENT.findall(text) == [], page.request.path
+
+
+def test_a_reason_records_its_language_and_the_change_log_csv_marks_it(app: Flask) -> None:
+    with app.test_request_context():
+        plan = PlanFactory()
+        db.session.flush()
+        with force_locale("fr"):
+            written = changes.record(plan, ChangeKind.CREATED, None, reason="Demandé par le CPM")
+        silent = changes.record(plan, ChangeKind.CREATED, None)
+        db.session.commit()
+        assert (written.reason_language, silent.reason_language) == ("fr", "en")
+        with force_locale("en"):
+            rows = list(csv_rows([written, silent]))
+        assert rows[1][-1] == "[FR] Demandé par le CPM"
+        assert rows[2][-1] == ""
+        with force_locale("fr"):
+            assert list(csv_rows([written]))[1][-1] == "Demandé par le CPM"
