@@ -119,6 +119,27 @@ def test_french_typography_is_consistent(catalog: Catalog) -> None:
     assert wrong == []
 
 
+# Literal syntax the French text quotes, where the colon belongs to the syntax.
+LITERAL_COLONS = ("Content-Type: application/json", "clé: valeur")
+
+
+def test_french_puts_a_no_break_space_before_colons_and_the_like(catalog: Catalog) -> None:
+    """'Raison :' with U+00A0 (or the narrow U+202F) before : ; ! ? ending a clause."""
+    wrong = [
+        f"{label(m)} -> {s!r}"
+        for m in entries(catalog)
+        for s in forms(m.string)
+        if re.search(r"[^\s\u00a0\u202f][:;!?](?=\s|$)", _without_literals(s))
+    ]
+    assert wrong == []
+
+
+def _without_literals(text: str) -> str:
+    for literal in LITERAL_COLONS:
+        text = text.replace(literal, "")
+    return text
+
+
 def html_lang(body: str) -> str:
     return body.split('<html lang="', 1)[1].split('"', 1)[0]
 

@@ -78,36 +78,62 @@
     return STYLES[key] || { color: "#545d66", pattern: null };
   }
 
-  const percentFormat = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 });
-  const monthFormat = new Intl.DateTimeFormat(lang, { year: "numeric", month: "short", timeZone: "UTC" });
+  const formats = new Map();
+
+  /** Numbers, percentages and dates in the chart's language (the payload's `locale`, set by the
+   *  server), written as the tables under the charts write them: "62,8 %" (no-break space) and
+   *  "22 janv. 2027" in French, "62.8%" and "Jan 22, 2027" in English. */
+  function formatsFor(locale) {
+    const key = locale || lang;
+    if (formats.has(key)) return formats.get(key);
+    const percent = new Intl.NumberFormat(key, { style: "percent", maximumFractionDigits: 1 });
+    const day = new Intl.DateTimeFormat(key, { dateStyle: "medium", timeZone: "UTC" });
+    const month = new Intl.DateTimeFormat(key, { year: "numeric", month: "short", timeZone: "UTC" });
+    const number = new Intl.NumberFormat(key);
+    const colon = key.startsWith("fr") ? "\u00a0:" : ":";
+    const found = {
+      percent: (value) => percent.format(value / 100).replace(/[\u202f ]%/, "\u00a0%"),
+      number: (value) => number.format(value),
+      date: (ms) => day.format(new Date(ms)),
+      month: (ms) => month.format(new Date(ms)),
+      /** "Label: text", with French's no-break space before the colon. */
+      labelled: (label, text) => `${label}${colon} ${text}`,
+    };
+    formats.set(key, found);
+    return found;
+  }
 
   function isoDate(ms) {
     return new Date(ms).toISOString().slice(0, 10);
   }
 
-  function formatValue(unit, value) {
-    if (value === null || value === undefined) return "n/a";
-    if (unit === "percent") return percentFormat.format(value / 100);
-    if (unit === "date") return isoDate(value);
-    return String(value);
+  function formatValue(payload, unit, value) {
+    const format = formatsFor(payload.locale);
+    if (value === null || value === undefined) return payload.none || "n/a";
+    if (unit === "percent") return format.percent(value);
+    if (unit === "date") return format.date(value);
+    return typeof value === "number" ? format.number(value) : String(value);
   }
 
   function valueAxis(payload, axis) {
     const scale = { beginAtZero: true, grid: { color: GRID }, ticks: { color: TEXT } };
+    const format = formatsFor(payload.locale);
     if (payload.unit === "percent") {
       scale.max = payload.max || 100;
-      scale.ticks.callback = (value) => percentFormat.format(value / 100);
+      scale.ticks.callback = (value) => format.percent(value);
     } else {
       scale.ticks.precision = 0;
+      scale.ticks.callback = (value) => format.number(value);
     }
     scale.axis = axis;
     return scale;
   }
 
-  function tooltip(unit) {
+  function tooltip(payload, unit) {
+    const format = formatsFor(payload.locale);
     return {
       callbacks: {
-        label: (item) => `${item.dataset.label}: ${formatValue(unit, item.raw)}`,
+        label: (item) => format.labelled(item.dataset.label, formatValue(payload, unit, item.raw)),
       },
     };
   }
@@ -142,7 +168,7 @@
       options: {
         indexAxis: stacked ? "y" : "x",
         scales: stacked ? { x: value, y: index } : { x: index, y: value },
-        plugins: { legend: legend(), tooltip: tooltip(payload.unit) },
+        plugins: { legend: legend(), tooltip: tooltip(payload, payload.unit) },
       },
     };
   }
@@ -168,7 +194,7 @@
       data: { labels: payload.labels, datasets: datasets },
       options: {
         scales: { x: { grid: { color: GRID }, ticks: { color: TEXT } }, y: valueAxis(payload) },
-        plugins: { legend: pointLegend(), tooltip: tooltip(payload.unit) },
+        plugins: { legend: pointLegend(), tooltip: tooltip(payload, payload.unit) },
       },
     };
   }
@@ -200,13 +226,13 @@
         spanGaps: true,
       };
     });
-    const dates = { grid: { color: GRID }, ticks: { color: TEXT, callback: (value) => monthFormat.format(new Date(value)) } };
+    const dates = { grid: { color: GRID }, ticks: { color: TEXT, callback: (value) => formatsFor(payload.locale).month(value) } };
     return {
       type: "line",
       data: { labels: payload.labels, datasets: datasets },
       options: {
         scales: { x: { grid: { color: GRID }, ticks: { color: TEXT } }, y: dates },
-        plugins: { legend: pointLegend(), tooltip: tooltip("date") },
+        plugins: { legend: pointLegend(), tooltip: tooltip(payload, "date") },
       },
     };
   }
@@ -215,7 +241,7 @@
   const BUILDERS = { "stacked-bar": barChart, bar: barChart, line: lineChart, trend: trendChart };
 
   // What other chart scripts of the page share (loaded after this one, before drawing starts).
-  window.TrackerCharts = { BUILDERS, TEXT, pattern, isoDate };
+  window.TrackerCharts = { BUILDERS, TEXT, pattern, isoDate, formatsFor };
 
   function draw(canvas) {
     const source = document.getElementById(canvas.dataset.chart);

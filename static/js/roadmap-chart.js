@@ -9,7 +9,7 @@
 (function () {
   "use strict";
 
-  const { BUILDERS, TEXT, pattern, isoDate } = window.TrackerCharts;
+  const { BUILDERS, TEXT, pattern, formatsFor } = window.TrackerCharts;
   const DAY = 24 * 60 * 60 * 1000;
   const MILESTONE_POINTS = { "milestone-done": "rectRot", "milestone-late": "triangle", "milestone-upcoming": "circle" };
   const MILESTONE_COLOURS = { "milestone-done": "#1e5b2a", "milestone-late": "#b3261e", "milestone-upcoming": "#1b1f24" };
@@ -77,6 +77,7 @@
     canvas.parentNode.style.height = `${Math.max(12, rows.length * 34 + 110)}px`;
     const years = new Map(payload.axis.years.map((y) => [y.value, y.label]));
     const rowOf = (code) => rows.find((row) => row.code === code);
+    const format = formatsFor(payload.locale);
     return {
       type: "bar",
       data: { labels: payload.labels, datasets: datasets },
@@ -105,9 +106,9 @@
               },
               label: (item) => {
                 if (Array.isArray(item.raw)) {
-                  return `${item.dataset.label}: ${isoDate(item.raw[0])} – ${isoDate(item.raw[1] - DAY)}`;
+                  return format.labelled(item.dataset.label, `${format.date(item.raw[0])} – ${format.date(item.raw[1] - DAY)}`);
                 }
-                return `${item.dataset.label}: ${isoDate(item.raw.x)} ${item.raw.title}`;
+                return format.labelled(item.dataset.label, `${format.date(item.raw.x)} ${item.raw.title}`);
               },
             },
           },

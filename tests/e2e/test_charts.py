@@ -92,16 +92,19 @@ def assert_table_holds_the_numbers(page: Page, chart_id: str, data: dict[str, An
     for n, dataset in enumerate(data["datasets"], start=1):
         assert header[n] == dataset["label"], chart_id
         if data["unit"] == "date":
-            days = [None if v is None else _iso(v) for v in dataset["data"]]
-            assert [row[n].split(" ")[0] for row in body] == [d or "n/a" for d in days]
+            days = [None if v is None else _day(v) for v in dataset["data"]]
+            assert [row[n].split(" (")[0] for row in body] == [d or "n/a" for d in days]
         else:
             assert [row[n] for row in body] == [cell(data["unit"], v) for v in dataset["data"]]
 
 
-def _iso(ms: int) -> str:
+def _day(ms: int) -> str:
+    """A chart's date as the English table prints it ('Sep 30, 2024')."""
     from datetime import UTC, datetime
 
-    return datetime.fromtimestamp(ms / 1000, UTC).date().isoformat()
+    from babel.dates import format_date
+
+    return str(format_date(datetime.fromtimestamp(ms / 1000, UTC).date(), "medium", locale="en"))
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -241,3 +244,32 @@ def test_compliance_chart(planner: Page, axe: Callable[[Page], None]) -> None:
     assert len(data["labels"]) == 16  # 2016-17 Q1 .. 2019-20 Q4
     screenshot(page, "compliance")
     axe(page)
+
+
+FORMATS = """(locale) => {
+  const f = window.TrackerCharts.formatsFor(locale);
+  return [f.percent(62.8), f.percent(66), f.date(Date.UTC(2027, 0, 22)), f.labelled("Prévu", "5")];
+}"""
+
+
+def test_french_charts_format_by_locale(planner: Page) -> None:
+    """Chart.js ticks and tooltips write numbers and dates as the French tables do."""
+    page = planner
+    page.get_by_role("button", name="Français").click()
+    page.goto(f"{PLAN}/trends")
+    assert page_json(page, "chart-trend-0")["locale"] == "fr"
+    chart_state(page, "chart-trend-0")
+    nbsp = "\u00a0"
+    assert page.evaluate(FORMATS, "fr") == [
+        f"62,8{nbsp}%",
+        f"66{nbsp}%",
+        "22 janv. 2027",
+        f"Prévu{nbsp}: 5",
+    ]
+    assert page.evaluate(FORMATS, "en") == ["62.8%", "66%", "Jan 22, 2027", "Prévu: 5"]
+    ticks = page.evaluate(
+        "(id) => Chart.getChart(document.getElementById(id)).scales.y.ticks.map((t) => t.label)",
+        "chart-trend-0",
+    )
+    assert f"50{nbsp}%" in ticks and "100" + nbsp + "%" in ticks
+    page.get_by_role("button", name="English").click()

@@ -149,7 +149,7 @@ def test_a_french_user_gets_the_reminder_in_french(
     reminders(app, THREE_DAYS_BEFORE)
     (message,) = smtp_server.to(world.acr_fr)
     assert subject(message) == (
-        "Rappel : 2 mises à jour pour le T2 2025-2026 à remettre le 15 octobre 2025"
+        "Rappel\u00a0: 2 mises à jour pour le T2 2025-2026 à remettre le 15 octobre 2025"
     )
     assert message["Content-Language"] == "fr"
     lines = body_lines(smtp_server, world.acr_fr)
@@ -276,7 +276,7 @@ def test_without_smtp_reminders_are_logged_and_shown_to_admins(
     auth.login("admin@example.gc.ca")
     page = client.get("/admin/jobs").get_data(as_text=True)
     assert "reminder:2025-Q2:-3:" in page
-    assert "Rappel : 2 mises à jour pour le T2 2025-2026" in page
+    assert "Rappel\u00a0: 2 mises à jour pour le T2 2025-2026" in page
     assert "A6 A6 in English (not started)" in page
 
 

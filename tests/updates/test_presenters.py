@@ -43,7 +43,7 @@ def test_describe_words_each_field_and_milestone_date() -> None:
     assert rows["Percent complete"].value == "40%"
     assert rows["Forecast completion quarter"].value not in ("", "2026-Q2")  # as people write it
     assert rows["Workflow state"].value == "Accepted"
-    assert rows["M1 Pilot: forecast"].value == "2026-03-31"
+    assert rows["M1 Pilot: forecast"].value == "Mar 31, 2026"
     assert rows["M1 Pilot: completed"].value == ""
     assert rows["Risks and issues"].value == ""  # absent from the snapshot: blank, not "None"
 

@@ -73,13 +73,13 @@ RULES: list[tuple[str, dict[str, Any], str, str]] = [
         "milestone forecast before the plan",
         {M0F: "2025-03-31"},
         "milestones-0-forecast_on",
-        "Enter a forecast date from 2025-04-01 to 2029-03-31.",
+        "Enter a forecast date from April 1, 2025 to March 31, 2029.",
     ),
     (
         "milestone forecast past the grace year",
         {M0F: "2029-04-01"},
         "milestones-0-forecast_on",
-        "Enter a forecast date from 2025-04-01 to 2029-03-31.",
+        "Enter a forecast date from April 1, 2025 to March 31, 2029.",
     ),
     (
         "completion date in the future",
@@ -91,7 +91,7 @@ RULES: list[tuple[str, dict[str, Any], str, str]] = [
         "completion date before the plan",
         {M0C: "2025-03-31"},
         "milestones-0-completed_on",
-        "A completion date cannot be before the plan starts (2025-04-01).",
+        "A completion date cannot be before the plan starts (April 1, 2025).",
     ),
 ]
 

@@ -234,7 +234,7 @@ def test_good_upload_creates_drafts_and_reports_changes(
     assert page.status_code == 200
     assert "Draft created" in html
     assert "Built the prototype." in html and "At risk" in html
-    assert "2026-03-20" in html
+    assert "Mar 20, 2026" in html  # the imported milestone date, as people read it
 
 
 def test_untouched_template_changes_nothing_and_the_same_file_twice_writes_once(

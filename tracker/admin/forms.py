@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from tracker.extensions import db
-from tracker.i18n import current_language
+from tracker.i18n import current_language, department_label
 from tracker.models import Department, Role, User
 from tracker.services.accounts.passwords import MIN_PASSWORD_LENGTH
 from tracker.services.accounts.users import UserFilter, UserInput
@@ -38,7 +38,7 @@ def department_choices(blank: Any) -> list[SelectChoice]:
     """Department options for a select, by acronym, after a blank option labelled `blank`."""
     lang = current_language()
     rows = db.session.scalars(select(Department).order_by(Department.acronym))
-    options = (SelectChoice(d.acronym, f"{d.acronym} – {d.text('name', lang)}") for d in rows)
+    options = (SelectChoice(d.acronym, department_label(d, lang)) for d in rows)
     return [SelectChoice("", blank), *options]
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from tracker.fiscal import FiscalQuarter, fiscal_year_label
-from tracker.i18n import current_language, quarter_label
+from tracker.i18n import current_language, date_text, language_marker, quarter_label
 from tracker.models import PlanChange
 from tracker.services.calendar.periods import start_month
 from tracker.vocab import change_label, plan_status_label
@@ -68,7 +67,7 @@ def shown_value(field: str, value: str) -> str:
         if field in QUARTERS:
             return quarter_label(FiscalQuarter.parse(value))
         if field in DATES:
-            return str(format_date(date.fromisoformat(value), "medium"))
+            return date_text(date.fromisoformat(value), "medium")
     except ValueError:
         return value
     if field == "status":
@@ -97,6 +96,12 @@ CSV_HEADER = (
 )
 
 
+def _marked(text: str, language: str) -> str:
+    """A written text preceded by its language when that is not the export's ('[EN] ...')."""
+    marker = language_marker(language) if text else ""
+    return f"{marker} {text}" if marker else text
+
+
 def csv_rows(rows: Iterable[PlanChange]) -> Iterator[list[object]]:
     """The header, then one row per change (cells made formula-safe by the CSV writer)."""
     yield [str(name) for name in CSV_HEADER]
@@ -111,5 +116,5 @@ def csv_rows(rows: Iterable[PlanChange]) -> Iterator[list[object]]:
             field_label(change.field) if change.field else "",
             shown_value(change.field, change.old_value),
             shown_value(change.field, change.new_value),
-            change.reason,
+            _marked(change.reason, change.reason_language),
         ]

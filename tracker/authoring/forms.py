@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from tracker.extensions import db
 from tracker.fiscal import fiscal_year_label
-from tracker.i18n import current_language
+from tracker.i18n import current_language, department_label
 from tracker.models import Department, Plan
 from tracker.models.plan import DEFAULT_LEVEL_NAMES
 from tracker.services.calendar.periods import start_month
@@ -84,7 +84,7 @@ def department_options() -> list[SelectChoice]:
     """Every department as an option, by acronym."""
     lang = current_language()
     rows = db.session.scalars(select(Department).order_by(Department.acronym))
-    return [SelectChoice(d.acronym, f"{d.acronym} – {d.text('name', lang)}") for d in rows]
+    return [SelectChoice(d.acronym, department_label(d, lang)) for d in rows]
 
 
 class PlanForm(VersionedForm):

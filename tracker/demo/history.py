@@ -213,6 +213,9 @@ class DepartmentReports:
             "risks": self.narrator.risks(facts),
             "next_steps": self.narrator.next_steps(facts),
             "decrease_reason": reason,
+            # Written in the reporter's language, and so is the planner's comment to them.
+            "narrative_language": self.lang,
+            "review_comment_language": self.lang,
         }
         return Draft(values, forecasts, steps)
 

@@ -212,6 +212,7 @@ def _snapshot(
     keys = (
         *("action_id", "department_id", "version", "state", "status", "percent_complete"),
         *("accomplishments", "risks", "next_steps", "decrease_reason", "review_comment"),
+        *("narrative_language", "review_comment_language"),
     )
     snap: dict[str, Any] = {k: v[k] for k in keys}
     snap.update(period=str(period.quarter), forecast_completion=str(v["forecast_completion"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, UTCDateTime, one_of, utcnow
@@ -23,6 +23,7 @@ class PlanChange(Base):
     __tablename__ = "plan_change"
     __table_args__ = (
         one_of("kind", ChangeKind, "kind"),
+        CheckConstraint("reason_language IN ('en', 'fr')", name="reason_language"),
         Index("ix_plan_change_plan_at", "plan_id", "at"),
         Index("ix_plan_change_plan_year", "plan_id", "fiscal_year", "at"),
         Index("ix_plan_change_plan_action", "plan_id", "action_code", "at"),
@@ -43,6 +44,7 @@ class PlanChange(Base):
     old_value: Mapped[str] = mapped_column(Text, default="")
     new_value: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(Text, default="")
+    reason_language: Mapped[str] = mapped_column(String(2), default="en")  # as written
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     user_label: Mapped[str] = mapped_column(String(254), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

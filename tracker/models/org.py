@@ -27,7 +27,9 @@ class Department(Bilingual, Base):
     __tablename__ = "department"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    acronym: Mapped[str] = mapped_column(String(20), unique=True)
+    acronym: Mapped[str] = mapped_column(String(20), unique=True)  # its key: files, API, URLs
+    # Its French acronym (SPC for SSC); None when it is the same in both languages.
+    acronym_fr: Mapped[str | None] = mapped_column(String(20))
     name_en: Mapped[str] = mapped_column(String(200))
     name_fr: Mapped[str] = mapped_column(String(200))
 

@@ -45,6 +45,8 @@ class ProgressUpdate(Base):
         one_of("state", WorkflowState, "state"),
         CheckConstraint("percent_complete BETWEEN 0 AND 100", name="percent_range"),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("narrative_language IN ('en', 'fr')", name="narrative_language"),
+        CheckConstraint("review_comment_language IN ('en', 'fr')", name="review_comment_language"),
         # A draft may be incomplete; anything sent for review carries a percent.
         CheckConstraint("percent_complete IS NOT NULL OR state = 'draft'", name="percent_given"),
         Index("ix_progress_update_department_period", "department_id", "period_id"),
@@ -74,8 +76,12 @@ class ProgressUpdate(Base):
     risks: Mapped[str] = mapped_column(Text, default="")
     next_steps: Mapped[str] = mapped_column(Text, default="")
     decrease_reason: Mapped[str] = mapped_column(Text, default="")
+    # The interface language the narrative above (and the review comment below) was written in,
+    # so that a page or report in the other language can say so instead of mixing silently.
+    narrative_language: Mapped[str] = mapped_column(String(2), default="en")
     state: Mapped[str] = mapped_column(String(20), default=WorkflowState.DRAFT.value)
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    review_comment_language: Mapped[str] = mapped_column(String(2), default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

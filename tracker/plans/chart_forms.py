@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from tracker.fiscal import FiscalQuarter, fiscal_year_label
-from tracker.i18n import current_language, quarter_label
+from tracker.i18n import current_language, department_acronym, quarter_label
 from tracker.services.calendar.periods import start_month
 from tracker.services.figures.frame import NO_REPORT, STATUS_ORDER, PlanFrame
 from tracker.services.figures.roadmap import RoadmapFilters, past_periods
@@ -86,7 +86,7 @@ class RoadmapForm(GetForm):
             SelectChoice(a.code, a.text("name", lang)) for a in frame.areas
         ]
         self.department.choices = [SelectChoice("", _l("All departments"))] + [
-            SelectChoice(d, d) for d in frame.departments()
+            SelectChoice(d, department_acronym(d)) for d in frame.departments()
         ]
         labels = {**STATUS_LABELS, NO_REPORT: NO_REPORT_LABEL}
         self.status.choices = [SelectChoice("", _l("All statuses"))] + [

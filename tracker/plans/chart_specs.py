@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask_babel import format_percent, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from tracker.i18n import current_language, date_text, number_text, percent_text
 
 Value = float | int | None
 
@@ -25,7 +27,7 @@ def round1(value: float | None) -> float | None:
 
 def whole(value: float | None) -> str:
     """A percent in a sentence: no decimals."""
-    return str(_("n/a") if value is None else format_percent(value / 100, "#,##0%"))
+    return percent_text(value)
 
 
 def points_text(value: float | None) -> str:
@@ -86,6 +88,8 @@ class ChartSpec:
         """The JSON handed to static/js/charts.js."""
         return {
             "kind": self.kind,
+            "locale": current_language(),
+            "none": str(_("n/a")),
             "unit": self.unit,
             "labels": list(self.labels),
             "datasets": [
@@ -100,10 +104,10 @@ class ChartSpec:
         if value is None:
             return str(_("n/a"))
         if self.unit == "percent":
-            return str(format_percent(value / 100, "#,##0.0%"))
+            return percent_text(value, 1)
         if self.unit == "date":
-            return day_of(int(value)).isoformat()
-        return str(value)
+            return date_text(day_of(int(value)), "medium")
+        return number_text(value)
 
     def rows(self) -> list[tuple[str, list[str]]]:
         """Table rows: the label, then one cell per series, then the table-only columns."""

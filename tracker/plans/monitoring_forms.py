@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from tracker.fiscal import fiscal_year_label
-from tracker.i18n import current_language
+from tracker.i18n import current_language, department_label
 from tracker.models import Plan
 from tracker.services.calendar.periods import start_month
 from tracker.services.figures.obligations import plan_departments
@@ -37,8 +37,7 @@ class ComplianceFilterForm(FlaskForm):
         self.first.choices = [SelectChoice("", _l("First year of the plan")), *years]
         self.last.choices = [SelectChoice("", _l("Last year of the plan")), *years]
         departments = [
-            SelectChoice(d.acronym, f"{d.acronym} – {d.text('name', lang)}")
-            for d in plan_departments(plan.id)
+            SelectChoice(d.acronym, department_label(d, lang)) for d in plan_departments(plan.id)
         ]
         self.department.choices = [SelectChoice("", _l("All departments")), *departments]
 

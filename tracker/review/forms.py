@@ -8,7 +8,7 @@ from wtforms import HiddenField, IntegerField, SelectField, SubmitField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, Regexp
 
-from tracker.i18n import current_language
+from tracker.i18n import current_language, department_label
 from tracker.services.updates.review import Decision, Queue, QueueFilters
 from tracker.services.updates.rules import TEXT_MAX
 from tracker.urls import MAX_PAGE, form_number
@@ -71,8 +71,7 @@ class QueueFilterForm(FlaskForm):
             SelectChoice(p.slug, p.text("title", lang)) for p in queue.plans
         ]
         self.department.choices = [everything] + [
-            SelectChoice(d.acronym, f"{d.acronym} – {d.text('name', lang)}")
-            for d in queue.departments
+            SelectChoice(d.acronym, department_label(d, lang)) for d in queue.departments
         ]
         self.area.choices = [everything] + [
             SelectChoice(str(a.id), f"{a.code} {a.text('name', lang)}") for a in queue.areas

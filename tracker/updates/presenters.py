@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from tracker.fiscal import FiscalQuarter
-from tracker.i18n import current_language, quarter_label
+from tracker.i18n import colon, current_language, date_text, percent_text, quarter_label
 from tracker.models import Action, Milestone
 from tracker.services.spreadsheets.columns import UPDATE_COLUMNS
 from tracker.services.spreadsheets.outcome import ImportedRow, RuleWarning
@@ -34,6 +35,11 @@ WORKFLOW_FIELDS: tuple[tuple[str, Any, bool], ...] = (
     ("state", _l("Workflow state"), False),
     ("review_comment", _l("Review comment"), True),
 )
+# Texts people write, and the snapshot key of the language they were written in.
+WRITTEN_IN = {
+    **dict.fromkeys(("accomplishments", "risks", "next_steps", "decrease_reason"), "narrative"),
+    "review_comment": "review_comment",
+}
 SNAPSHOT_DATES = (("forecast_on", _l("forecast")), ("completed_on", _l("completed")))
 IMPORT_DATES = {"forecast_on": _l("Forecast date"), "completed_on": _l("Completion date")}
 
@@ -46,6 +52,7 @@ class ValueRow:
     label: str
     value: str
     multiline: bool
+    language: str = ""  # the language a written text is in ("": not a text, or not recorded)
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,8 @@ class DiffRow:
     old: str
     new: str
     multiline: bool
+    old_language: str = ""
+    new_language: str = ""
 
     @property
     def changed(self) -> bool:
@@ -71,7 +80,7 @@ def _display(key: str, value: Any) -> str:
     if key == "state":
         return state_label(value)
     if key == "percent_complete":
-        return f"{value}%"
+        return percent_text(value)
     if key == "forecast_completion":
         return quarter_label(FiscalQuarter.parse(value))
     return str(value)
@@ -88,15 +97,25 @@ def describe(
     """The displayed rows of a snapshot (blank rows when there is none)."""
     snap = snapshot or {}
     fields = FIELDS + WORKFLOW_FIELDS if workflow else FIELDS
-    rows = [ValueRow(k, str(label), _display(k, snap.get(k)), multi) for k, label, multi in fields]
+    rows = [
+        ValueRow(k, str(label), _display(k, snap.get(k)), multi, _written_in(snap, k))
+        for k, label, multi in fields
+    ]
     dates = {m["milestone_id"]: m for m in snap.get("milestones", [])}
     for milestone in milestones:
         entry = dates.get(milestone.id, {})
         for key, label in SNAPSHOT_DATES:
-            value = entry.get(key) or ""
-            name = f"{milestone_name(milestone)}: {label}"
-            rows.append(ValueRow(f"{milestone.id}.{key}", name, value, False))
+            value = entry.get(key)
+            shown = date_text(date.fromisoformat(value), "medium") if value else ""
+            name = f"{milestone_name(milestone)}{colon()} {label}"
+            rows.append(ValueRow(f"{milestone.id}.{key}", name, shown, False))
     return rows
+
+
+def _written_in(snapshot: dict[str, Any], key: str) -> str:
+    """The language the text under `key` was written in, if the snapshot recorded it."""
+    field = WRITTEN_IN.get(key)
+    return str(snapshot.get(f"{field}_language") or "") if field else ""
 
 
 def compare(
@@ -109,7 +128,8 @@ def compare(
     before = describe(old, milestones, workflow)
     after = describe(new, milestones, workflow)
     return [
-        DiffRow(a.label, a.value, b.value, a.multiline) for a, b in zip(before, after, strict=True)
+        DiffRow(a.label, a.value, b.value, a.multiline, a.language, b.language)
+        for a, b in zip(before, after, strict=True)
     ]
 
 
@@ -152,5 +172,5 @@ def field_label(key: str, milestones: Sequence[Milestone]) -> str:
     if len(parts) == 3 and parts[2] in IMPORT_DATES:
         found = next((m for m in milestones if str(m.id) == parts[1]), None)
         name = milestone_name(found) if found else parts[1]
-        return f"{name}: {IMPORT_DATES[parts[2]]}"
+        return f"{name}{colon()} {IMPORT_DATES[parts[2]]}"
     return key

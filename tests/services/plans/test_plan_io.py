@@ -784,3 +784,23 @@ def test_a_missing_file_is_refused(app: Flask, tmp_path: Path) -> None:
     with app.app_context(), pytest.raises(PlanImportError) as raised:
         import_plan_file(tmp_path / "absent.yaml")
     assert raised.value.errors == [f"{tmp_path / 'absent.yaml'}: No such file or directory"]
+
+
+def test_french_acronyms_round_trip_and_are_kept_when_left_out(app: Flask) -> None:
+    document = plan_document()
+    document["departments"][0] = {
+        "acronym": "PSPC",
+        "acronym_fr": "SPAC",
+        **document["departments"][0],
+    }
+    with app.app_context():
+        import_plan(document)
+        exported = export_plan("test-plan-2016")
+        assert exported["departments"][0]["acronym_fr"] == "SPAC"
+        assert "acronym_fr" not in exported["departments"][1]  # none: the same in French
+        import_plan(plan_document())  # a file without acronym_fr keeps the stored one
+        pspc = db.session.scalars(select(Department).where(Department.acronym == "PSPC")).one()
+        assert pspc.acronym_fr == "SPAC"
+        bad = copy.deepcopy(document)
+        bad["departments"][0]["acronym_fr"] = "S P"
+        assert validate_plan_document(bad) != []

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.fiscal import fiscal_year_of, quarters_of_year, year_bounds
+from tracker.i18n import date_text
 from tracker.models import ReportingPeriod, User
 from tracker.services.audit.events import add_event
 from tracker.services.calendar import clock
@@ -99,7 +99,7 @@ def check_dates(period: ReportingPeriod, opens: date, due: date, locks: date) ->
     first_day = period.quarter.start_date(start_month())
     if opens < first_day:
         raise CalendarError(
-            _l("Reporting cannot open before the quarter starts (%(d)s).", d=first_day.isoformat()),
+            _l("Reporting cannot open before the quarter starts (%(d)s).", d=date_text(first_day)),
             "opens_on",
         )
     if due < opens:
@@ -112,7 +112,7 @@ def check_dates(period: ReportingPeriod, opens: date, due: date, locks: date) ->
             _l(
                 "This period is reopened until %(d)s: choose a lock date before that, "
                 "or close the reopening first.",
-                d=until.isoformat(),
+                d=date_text(until),
             ),
             "locks_on",
         )
@@ -142,7 +142,7 @@ def reopen_period(period_id: int, until: date, actor: User, today: date | None =
         raise CalendarError(_l("Choose a date in the future."), "until")
     latest = reopen_limit(period)
     if until > latest:
-        when = format_date(latest, "long")
+        when = date_text(latest)
         raise CalendarError(_l("Reopen it until %(date)s at the latest.", date=when), "until")
     before = _dates(period)
     period.reopened_until = until

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from tracker import i18n
 from tracker.cache import remember
 from tracker.extensions import db
 from tracker.i18n import current_language, quarter_label
@@ -198,9 +199,8 @@ def _cell(counts: tuple[int, int, int] | None, past_due: bool) -> Cell:
 
 
 def percent_text(rate: Rate) -> str:
-    """A rate as text for exports: '75%' or 'n/a'."""
-    value = rate.percent
-    return _("n/a") if value is None else f"{value:.0f}%"
+    """A rate as text for exports in the current language: '75%' / '75 %', or 'n/a'."""
+    return i18n.percent_text(rate.percent)
 
 
 def csv_rows(compliance: Compliance) -> Iterator[list[str]]:
@@ -215,7 +215,7 @@ def csv_rows(compliance: Compliance) -> Iterator[list[str]]:
     for row in compliance.rows:
         name = row.department.text("name", current_language())
         cells = (str(CELL_LABELS[c.state]) for c in row.cells)
-        yield [row.department.acronym, name, *cells, percent_text(row.rate)]
+        yield [i18n.department_acronym(row.department), name, *cells, percent_text(row.rate)]
     yield [
         _("On-time rate"),
         "",

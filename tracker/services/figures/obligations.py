@@ -99,6 +99,7 @@ class DepartmentRef(Bilingual):
     acronym: str
     name_en: str
     name_fr: str
+    acronym_fr: str | None = None
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,13 @@ def plan_ref(plan: Plan) -> PlanRef:
 
 def department_ref(department: Department) -> DepartmentRef:
     """`department` as plain data."""
-    return DepartmentRef(department.id, department.acronym, department.name_en, department.name_fr)
+    return DepartmentRef(
+        department.id,
+        department.acronym,
+        department.name_en,
+        department.name_fr,
+        department.acronym_fr,
+    )
 
 
 def _action(action: Action, lead: str) -> ActionRef:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter, fiscal_year_of
+from tracker.i18n import current_language
 from tracker.models import Action, ChangeKind, Milestone, Plan, PlanChange, User
 from tracker.services.calendar import clock
 from tracker.services.calendar.periods import start_month
@@ -59,6 +60,7 @@ def record(
         old_value=as_text(old),
         new_value=as_text(new),
         reason=reason,
+        reason_language=current_language() if reason else "en",
         user_id=actor.id if actor is not None else None,
         user_label=actor.email if actor is not None else "",
         at=clock.now(),

@@ -310,7 +310,10 @@ def _departments(spec: PlanSpec) -> tuple[ItemChange, ...]:
             found.append(ItemChange(item.acronym, item.name.en, ADDED))
             continue
         before = {"name.en": department.name_en, "name.fr": department.name_fr}
-        if changes := _changes(before, {"name.en": item.name.en, "name.fr": item.name.fr}):
+        after = {"name.en": item.name.en, "name.fr": item.name.fr}
+        if item.acronym_fr is not None:
+            before["acronym_fr"], after["acronym_fr"] = department.acronym_fr or "", item.acronym_fr
+        if changes := _changes(before, after):
             found.append(ItemChange(item.acronym, item.name.en, CHANGED, changes))
     return tuple(found)
 

@@ -39,11 +39,15 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             "predecessor": plan.predecessor.slug if plan.predecessor is not None else None,
             "levels": {"area": _pair(plan, "area_label"), "action": _pair(plan, "action_label")},
         },
-        "departments": [
-            {"acronym": acronym, "name": _pair(used[acronym], "name")} for acronym in sorted(used)
-        ],
+        "departments": [_department(used[acronym]) for acronym in sorted(used)],
         "areas": [_area_document(area, people, since) for area in plan.areas],
     }
+
+
+def _department(department: Department) -> dict[str, Any]:
+    """A department as the file writes it; `acronym_fr` only when it has one."""
+    french = {"acronym_fr": department.acronym_fr} if department.acronym_fr else {}
+    return {"acronym": department.acronym, **french, "name": _pair(department, "name")}
 
 
 def _people(actions: list[Action]) -> dict[int, str]:

@@ -32,7 +32,7 @@ PLAN_KEYS = (
 LEVEL_KEYS = ((), ("area", "action"))
 RETIRED_KEYS = (("reason",), ("at", "by"))
 PARTICIPANT_KEYS = (("department",), ("since",))
-DEPARTMENT_KEYS = (("acronym", "name"), ())
+DEPARTMENT_KEYS = (("acronym", "name"), ("acronym_fr",))
 AREA_KEYS = (("code", "name"), ("colour", "goal", "actions"))
 ACTION_KEYS = (
     ("code", "title", "lead", "start", "baseline_target"),
@@ -60,6 +60,7 @@ class PlanImportError(ValueError):
 class DepartmentSpec:
     acronym: str
     name: Text
+    acronym_fr: str | None = None  # None: not in the file (what is stored is kept)
 
 
 @dataclass(frozen=True)
@@ -305,7 +306,10 @@ def _departments(r: Reader, value: object) -> tuple[tuple[DepartmentSpec, ...], 
         acronym = r.code(f["acronym"], at(loc, "acronym"), seen, what="acronym")
         # Departments are shared by every plan: their names stay complete in both languages.
         name = r.bilingual(f["name"], at(loc, "name"), 200, french=True)
-        specs.append(DepartmentSpec(acronym, name))
+        french = None
+        if f["acronym_fr"] is not MISSING and f["acronym_fr"] is not None:
+            french = r.code(f["acronym_fr"], at(loc, "acronym_fr"), set(), what="acronym")
+        specs.append(DepartmentSpec(acronym, name, french or None))
     return tuple(specs), frozenset(seen - {""})
 
 

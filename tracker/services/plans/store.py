@@ -108,6 +108,8 @@ def _upsert_departments(spec: PlanSpec) -> dict[str, Department]:
             department = found[item.acronym] = Department(acronym=item.acronym)
             db.session.add(department)
         department.name_en, department.name_fr = item.name.en, item.name.fr
+        if item.acronym_fr is not None:
+            department.acronym_fr = item.acronym_fr
     return found
 
 

@@ -25,12 +25,12 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.extensions import db
+from tracker.i18n import date_text
 from tracker.models import AuditEvent, User
 from tracker.services.audit.events import add_event
 from tracker.services.calendar import periods
@@ -67,7 +67,7 @@ def closed_reason(scope: QuarterScope) -> str | None:
     """Why nothing can be imported into the period today, or None when it is open."""
     state = scope.state
     if state is periods.PeriodState.UPCOMING:
-        when = format_date(scope.period.opens_on, "long")
+        when = date_text(scope.period.opens_on)
         return str(_("This reporting period opens on %(date)s.", date=when))
     if state is periods.PeriodState.LOCKED:
         return str(

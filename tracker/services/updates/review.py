@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.cache import remember
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
+from tracker.i18n import current_language
 from tracker.models import (
     Action,
     Department,
@@ -280,6 +281,8 @@ def _decide(
         message = _("Explain what the department should change before you return the update.")
         raise UpdateInvalid({"comment": [str(message)]})
     update.state = target.value
+    if comment != update.review_comment:
+        update.review_comment_language = current_language()
     update.review_comment = comment
     update.reviewed_at, update.reviewed_by_id = clock.now(), user.id
     db.session.flush()

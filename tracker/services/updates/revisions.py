@@ -48,6 +48,8 @@ def snapshot_of(update: ProgressUpdate) -> dict[str, Any]:
         "next_steps": update.next_steps,
         "decrease_reason": update.decrease_reason,
         "review_comment": update.review_comment,
+        "narrative_language": update.narrative_language,
+        "review_comment_language": update.review_comment_language,
         "milestones": [
             {
                 "milestone_id": f.milestone_id,

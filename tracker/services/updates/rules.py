@@ -19,7 +19,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from tracker.fiscal import FiscalQuarter, quarters_between
-from tracker.i18n import quarter_label
+from tracker.i18n import date_text, percent_text, quarter_label
 from tracker.models import ActionStatus, Plan, ProgressUpdate
 
 FORECAST_GRACE_QUARTERS = 4
@@ -130,7 +130,10 @@ def _percent_rules(data: UpdateInput, ctx: RuleContext, errors: Errors) -> None:
         _add(
             errors,
             "decrease_reason",
-            _("Explain why the percent complete went down from %(previous)s%%.", previous=previous),
+            _(
+                "Explain why the percent complete went down from %(previous)s.",
+                previous=percent_text(previous),
+            ),
         )
 
 
@@ -167,7 +170,7 @@ def _milestone_rules(data: UpdateInput, ctx: RuleContext, errors: Errors) -> Non
         ):
             _add(errors, forecast_key, _("Enter a forecast date or a completion date."))
         if entry.forecast_on and not window.starts_on <= entry.forecast_on <= window.ends_on:
-            start, end = window.starts_on.isoformat(), window.ends_on.isoformat()
+            start, end = date_text(window.starts_on), date_text(window.ends_on)
             _add(
                 errors,
                 forecast_key,
@@ -176,7 +179,7 @@ def _milestone_rules(data: UpdateInput, ctx: RuleContext, errors: Errors) -> Non
         if entry.completed_on and entry.completed_on > ctx.today:
             _add(errors, completed_key, _("A completion date cannot be in the future."))
         elif entry.completed_on and entry.completed_on < window.starts_on:
-            start = window.starts_on.isoformat()
+            start = date_text(window.starts_on)
             _add(
                 errors,
                 completed_key,

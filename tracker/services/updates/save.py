@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.extensions import db
+from tracker.i18n import current_language, date_text
 from tracker.models import (
     Action,
     ActionStatus,
@@ -75,7 +75,7 @@ class UpdateContext:
         """Why the department cannot change the update now, or None when it can."""
         state = periods.state_of(self.period, self.today)
         if state is periods.PeriodState.UPCOMING:
-            when = format_date(self.period.opens_on, "long")
+            when = date_text(self.period.opens_on)
             return str(_("This reporting period opens on %(date)s.", date=when))
         if state is periods.PeriodState.LOCKED:
             return str(
@@ -260,6 +260,10 @@ def _apply(update: ProgressUpdate, data: UpdateInput, user: User, submit: bool) 
     update.status = data.status.value
     update.percent_complete = data.percent_complete
     update.forecast_completion = data.forecast_completion
+    written = (data.accomplishments, data.risks, data.next_steps, data.decrease_reason)
+    stored = (update.accomplishments, update.risks, update.next_steps, update.decrease_reason)
+    if written != stored:
+        update.narrative_language = current_language()  # the language it was written in
     update.accomplishments = data.accomplishments
     update.risks = data.risks
     update.next_steps = data.next_steps
