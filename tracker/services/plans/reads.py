@@ -47,6 +47,14 @@ def is_draft(slug: str) -> bool:
     return status == PlanStatus.DRAFT.value
 
 
+def plan_row(slug: str) -> Plan:
+    """The plan called `slug` without its tree (NotFound when there is none)."""
+    plan = db.session.scalar(select(Plan).where(Plan.slug == slug))
+    if plan is None:
+        raise NotFound()
+    return plan
+
+
 def get_plan(slug: str) -> Plan:
     """The plan with its areas, actions and milestones, in a fixed number of queries."""
     plan = db.session.scalar(
