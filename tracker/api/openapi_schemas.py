@@ -97,11 +97,14 @@ ACTION_FIELDS: dict[str, Schema] = {
     "code": STRING,
     "title": ref("Bilingual"),
     "illustrative": BOOLEAN,
-    "lead_department": {"type": "string", "description": "Acronym of the lead department."},
+    "lead_department": nullable(
+        {"type": "string", "description": "Acronym of the lead department."}
+    ),
     "participants": {"type": "array", "items": STRING},
-    "start_quarter": QUARTER,
-    "baseline_target": QUARTER,
-    "current_target": QUARTER,
+    # Null only in a draft plan, whose actions may wait for their lead, start and targets.
+    "start_quarter": nullable(QUARTER),
+    "baseline_target": nullable(QUARTER),
+    "current_target": nullable(QUARTER),
     "slippage_quarters": {"type": "integer", "description": "Current minus baseline target."},
     "expected_percent": NUMBER,
     "schedule_variance": nullable(NUMBER),

@@ -96,7 +96,7 @@ def _action_core(action: Action, row: ActionRow, slug: str) -> Json:
         "code": action.code,
         "title": bilingual(action, "title"),
         "illustrative": action.illustrative,
-        "lead_department": action.lead_department.acronym,
+        "lead_department": action.lead_department.acronym if action.lead_department else None,
         "participants": [d.acronym for d in action.participants],
         "start_quarter": quarter(action.start_quarter),
         "baseline_target": quarter(action.baseline_target),
