@@ -245,3 +245,19 @@ def test_an_idempotency_key_replays_the_first_answer_and_moves_once(
     assert again.get_json() == first.get_json()
     with app.app_context():
         assert db.session.scalar(select(func.count(PlanChange.id))) == 1
+
+
+def test_a_script_reads_the_versions_then_moves_both(client: FlaskClient, writers: Writers) -> None:
+    code, secret = writers.world.codes[0], writers.tokens["planner"]
+    url = f"{ACTIONS}/{code}"
+    read = client.get(url, headers={"Authorization": f"Bearer {secret}"}).get_json()
+    stone = read["milestones"][0]
+    body = {"target": "2027-Q3", "reason": "Late start", "version": read["version"]}
+    assert send(client, "POST", f"{url}/target", secret, body).status_code == 200
+    body = {"due": "2027-02-01", "reason": "Late start", "version": stone["version"]}
+    due_url = f"{url}/milestones/{stone['code']}/due"
+    assert send(client, "POST", due_url, secret, body).status_code == 200
+    after = client.get(url, headers={"Authorization": f"Bearer {secret}"}).get_json()
+    assert after["current_target"] == "2027-Q3"
+    assert after["version"] == read["version"] + 1
+    assert after["milestones"][0]["version"] == stone["version"] + 1

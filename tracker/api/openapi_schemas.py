@@ -58,6 +58,10 @@ TIMESTAMP: Schema = {"type": "string", "format": "date-time"}
 QUARTER: Schema = {"type": "string", "pattern": QUARTER_PATTERN, "examples": ["2025-Q3"]}
 PERCENT: Schema = {"type": "integer", "minimum": 0, "maximum": 100}
 URL: Schema = {"type": "string", "format": "uri-reference"}
+VERSION: Schema = {
+    "type": "integer",
+    "description": "The version to send with a change (re-planning): a stale one gets 409.",
+}
 FLAGS = (ScheduleFlag.BEHIND_EXPECTED, ScheduleFlag.MILESTONE_SLIPPED)
 MILESTONE_STATES = (MilestoneState.DONE, MilestoneState.LATE, MilestoneState.UPCOMING)
 
@@ -191,6 +195,7 @@ SCHEMAS: dict[str, Schema] = {
         completed_on=nullable(DATE),
         slippage_days=nullable(INTEGER),
         state=enum(MILESTONE_STATES),
+        version=VERSION,
     ),
     "ActionDetail": obj(
         "An action with its description and milestones.",
@@ -201,6 +206,7 @@ SCHEMAS: dict[str, Schema] = {
         as_of=DATE,
         expected_percent_by_milestones=nullable(NUMBER),
         milestones={"type": "array", "items": ref("Milestone")},
+        version=VERSION,
     ),
     "Period": obj(
         "A reporting period (one fiscal quarter) and its state today.",
