@@ -261,3 +261,13 @@ def test_a_script_reads_the_versions_then_moves_both(client: FlaskClient, writer
     assert after["current_target"] == "2027-Q3"
     assert after["version"] == read["version"] + 1
     assert after["milestones"][0]["version"] == stone["version"] + 1
+
+
+def test_a_nul_in_the_reason_is_422_on_every_database(
+    app: Flask, client: FlaskClient, writers: Writers
+) -> None:
+    url, body = _requests(app, writers)[0]
+    before = _state(app)
+    response = send(client, "POST", url, writers.tokens["planner"], {**body, "reason": "a\x00b"})
+    assert [e["field"] for e in assert_problem(response, 422)["errors"]] == ["reason"]
+    assert _state(app) == before

@@ -99,7 +99,10 @@ PARAMETERS: dict[str, Schema] = {
         "2017-18).",
     ),
     "update_id": _param(
-        "update_id", "path", {"type": "integer", "minimum": 1}, "The progress update's id."
+        "update_id",
+        "path",
+        {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        "The progress update's id.",
     ),
     "period": _param(
         "period",

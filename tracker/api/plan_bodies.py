@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from tracker.api.bodies import Closed, Quarter
+from tracker.api.bodies import NO_NUL, Closed, Quarter
 from tracker.vocab import ChangeKind
 
 Version = Annotated[
@@ -22,6 +22,7 @@ Reason = Annotated[
     Field(
         min_length=1,
         max_length=2000,
+        pattern=NO_NUL,
         description="Why it moves; kept in the plan's change log with who and when.",
     ),
 ]

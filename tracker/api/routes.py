@@ -38,6 +38,26 @@ def no_caching(response: Response) -> Response:
     return response
 
 
+# Ids are 32-bit integers in the database: a larger one is a row that cannot exist.
+MAX_ROW_ID = 2**31 - 1
+
+
+@bp.before_request
+def refuse_impossible_values() -> Response | None:
+    """A path naming what cannot exist (a NUL character, which PostgreSQL cannot even compare,
+    or an id past the column's range) is a 404; such a query parameter is a 400."""
+    for value in (request.view_args or {}).values():
+        if (isinstance(value, str) and "\x00" in value) or (
+            isinstance(value, int) and value > MAX_ROW_ID
+        ):
+            return problem(404)
+    wrong = sorted({name for name, value in request.args.items(multi=True) if "\x00" in value})
+    if wrong:
+        message = _("Some query parameters are not valid.")
+        return problem(400, message, [FieldError(name, message) for name in wrong])
+    return None
+
+
 @bp.errorhandler(InvalidParameters)
 def invalid_parameters(error: InvalidParameters) -> Response:
     return problem(400, _("Some query parameters are not valid."), error.errors)
