@@ -11,7 +11,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from tracker.access import signed_in_user
-from tracker.api.declare import operation
+from tracker.api.declare import Link, operation
 from tracker.api.plan_bodies import ActionTargets, DueMove, MilestoneDue, TargetMove
 from tracker.api.problems import FieldError, problem
 from tracker.api.serialize import quarter
@@ -24,6 +24,8 @@ from tracker.services.plans.edits import FORM, PlanInvalid, StaleEdit
 
 PLANNERS = (Role.PLANNER, Role.ADMIN)
 ACTION_RULE = "/plans/<slug>/actions/<code>"
+SAME = tuple((f"path.{name}", f"$request.path.{name}") for name in ("slug", "code", "milestone"))
+VERSION = (("version", "$response.body#/version"),)
 
 
 def _refusal(error: PlanInvalid | StaleEdit) -> Response:
@@ -59,6 +61,7 @@ def _targets(action: Action, slug: str) -> Response:
     body=TargetMove,
     errors=(404, 409),
     roles=PLANNERS,
+    links=(Link("MoveTheTargetAgain", "move_target", SAME[:2], VERSION),),
 )
 def move_target(slug: str, code: str, body: TargetMove) -> Response:
     try:
@@ -96,6 +99,7 @@ def _milestone_id(slug: str, code: str, milestone: str) -> int:
     body=DueMove,
     errors=(404, 409),
     roles=PLANNERS,
+    links=(Link("MoveTheDueDateAgain", "move_due", SAME, VERSION),),
 )
 def move_due(slug: str, code: str, milestone: str, body: DueMove) -> Response:
     milestone_id = _milestone_id(slug, code, milestone)
