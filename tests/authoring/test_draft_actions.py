@@ -69,6 +69,9 @@ def test_every_page_of_the_draft_renders_it_as_not_set(app: Flask, planner: Flas
     assert page.count("Not set") >= 4  # lead, start, baseline, current (and forecast) target
     overview = planner.get("/plans/it-plan/").get_data(as_text=True)
     assert "S1.2" in overview
+    post_form(planner, "/language", {"lang": "fr"}, page="/")
+    french = planner.get("/plans/it-plan/actions/S1.2").get_data(as_text=True)
+    assert "Non défini" in french
 
 
 def test_the_api_reads_the_draft_with_nulls_as_documented(app: Flask, planner: FlaskClient) -> None:
