@@ -96,7 +96,7 @@ VIEW_MODULES = {
     "review": ("routes",),
     "reports": ("routes",),
     "tokens": ("routes",),
-    "api": ("limits", "routes", "writes"),
+    "api": ("limits", "routes", "writes", "plan_routes", "replan"),
     "authoring": (
         "routes",
         "action_routes",

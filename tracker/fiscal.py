@@ -177,3 +177,30 @@ def year_bounds(year: int, start_month: int = DEFAULT_START_MONTH) -> tuple[date
         FiscalQuarter(year, 1).start_date(start_month),
         FiscalQuarter(year, 4).end_date(start_month),
     )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """An action's quarters: its start, its baseline target and its current target. A draft's
+    action may lack any of them; `of` gives None until all three are set."""
+
+    start_quarter: FiscalQuarter
+    baseline_target: FiscalQuarter
+    current_target: FiscalQuarter
+
+    @classmethod
+    def of(
+        cls,
+        start: FiscalQuarter | None,
+        baseline: FiscalQuarter | None,
+        current: FiscalQuarter | None,
+    ) -> Schedule | None:
+        """The schedule, or None while one of its quarters is not set."""
+        if start is None or baseline is None or current is None:
+            return None
+        return cls(start, baseline, current)
+
+    @property
+    def slippage(self) -> int:
+        """Quarters between the current and the baseline target (positive = late)."""
+        return self.current_target - self.baseline_target

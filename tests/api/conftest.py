@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests.factories.api import EMAILS, World, build_world
 from tracker.extensions import db
-from tracker.models import TokenScope, User
+from tracker.models import Action, Milestone, TokenScope, User
 from tracker.services.accounts import tokens as api_tokens
 
 
@@ -29,10 +29,12 @@ def world(app: Flask, world_actions: int) -> World:
 
 @dataclass(frozen=True)
 class Writers:
-    """The world, and a read-write token for each kind of user (`world.tokens` only read)."""
+    """The world, a read-write token for each kind of user (`world.tokens` only read), and
+    the codes of the actions' milestones."""
 
     world: World
     tokens: dict[str, str]
+    milestones: dict[str, list[str]]  # action code -> its milestones' codes
 
 
 def write_token(app: Flask, email: str) -> str:
@@ -51,4 +53,18 @@ def write_tokens(app: Flask) -> dict[str, str]:
 @pytest.fixture
 def writers(app: Flask) -> Writers:
     world = build_world(app, actions=2)
-    return Writers(world, write_tokens(app))
+    return Writers(world, write_tokens(app), milestone_codes(app))
+
+
+def milestone_codes(app: Flask) -> dict[str, list[str]]:
+    """The codes of every action's milestones, by action code."""
+    found: dict[str, list[str]] = {}
+    with app.app_context():
+        rows = db.session.execute(
+            select(Action.code, Milestone.code)
+            .join(Milestone.action)
+            .order_by(Action.code, Milestone.position)
+        )
+        for action, milestone in rows:
+            found.setdefault(action, []).append(milestone)
+    return found

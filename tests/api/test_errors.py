@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.api.helpers import api_get, assert_problem
+from tests.api.helpers import api_get, assert_problem, bearer
 from tests.conftest import AuthActions
 from tests.factories.api import World
 from tests.test_security import LEAK_MARKER, assert_security_headers
@@ -190,3 +190,28 @@ def test_problem_details_speak_the_users_language(
     assert body["title"] == "Not Found"  # about:blank: the HTTP status phrase
     anonymous = api_get(client, "/api/v1/plans", headers={"Accept-Language": "fr"})
     assert "Authorization" in assert_problem(anonymous, 401)["detail"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/v1/plans/a%00b"),
+        ("GET", "/api/v1/plans/a%00b/baselines"),
+        ("GET", "/api/v1/plans/a%00b/changes"),
+        ("POST", "/api/v1/plans/plan-api/actions/x%00/target"),
+        ("POST", "/api/v1/updates/2147483648/review"),
+    ],
+)
+def test_paths_naming_what_cannot_exist_are_404_on_every_database(
+    client: FlaskClient, world: World, method: str, path: str
+) -> None:
+    """A NUL character (PostgreSQL cannot compare one) or an id past the 32-bit columns."""
+    response = client.open(path, method=method, json={}, headers=bearer(world.tokens["admin"]))
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["instance"] == path.split("?")[0]  # percent-encoded
+
+
+def test_a_nul_in_a_query_parameter_is_400_naming_it(client: FlaskClient, world: World) -> None:
+    response = api_get(client, "/api/v1/plans?page=1%00", world.tokens["admin"])
+    assert assert_problem(response, 400)["errors"][0]["field"] == "page"

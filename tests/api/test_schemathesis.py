@@ -55,6 +55,8 @@ def _aim(case: Any, writers: Writers, spin: int) -> None:
         parameters["quarter"] = "2025-Q2"
     if "update_id" in parameters:
         parameters["update_id"] = 1 + spin % 12
+    if "milestone" in parameters:
+        parameters["milestone"] = writers.milestones[parameters["code"]][0]
 
 
 @pytest.mark.parametrize(("method", "path", "operation_id"), OPERATIONS)

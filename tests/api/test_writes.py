@@ -58,6 +58,8 @@ def test_every_write_is_tested_here(app: Flask) -> None:
         ("POST", "submit_update"),
         ("POST", "save_quarter"),
         ("POST", "review_update"),
+        ("POST", "move_target"),  # re-planning: tests/api/test_replanning.py
+        ("POST", "move_due"),
     }
 
 

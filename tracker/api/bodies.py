@@ -15,9 +15,11 @@ from tracker.models import ActionStatus
 from tracker.services.updates.review import Decision
 from tracker.services.updates.rules import TEXT_MAX
 
+# No NUL character in any text: PostgreSQL cannot store one, so it is refused here (422).
+NO_NUL = r"^[^\x00]*$"
 Quarter = Annotated[str, StringConstraints(pattern=QUARTER_PATTERN), Field(examples=["2026-Q1"])]
-Text = Annotated[str, Field(max_length=TEXT_MAX)]
-Code = Annotated[str, Field(min_length=1, max_length=40)]
+Text = Annotated[str, Field(max_length=TEXT_MAX, pattern=NO_NUL)]
+Code = Annotated[str, Field(min_length=1, max_length=40, pattern=NO_NUL)]
 
 
 class Closed(BaseModel):

@@ -113,6 +113,7 @@ def operation(
             paged,
             status,
             roles,
+            links,
         )
         wrapped = _wrap(view, declared)
         bp.add_url_rule(rule, endpoint=declared.operation_id, view_func=wrapped, methods=[method])

@@ -19,11 +19,17 @@ from tracker.api.bodies import MODELS
 from tracker.api.declare import OPERATIONS, Link, Operation
 from tracker.api.openapi_schemas import QUARTER_PATTERN, SCHEMAS, Schema, ref
 from tracker.api.params import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from tracker.api.plan_bodies import MODELS as PLAN_MODELS
 from tracker.models import WorkflowState
 
 VERSION = "1.1.0"
 # The modules whose views declare operations; imported before the document is built.
-VIEW_MODULES = ("tracker.api.routes", "tracker.api.writes")
+VIEW_MODULES = (
+    "tracker.api.routes",
+    "tracker.api.writes",
+    "tracker.api.plan_routes",
+    "tracker.api.replan",
+)
 
 DESCRIPTION = """\
 Plans, actions, progress updates and reporting periods; departments' updates (a draft, its
@@ -72,8 +78,31 @@ PARAMETERS: dict[str, Schema] = {
         {"type": "string", "pattern": QUARTER_PATTERN},
         "A reporting period, e.g. 2026-Q1.",
     ),
+    "milestone": _param(
+        "milestone", "path", {"type": "string"}, "The milestone's code within its action, e.g. M1."
+    ),
+    "action": _param(
+        "action",
+        "query",
+        {
+            "type": "string",
+            "maxLength": 20,
+            "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$",
+        },
+        "An action's code, e.g. S1.2: only its changes.",
+    ),
+    "fiscal_year": _param(
+        "fiscal_year",
+        "query",
+        {"type": "integer", "minimum": 1900, "maximum": 2999},
+        "Only the changes made in this fiscal year, named by the year it starts in (2017 for "
+        "2017-18).",
+    ),
     "update_id": _param(
-        "update_id", "path", {"type": "integer", "minimum": 1}, "The progress update's id."
+        "update_id",
+        "path",
+        {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        "The progress update's id.",
     ),
     "period": _param(
         "period",
@@ -215,7 +244,7 @@ def paths() -> dict[str, Any]:
 def schemas() -> dict[str, Schema]:
     """The hand-written response schemas and the pydantic models' JSON Schemas."""
     _, generated = models_json_schema(
-        [(model, "validation") for model in MODELS],
+        [(model, "validation") for model in (*MODELS, *PLAN_MODELS)],
         ref_template="#/components/schemas/{model}",
     )
     found = dict(SCHEMAS)

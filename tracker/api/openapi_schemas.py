@@ -58,6 +58,10 @@ TIMESTAMP: Schema = {"type": "string", "format": "date-time"}
 QUARTER: Schema = {"type": "string", "pattern": QUARTER_PATTERN, "examples": ["2025-Q3"]}
 PERCENT: Schema = {"type": "integer", "minimum": 0, "maximum": 100}
 URL: Schema = {"type": "string", "format": "uri-reference"}
+VERSION: Schema = {
+    "type": "integer",
+    "description": "The version to send with a change (re-planning): a stale one gets 409.",
+}
 FLAGS = (ScheduleFlag.BEHIND_EXPECTED, ScheduleFlag.MILESTONE_SLIPPED)
 MILESTONE_STATES = (MilestoneState.DONE, MilestoneState.LATE, MilestoneState.UPCOMING)
 
@@ -97,11 +101,14 @@ ACTION_FIELDS: dict[str, Schema] = {
     "code": STRING,
     "title": ref("Bilingual"),
     "illustrative": BOOLEAN,
-    "lead_department": {"type": "string", "description": "Acronym of the lead department."},
+    "lead_department": nullable(
+        {"type": "string", "description": "Acronym of the lead department."}
+    ),
     "participants": {"type": "array", "items": STRING},
-    "start_quarter": QUARTER,
-    "baseline_target": QUARTER,
-    "current_target": QUARTER,
+    # Null only in a draft plan, whose actions may wait for their lead, start and targets.
+    "start_quarter": nullable(QUARTER),
+    "baseline_target": nullable(QUARTER),
+    "current_target": nullable(QUARTER),
     "slippage_quarters": {"type": "integer", "description": "Current minus baseline target."},
     "expected_percent": NUMBER,
     "schedule_variance": nullable(NUMBER),
@@ -188,6 +195,7 @@ SCHEMAS: dict[str, Schema] = {
         completed_on=nullable(DATE),
         slippage_days=nullable(INTEGER),
         state=enum(MILESTONE_STATES),
+        version=VERSION,
     ),
     "ActionDetail": obj(
         "An action with its description and milestones.",
@@ -198,6 +206,7 @@ SCHEMAS: dict[str, Schema] = {
         as_of=DATE,
         expected_percent_by_milestones=nullable(NUMBER),
         milestones={"type": "array", "items": ref("Milestone")},
+        version=VERSION,
     ),
     "Period": obj(
         "A reporting period (one fiscal quarter) and its state today.",

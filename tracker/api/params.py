@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.api.problems import FieldError, InvalidParameters
 from tracker.fiscal import FiscalQuarter
+from tracker.services.plans.fields import CODE_RE
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -105,6 +106,22 @@ class QueryArgs:
             self.errors.append(FieldError(name, _('"%(value)s" is not a code.', value=text[:40])))
             return None
         return text.upper()
+
+    def item_code(self, name: str) -> str | None:
+        """An action's or milestone's code as the plan writes it (e.g. S1.2), case kept."""
+        text = self._single(name)
+        if text is None:
+            return None
+        if len(text) > 20 or not CODE_RE.fullmatch(text):
+            self.errors.append(FieldError(name, _('"%(value)s" is not a code.', value=text[:40])))
+            return None
+        return text
+
+    def year(self, name: str) -> int | None:
+        """A fiscal year named by the calendar year it starts in (2017 for 2017-18)."""
+        if self._single(name) is None:
+            return None
+        return self.integer(name, 0, 1900, 2999) or None
 
     def finish(self) -> None:
         """Raise InvalidParameters when any parameter was wrong."""

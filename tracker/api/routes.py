@@ -38,6 +38,26 @@ def no_caching(response: Response) -> Response:
     return response
 
 
+# Ids are 32-bit integers in the database: a larger one is a row that cannot exist.
+MAX_ROW_ID = 2**31 - 1
+
+
+@bp.before_request
+def refuse_impossible_values() -> Response | None:
+    """A path naming what cannot exist (a NUL character, which PostgreSQL cannot even compare,
+    or an id past the column's range) is a 404; such a query parameter is a 400."""
+    for value in (request.view_args or {}).values():
+        if (isinstance(value, str) and "\x00" in value) or (
+            isinstance(value, int) and value > MAX_ROW_ID
+        ):
+            return problem(404)
+    wrong = sorted({name for name, value in request.args.items(multi=True) if "\x00" in value})
+    if wrong:
+        message = _("Some query parameters are not valid.")
+        return problem(400, message, [FieldError(name, message) for name in wrong])
+    return None
+
+
 @bp.errorhandler(InvalidParameters)
 def invalid_parameters(error: InvalidParameters) -> Response:
     return problem(400, _("Some query parameters are not valid."), error.errors)
@@ -65,13 +85,13 @@ def _page_url(page: int) -> str:
     return url_for(str(request.endpoint), **{**values, "page": page})
 
 
-def _paged(pagination: Pagination, items: list[serialize.Json], **extra: object) -> Response:
+def paged(pagination: Pagination, items: list[serialize.Json], **extra: object) -> Response:
     """A page of `items` with its position and links, in the body and in a Link header."""
-    body, link = _page(pagination, items, **extra)
-    return _page_response((_json(body), link))
+    body, link = page_body(pagination, items, **extra)
+    return page_response((json_text(body), link))
 
 
-def _page(
+def page_body(
     pagination: Pagination, items: list[serialize.Json], **extra: object
 ) -> tuple[serialize.Json, str]:
     """The body of a page of `items` and its Link header."""
@@ -93,20 +113,20 @@ def _page(
     return body, ", ".join(f'<{u}>; rel="{r}"' for r, u in urls.items() if u)
 
 
-def _json(body: serialize.Json) -> str:
+def json_text(body: serialize.Json) -> str:
     """`body` as the JSON text `jsonify` would send: kept in the cache as text, so that a hit
     neither unpickles nor serializes the body again."""
     return current_app.json.dumps(body)
 
 
-def _page_response(page: tuple[str, str]) -> Response:
+def page_response(page: tuple[str, str]) -> Response:
     """A page as (JSON text, Link header): the body and its links to the other pages."""
-    response = _json_response(page[0])
+    response = json_response(page[0])
     response.headers["Link"] = page[1]
     return response
 
 
-def _json_response(text: str) -> Response:
+def json_response(text: str) -> Response:
     return current_app.response_class(f"{text}\n", mimetype="application/json")
 
 
@@ -131,7 +151,7 @@ def plan_list() -> Response:
     paging = args.paging()
     args.finish()
     pagination = listing.plan_page(paging.page, paging.per_page, signed_in_user())
-    return _paged(pagination, [serialize.plan(p) for p in pagination.items])
+    return paged(pagination, [serialize.plan(p) for p in pagination.items])
 
 
 @operation(
@@ -147,9 +167,9 @@ def plan(slug: str) -> Response:
     today = clock.today()
 
     def body() -> str:
-        return _json(serialize.plan_overview(reads.plan_overview(slug, today)))
+        return json_text(serialize.plan_overview(reads.plan_overview(slug, today)))
 
-    return _json_response(remember("api-plan", (slug, today), body))
+    return json_response(remember("api-plan", (slug, today), body))
 
 
 @operation(
@@ -165,9 +185,9 @@ def action(slug: str, code: str) -> Response:
     today = clock.today()
 
     def body() -> str:
-        return _json(serialize.action_detail(reads.action_detail(slug, code, today)))
+        return json_text(serialize.action_detail(reads.action_detail(slug, code, today)))
 
-    return _json_response(remember("api-action", (slug, code, today), body))
+    return json_response(remember("api-action", (slug, code, today), body))
 
 
 @operation(
@@ -194,12 +214,12 @@ def updates(slug: str) -> Response:
         found = listing.update_page(slug, filters, viewer, paging.page, paging.per_page, today)
         rows = [serialize.update(u, slug) for u in found.pagination.items]
         period = serialize.quarter(found.period.quarter)
-        body, link = _page(found.pagination, rows, plan=slug, period=period)
-        return _json(body), link
+        body, link = page_body(found.pagination, rows, plan=slug, period=period)
+        return json_text(body), link
 
     # Department users read their own department's updates, everyone else the same page.
     scope = viewer.department_id if viewer.role == Role.DEPARTMENT.value else None
-    return _page_response(remember("api-updates", (request.full_path, scope, today), page))
+    return page_response(remember("api-updates", (request.full_path, scope, today), page))
 
 
 @operation(
@@ -220,7 +240,7 @@ def period_list() -> Response:
         found = listing.period_page(paging.page, paging.per_page, today)
         rows = [serialize.period(p, found.today, found.current) for p in found.pagination.items]
         current = serialize.quarter(found.current.quarter) if found.current else None
-        body, link = _page(found.pagination, rows, current=current)
-        return _json(body), link
+        body, link = page_body(found.pagination, rows, current=current)
+        return json_text(body), link
 
-    return _page_response(remember("api-periods", (request.full_path, today), page))
+    return page_response(remember("api-periods", (request.full_path, today), page))

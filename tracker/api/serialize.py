@@ -96,7 +96,7 @@ def _action_core(action: Action, row: ActionRow, slug: str) -> Json:
         "code": action.code,
         "title": bilingual(action, "title"),
         "illustrative": action.illustrative,
-        "lead_department": action.lead_department.acronym,
+        "lead_department": action.lead_department.acronym if action.lead_department else None,
         "participants": [d.acronym for d in action.participants],
         "start_quarter": quarter(action.start_quarter),
         "baseline_target": quarter(action.baseline_target),
@@ -146,6 +146,7 @@ def _milestone(item: Milestone, state: progress.MilestoneProgress) -> Json:
         "completed_on": iso(state.completed_on),
         "slippage_days": state.slippage_days,
         "state": state.state,
+        "version": item.version,
     }
 
 
@@ -160,6 +161,7 @@ def action_detail(detail: ActionDetail) -> Json:
         "as_of": iso(detail.today),
         "expected_percent_by_milestones": _round(detail.expected_by_milestones),
         "milestones": [_milestone(m, p) for m, p in detail.row.milestones],
+        "version": action.version,
     }
 
 

@@ -31,6 +31,11 @@ def quarter_choices(plan: Plan, blank: Any = None) -> list[SelectChoice]:
     return ([SelectChoice("", blank)] if blank is not None else []) + options
 
 
+def _optional_quarter(value: object) -> FiscalQuarter | None:
+    """The chosen quarter; None when none is chosen (the service says whether that may be)."""
+    return _quarter(value) if value else None
+
+
 def _quarter(value: object) -> FiscalQuarter:
     try:
         return FiscalQuarter.parse(str(value or ""))
@@ -61,14 +66,10 @@ class ActionForm(VersionedForm):
     illustrative = BooleanField(_l("Illustrative (an example of what the action covers)"))
 
     def validate_start(self, field: SelectField) -> None:
-        _quarter(field.data)
+        _optional_quarter(field.data)
 
     def validate_baseline_target(self, field: SelectField) -> None:
-        _quarter(field.data)
-
-    def validate_lead(self, field: SelectField) -> None:
-        if not field.data:
-            raise ValidationError(str(_l("Choose the lead department from the list.")))
+        _optional_quarter(field.data)
 
     @classmethod
     def of(cls, action: Action) -> ActionForm:
@@ -79,10 +80,10 @@ class ActionForm(VersionedForm):
         }
         data |= {
             "area_code": action.area.code,
-            "lead": action.lead_department.acronym,
+            "lead": action.lead_department.acronym if action.lead_department else "",
             "participants": [d.acronym for d in action.participants],
-            "start": str(action.start_quarter),
-            "baseline_target": str(action.baseline_target),
+            "start": str(action.start_quarter or ""),
+            "baseline_target": str(action.baseline_target or ""),
             "illustrative": action.illustrative,
             "version": str(action.version),
         }
@@ -110,8 +111,8 @@ class ActionForm(VersionedForm):
             description_fr=self.description_fr.data or "",
             lead=self.lead.data or "",
             participants=tuple(self.participants.data or ()),
-            start=_quarter(self.start.data),
-            baseline_target=_quarter(self.baseline_target.data),
+            start=_optional_quarter(self.start.data),
+            baseline_target=_optional_quarter(self.baseline_target.data),
             illustrative=bool(self.illustrative.data),
         )
 

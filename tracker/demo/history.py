@@ -16,6 +16,7 @@ from tracker.demo.text import Decrease, Facts, Narrator, Slip, decreases
 from tracker.demo.workflow import Draft, Reporter, Setting, plan_steps
 from tracker.fiscal import FiscalQuarter, quarter_of, quarters_between
 from tracker.models import Action, ActionStatus, Department, Milestone
+from tracker.services.plans.actions import scheduled
 from tracker.services.updates.rules import PlanWindow
 
 LATE_TOLERANCE_DAYS = 21  # a milestone this close to its baseline date never worried anyone
@@ -34,15 +35,18 @@ class Trajectory:
 
     def __init__(self, action: Action, s: Setting) -> None:
         self.action, self.s = action, s
+        self.schedule = scheduled(action)  # the demo plans are active: every action has one
         self.milestones: list[Milestone] = list(action.milestones)
         self.done = {m.id: self._done(m) for m in self.milestones}
         finished = [d for d in self.done.values() if d is not None]
         complete = bool(self.milestones) and len(finished) == len(self.milestones)
         self.completion = quarter_of(max(finished), s.start_month) if complete else None
-        last = self.completion or max(action.current_target, FiscalQuarter(s.plan.last_year, 4))
+        last = self.completion or max(
+            self.schedule.current_target, FiscalQuarter(s.plan.last_year, 4)
+        )
         if s.live is not None:
             last = min(last, s.live)
-        self.quarters = quarters_between(action.start_quarter, last)
+        self.quarters = quarters_between(self.schedule.start_quarter, last)
         self.window = PlanWindow.of(s.plan, s.start_month)
 
     def _done(self, m: Milestone) -> date | None:
@@ -95,8 +99,8 @@ class Trajectory:
 
     def base_percent(self, q: FiscalQuarter) -> float:
         """Work done by the end of q: two parts elapsed time, one part milestones completed."""
-        start = self.action.start_quarter
-        span_end = self.completion or self.action.current_target
+        start = self.schedule.start_quarter
+        span_end = self.completion or self.schedule.current_target
         if self.completion is None and self.quarters[-1] >= span_end and self.s.live is None:
             span_end = self.quarters[-1] + 2  # never finished: the curve stops short of 100
         elapsed = min(1.0, (q - start + 1) / (span_end - start + 1))
@@ -108,7 +112,8 @@ class Trajectory:
         """The completion quarter the report names: the baseline until a slip shows."""
         if self.completion == q:
             return q
-        target = self.action.current_target if troubled else self.action.baseline_target
+        schedule = self.schedule
+        target = schedule.current_target if troubled else schedule.baseline_target
         return min(max(target, q + 1), self.window.last_quarter)
 
 
@@ -238,10 +243,10 @@ class DepartmentReports:
             lang=lang,
             lead=self.lead,
             action=action.text("title", lang),
-            lead_department=action.lead_department.acronym,
+            lead_department=_lead(action).acronym,
             partners=[
                 d.acronym
-                for d in [action.lead_department, *action.participants]
+                for d in [_lead(action), *action.participants]
                 if d.id != self.department.id
             ],
             percent=percent,
@@ -261,13 +266,19 @@ class DepartmentReports:
         )
 
 
+def _lead(action: Action) -> Department:
+    """The action's lead: every action of the demo's active plans has one."""
+    assert action.lead_department is not None, action.code
+    return action.lead_department
+
+
 def plan_drafts(s: Setting, actions: list[Action]) -> list[Draft]:
     """Every update of the plan's history, in a stable order."""
     drafts: list[Draft] = []
     slots: dict[int, int] = {}
     for action in actions:
         t = Trajectory(action, s)
-        departments = [action.lead_department] + ([] if s.lead_only else action.participants)
+        departments = [_lead(action)] + ([] if s.lead_only else action.participants)
         for department in departments:
             slot = None
             if s.live is not None and t.quarters and t.quarters[-1] == s.live:

@@ -38,6 +38,7 @@ from tracker.models import (
 from tracker.services.accounts import users as accounts
 from tracker.services.audit.events import add_event
 from tracker.services.calendar import clock, periods
+from tracker.services.plans.actions import scheduled
 from tracker.services.plans.files import import_plan
 
 PLANS_DIR = Path(__file__).resolve().parent / "plans"
@@ -228,8 +229,9 @@ def _write_history(slug: str, reporters: dict[int, User], today: date) -> int:
     if plan is None or _has_updates(plan):
         return 0
     actions = _actions(plan)
-    first = min(a.start_quarter for a in actions)
-    last = max(max(a.current_target for a in actions), FiscalQuarter(plan.last_year, 4))
+    schedules = [scheduled(a) for a in actions]  # the demo plans are active
+    first = min(s.start_quarter for s in schedules)
+    last = max(max(s.current_target for s in schedules), FiscalQuarter(plan.last_year, 4))
     periods.ensure_periods(first.year, last.year)
     if slug == LIVE_PLAN:
         _open_early(quarter_of(today, periods.start_month()), today)

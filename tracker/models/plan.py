@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ColumnElement,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from tracker.fiscal import FiscalQuarter
+from tracker.fiscal import FiscalQuarter, Schedule
 from tracker.models.base import Base, QuarterType, UTCDateTime, one_of, utcnow
 from tracker.models.org import Bilingual, Department
 from tracker.vocab import PlanStatus
@@ -144,14 +154,16 @@ class Action(Retirable, Bilingual, Base):
     description_en: Mapped[str] = mapped_column(Text, default="")
     description_fr: Mapped[str] = mapped_column(Text, default="")
     illustrative: Mapped[bool] = mapped_column(default=False)
-    lead_department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
-    start_quarter: Mapped[FiscalQuarter] = mapped_column(QuarterType())
-    baseline_target: Mapped[FiscalQuarter] = mapped_column(QuarterType())
-    current_target: Mapped[FiscalQuarter] = mapped_column(QuarterType())
+    # A draft's action may lack its lead, start and targets; activation refuses while any does
+    # (`services.plans.readiness`), so an active or archived plan's actions have them all.
+    lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    start_quarter: Mapped[FiscalQuarter | None] = mapped_column(QuarterType())
+    baseline_target: Mapped[FiscalQuarter | None] = mapped_column(QuarterType())
+    current_target: Mapped[FiscalQuarter | None] = mapped_column(QuarterType())
     version: Mapped[int] = mapped_column(default=1)
 
     area: Mapped[StrategicArea] = relationship(back_populates="actions")
-    lead_department: Mapped[Department] = relationship()
+    lead_department: Mapped[Department | None] = relationship()
     participants: Mapped[list[Department]] = relationship(
         secondary=action_participant, order_by=Department.acronym
     )
@@ -162,9 +174,25 @@ class Action(Retirable, Bilingual, Base):
     __mapper_args__ = {"version_id_col": version}
 
     @property
+    def schedule(self) -> Schedule | None:
+        """The action's start and targets; None while one is not set (only in a draft)."""
+        return Schedule.of(self.start_quarter, self.baseline_target, self.current_target)
+
+    @classmethod
+    def is_scheduled(cls) -> ColumnElement[bool]:
+        """SQL: the action has its start and both targets (every action of an active plan)."""
+        return and_(
+            cls.start_quarter.is_not(None),
+            cls.baseline_target.is_not(None),
+            cls.current_target.is_not(None),
+        )
+
+    @property
     def slippage(self) -> int:
-        """Quarters between the current and the baseline target (positive = late)."""
-        return self.current_target - self.baseline_target
+        """Quarters between the current and the baseline target (positive = late; 0 while
+        either is not set)."""
+        schedule = self.schedule
+        return schedule.slippage if schedule is not None else 0
 
     def __repr__(self) -> str:
         return f"<Action {self.code}>"

@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy import Select, Subquery, func, select
 
 from tracker.extensions import db
-from tracker.fiscal import FiscalQuarter, quarters_of_year
+from tracker.fiscal import FiscalQuarter, Schedule, quarters_of_year
 from tracker.models import (
     Action,
     Department,
@@ -114,10 +114,15 @@ def actions(plan_id: int) -> list[ActionData]:
         )
         .join(Department, Department.id == Action.lead_department_id)
         .join(StrategicArea, StrategicArea.id == Action.area_id)
-        .where(Action.plan_id == plan_id)
+        # A draft's action without its start or targets has no figures yet.
+        .where(Action.plan_id == plan_id, Action.is_scheduled())
         .order_by(StrategicArea.position, StrategicArea.code, Action.position, Action.code)
     )
-    return [ActionData(*row) for row in rows]
+    return [
+        ActionData(*row[:6], s.start_quarter, s.baseline_target, s.current_target)
+        for row in rows
+        if (s := Schedule.of(*row[6:])) is not None
+    ]
 
 
 def periods_between(first: FiscalQuarter, last: FiscalQuarter) -> Select[int]:

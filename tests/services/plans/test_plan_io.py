@@ -353,8 +353,8 @@ BAD_DOCUMENTS: list[tuple[str, Edit, list[str]]] = [
         "start missing",
         deleting(f"{S12}.start"),
         [
-            "areas[0].actions[1].start: missing (every action needs its lead, start and "
-            "baseline_target, even in a draft plan)"
+            "areas[0].actions[1].start: missing (every action of an active or archived plan "
+            "needs its lead, start and baseline_target; a draft plan may leave them out)"
         ],
     ),
     (

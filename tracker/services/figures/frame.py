@@ -139,7 +139,8 @@ def _actions(plan_id: int) -> tuple[ActionInfo, ...]:
         select(Action, Department.acronym)
         .join(StrategicArea, StrategicArea.id == Action.area_id)
         .join(Department, Department.id == Action.lead_department_id)
-        .where(Action.plan_id == plan_id)
+        # A draft's action without its start or targets has no figures yet.
+        .where(Action.plan_id == plan_id, Action.is_scheduled())
         .order_by(StrategicArea.position, StrategicArea.code, Action.position, Action.code)
     )
     return tuple(
@@ -151,11 +152,12 @@ def _actions(plan_id: int) -> tuple[ActionInfo, ...]:
             a.area_id,
             lead,
             tuple(participants.get(a.id, ())),
-            a.start_quarter,
-            a.baseline_target,
-            a.current_target,
+            s.start_quarter,
+            s.baseline_target,
+            s.current_target,
         )
         for a, lead in rows
+        if (s := a.schedule) is not None
     )
 
 

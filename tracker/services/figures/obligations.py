@@ -171,7 +171,8 @@ def load_scope(plan_id: int, today: date) -> PlanScope:
         select(Action, lead)
         .join(StrategicArea, StrategicArea.id == Action.area_id)
         .join(lead, lead.id == Action.lead_department_id)
-        .where(Action.plan_id == plan_id)
+        # A draft's action without its start or targets has no figures yet.
+        .where(Action.plan_id == plan_id, Action.is_scheduled())
         .order_by(StrategicArea.position, Action.position, Action.code)
     ).all()
     departments = {d.id: department_ref(d) for _, d in rows}
@@ -241,15 +242,17 @@ def department_ref(department: Department) -> DepartmentRef:
 
 
 def _action(action: Action, lead: str) -> ActionRef:
+    schedule = action.schedule
+    assert schedule is not None  # the query keeps scheduled actions only
     return ActionRef(
         action.id,
         action.code,
         action.title_en,
         action.title_fr,
         lead,
-        action.start_quarter,
-        action.baseline_target,
-        action.current_target,
+        schedule.start_quarter,
+        schedule.baseline_target,
+        schedule.current_target,
         quarter_of(action.retired_at.date(), start_month()) if action.retired_at else None,
     )
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.fiscal import FiscalQuarter
+from tracker.fiscal import FiscalQuarter, Schedule
 from tracker.models import (
     Action,
     ChangeKind,
@@ -53,9 +53,9 @@ class ActionFields:
     area_code: str
     title_en: str
     title_fr: str
-    lead: str
-    start: FiscalQuarter
-    baseline_target: FiscalQuarter
+    lead: str  # "" and None quarters: not set yet, which only a draft plan allows
+    start: FiscalQuarter | None
+    baseline_target: FiscalQuarter | None
     description_en: str = ""
     description_fr: str = ""
     participants: tuple[str, ...] = ()
@@ -72,6 +72,14 @@ def load_action(plan: Plan, code: str) -> Action:
     if action is None:
         raise NotFound()
     return action
+
+
+def scheduled(action: Action) -> Schedule:
+    """The start and targets of an action of an active or archived plan, which always has them
+    (activation and the plan file refuse it otherwise; only a draft's action may lack them)."""
+    schedule = action.schedule
+    assert schedule is not None, f"action {action.code} has no start or target"
+    return schedule
 
 
 def _departments(acronyms: set[str]) -> dict[str, Department]:
@@ -95,25 +103,36 @@ def _check(
     )
     if area is None:
         errors["area_code"] = [_("Choose an area from the list.")]
-    departments = _departments({fields.lead, *fields.participants})
-    if fields.lead not in departments:
+    departments = _departments({fields.lead, *fields.participants} - {""})
+    draft = plan.status == PlanStatus.DRAFT.value
+    if fields.lead not in departments and (fields.lead or not draft):
         errors["lead"] = [_("Choose the lead department from the list.")]
     if any(p not in departments for p in fields.participants):
         errors["participants"] = [_("Choose departments from the list.")]
-    if fields.baseline_target < fields.start:
-        errors["baseline_target"] = [_("The target cannot come before the start.")]
-    if action is not None and plan.status != PlanStatus.DRAFT.value:
+    _check_quarters(errors, fields, draft)
+    if action is not None and not draft:
         if fields.code != action.code:
             errors["code"] = [_("The code of an action in an active plan cannot change.")]
         if fields.baseline_target != action.baseline_target:
             errors["baseline_target"] = [
                 _("Once a plan is active, its baselines change only in a yearly review.")
             ]
-        if fields.start > action.current_target:
+        current = action.current_target
+        if fields.start is not None and current is not None and fields.start > current:
             errors["start"] = [_("The start cannot come after the current target.")]
     raise_if(errors)
     assert area is not None
     return area, departments
+
+
+def _check_quarters(errors: Errors, fields: ActionFields, draft: bool) -> None:
+    """The start and baseline target: both set, unless the plan is a draft, and in order."""
+    for name in ("start", "baseline_target"):
+        if getattr(fields, name) is None and not draft:
+            errors[name] = [_("Choose a quarter from the list.")]
+    start, target = fields.start, fields.baseline_target
+    if start is not None and target is not None and target < start:
+        errors["baseline_target"] = [_("The target cannot come before the start.")]
 
 
 def _values(fields: ActionFields, plan: Plan) -> dict[str, object]:
@@ -141,7 +160,7 @@ def add_action(slug: str, fields: ActionFields, actor: User) -> Action:
         plan_id=plan.id,
         area_id=area.id,
         position=position or 0,
-        lead_department_id=departments[fields.lead].id,
+        lead_department_id=departments[fields.lead].id if fields.lead else None,
         **{**_values(fields, plan), "current_target": fields.baseline_target},
     )
     db.session.add(action)
@@ -163,7 +182,7 @@ def edit_action(slug: str, code: str, fields: ActionFields, version: int, actor:
     changed = changes.record_fields(plan, action, _values(fields, plan), actor, action=action)
     if _move_to_area(plan, action, area, actor):
         changed.append("area")
-    if _set_lead(plan, action, departments[fields.lead], actor):
+    if _set_lead(plan, action, departments.get(fields.lead), actor):
         changed.append("lead")
     wanted = [departments[p] for p in fields.participants if p != fields.lead]
     if set_participants(plan, action, wanted, actor):
@@ -194,11 +213,14 @@ def _move_to_area(plan: Plan, action: Action, area: StrategicArea, actor: User) 
     return True
 
 
-def _set_lead(plan: Plan, action: Action, lead: Department, actor: User) -> bool:
-    """Make `lead` the action's lead department, recording the change; False when it is."""
-    if lead.id == action.lead_department_id:
+def _set_lead(plan: Plan, action: Action, lead: Department | None, actor: User) -> bool:
+    """Make `lead` the action's lead department (None: not set, in a draft), recording the
+    change; False when it is."""
+    if (lead.id if lead else None) == action.lead_department_id:
         return False
-    old = db.session.get(Department, action.lead_department_id)
+    old = (
+        db.session.get(Department, action.lead_department_id) if action.lead_department_id else None
+    )
     changes.record(
         plan,
         ChangeKind.LEAD_CHANGED,
@@ -206,9 +228,9 @@ def _set_lead(plan: Plan, action: Action, lead: Department, actor: User) -> bool
         action=action,
         field="lead",
         old=old.acronym if old else "",
-        new=lead.acronym,
+        new=lead.acronym if lead else "",
     )
-    action.lead_department_id = lead.id
+    action.lead_department_id = lead.id if lead else None
     return True
 
 

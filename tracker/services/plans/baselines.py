@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ScalarSelect, String, cast, literal, or_, select, type_coerce, union_all
+from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
@@ -40,8 +41,44 @@ def versions(plan_id: int) -> list[BaselineVersion]:
         select(BaselineVersion)
         .where(BaselineVersion.plan_id == plan_id)
         .order_by(BaselineVersion.number)
+        .options(selectinload(BaselineVersion.review))
     )
     return list(db.session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class VersionTable:
+    """One baseline version as a whole: its number, when it came into force, the fiscal year
+    of the review that made it (None for the original) and its baselines."""
+
+    number: int
+    made_at: datetime
+    review_year: int | None
+    baselines: Baselines
+
+
+def version_tables(plan: Plan) -> list[VersionTable]:
+    """Every baseline version of `plan`, oldest first, with its targets and due dates (three
+    queries). A plan never re-baselined has its original only: the actions' own baselines."""
+    found = versions(plan.id)
+    if not found:
+        return [VersionTable(0, plan.created_at, None, Baselines({}, {}))]
+    ids = [v.id for v in found]
+    targets: dict[int, dict[int, FiscalQuarter]] = {i: {} for i in ids}
+    dues: dict[int, dict[int, date]] = {i: {} for i in ids}
+    for row in db.session.scalars(select(BaselineTarget).where(BaselineTarget.version_id.in_(ids))):
+        targets[row.version_id][row.action_id] = row.target
+    for due in db.session.scalars(select(BaselineDue).where(BaselineDue.version_id.in_(ids))):
+        dues[due.version_id][due.milestone_id] = due.due
+    return [
+        VersionTable(
+            v.number,
+            v.made_at,
+            v.review.fiscal_year if v.review is not None and v.number else None,
+            Baselines(targets[v.id], dues[v.id]),
+        )
+        for v in found
+    ]
 
 
 def _version_id(plan_id: int, moment: datetime | None, original: bool) -> ScalarSelect[int]:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
@@ -165,6 +166,12 @@ def list_changes(plan_id: int, chosen: ChangeFilter, page: int = 1) -> ChangePag
         )
     )
     return ChangePage.of(rows, page, PER_PAGE)
+
+
+def change_pagination(plan_id: int, chosen: ChangeFilter, page: int, per_page: int) -> Pagination:
+    """One page of the plan's changes, newest first, with their total (the API's pages)."""
+    stmt = _filtered(plan_id, chosen)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def all_changes(plan_id: int, chosen: ChangeFilter) -> Iterator[PlanChange]:

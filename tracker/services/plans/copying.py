@@ -85,7 +85,7 @@ def copied_document(source: dict[str, Any], new: PlanCopy) -> dict[str, Any]:
 
 
 def _action(action: dict[str, Any], years: int) -> dict[str, Any]:
-    target = _quarter(action["target"], years)
+    target = _quarter(action["target"], years)  # None when not set (a draft's action)
     return action | {
         "participants": [
             p["department"] if isinstance(p, dict) else p for p in action["participants"]
@@ -108,7 +108,9 @@ def _action(action: dict[str, Any], years: int) -> dict[str, Any]:
     }
 
 
-def _quarter(text: str, years: int) -> str:
+def _quarter(text: str | None, years: int) -> str | None:
+    if text is None:
+        return None
     quarter = FiscalQuarter.parse(text)
     return str(FiscalQuarter(quarter.year + years, quarter.quarter))
 

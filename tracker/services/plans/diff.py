@@ -163,9 +163,9 @@ def _action_document(action: ActionSpec) -> dict[str, Any]:
         "illustrative": action.illustrative,
         "lead": action.lead,
         "participants": _participants(action),
-        "start": str(action.start),
-        "baseline_target": str(action.baseline_target),
-        "target": str(action.target),
+        "start": action.start,  # quarters as text (none: not set yet) by `_flat`
+        "baseline_target": action.baseline_target,
+        "target": action.target,
         "milestones": [
             {
                 "code": m.code,

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import (
     Action,
     Department,
@@ -22,7 +23,9 @@ from tracker.services.plans.schema import FORMAT
 def plan_document(plan: Plan) -> dict[str, Any]:
     """A loaded plan as a document in the import format (dates as `date`, quarters as text)."""
     actions = [action for area in plan.areas for action in area.actions]
-    used = {d.acronym: d for a in actions for d in (a.lead_department, *a.participants)}
+    used = {
+        d.acronym: d for a in actions for d in (a.lead_department, *a.participants) if d is not None
+    }
     people = _people(actions)
     since = _since([a.id for a in actions])
     return {
@@ -103,6 +106,10 @@ def _participant(action: Action, department: Department, since: dict[Any, Any]) 
     return {"department": department.acronym, "since": str(quarter)}
 
 
+def _text(quarter: FiscalQuarter | None) -> str | None:
+    return str(quarter) if quarter is not None else None
+
+
 def _action_document(
     action: Action, people: dict[int, str], since: dict[tuple[int, int], Any]
 ) -> dict[str, Any]:
@@ -111,11 +118,12 @@ def _action_document(
         "title": _pair(action, "title"),
         "description": _pair(action, "description"),
         "illustrative": action.illustrative,
-        "lead": action.lead_department.acronym,
+        # None (written as null) only in a draft: not set yet.
+        "lead": action.lead_department.acronym if action.lead_department else None,
         "participants": [_participant(action, d, since) for d in action.participants],
-        "start": str(action.start_quarter),
-        "baseline_target": str(action.baseline_target),
-        "target": str(action.current_target),
+        "start": _text(action.start_quarter),
+        "baseline_target": _text(action.baseline_target),
+        "target": _text(action.current_target),
         "milestones": [
             {
                 "code": m.code,

@@ -59,7 +59,7 @@ def baseline_errors(plan: Plan, spec: PlanSpec) -> list[str]:
     return errors
 
 
-def _moved(loc: str, old: FiscalQuarter | date, item: ActionSpec | MilestoneSpec) -> str:
+def _moved(loc: str, old: FiscalQuarter | date | None, item: ActionSpec | MilestoneSpec) -> str:
     new = item.baseline_target if isinstance(item, ActionSpec) else item.baseline_due
     problem = _(
         "the baseline of an active plan changes only in its yearly review (Plan > Yearly "
@@ -111,7 +111,7 @@ def left_out(plan: Plan, spec: PlanSpec) -> Kept:
 class Moves:
     """Current targets and due dates as stored before an import, to log what it moves."""
 
-    targets: dict[str, FiscalQuarter]
+    targets: dict[str, FiscalQuarter | None]  # every action by code (None: not set yet)
     dues: dict[tuple[str, str], date]
     retired: frozenset[tuple[str, str]]  # (action code, milestone code or "") retired already
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from tracker.fiscal import FiscalQuarter
-from tracker.models import Plan
+from tracker.models import Action, Plan
 from tracker.services.calendar.periods import start_month
 
 # The bilingual texts of each kind of item, by field name.
@@ -51,6 +51,18 @@ def translation_gaps(plan: Plan) -> list[Gap]:
     return gaps
 
 
+def _unset(action: Action) -> list[str]:
+    """What a draft's action still lacks of its lead, start and baseline target."""
+    found = []
+    if action.lead_department_id is None:
+        found.append(_("Action %(code)s has no lead department yet.", code=action.code))
+    if action.start_quarter is None:
+        found.append(_("Action %(code)s has no start quarter yet.", code=action.code))
+    if action.baseline_target is None or action.current_target is None:
+        found.append(_("Action %(code)s has no baseline target yet.", code=action.code))
+    return found
+
+
 def activation_problems(plan: Plan) -> list[str]:
     """Every reason the plan cannot be activated yet (empty when it can)."""
     first, last = FiscalQuarter(plan.first_year, 1), FiscalQuarter(plan.last_year, 4)
@@ -62,14 +74,15 @@ def activation_problems(plan: Plan) -> list[str]:
         if not actions:
             problems.append(_("Area %(code)s has no actions.", code=area.code))
         for action in actions:
-            if action.start_quarter < first:
+            problems += _unset(action)
+            if action.start_quarter is not None and action.start_quarter < first:
                 problems.append(
                     _(
                         "Action %(code)s starts before the plan's first fiscal year.",
                         code=action.code,
                     )
                 )
-            if action.baseline_target > last:
+            if action.baseline_target is not None and action.baseline_target > last:
                 problems.append(
                     _(
                         "Action %(code)s has a target after the plan's last fiscal year.",

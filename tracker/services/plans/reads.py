@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -45,6 +46,14 @@ def is_draft(slug: str) -> bool:
     """Whether the plan called `slug` is a draft (which only planners and admins see)."""
     status = db.session.scalar(select(Plan.status).where(Plan.slug == slug))
     return status == PlanStatus.DRAFT.value
+
+
+def plan_row(slug: str) -> Plan:
+    """The plan called `slug` without its tree (NotFound when there is none)."""
+    plan = db.session.scalar(select(Plan).where(Plan.slug == slug))
+    if plan is None:
+        raise NotFound()
+    return plan
 
 
 def get_plan(slug: str) -> Plan:
@@ -109,13 +118,16 @@ class ActionRow:
     slippage: int  # current minus baseline target, in quarters (the plan's re-planning)
     flag: str | None
     milestones: list[tuple[Milestone, progress.MilestoneProgress]]
-    forecast_target: FiscalQuarter  # `roadmap.target_of`: accepted forecast, else current target
+    # `roadmap.target_of`: accepted forecast, else current target (None: a draft's action
+    # whose start or targets are not set yet, which has no figures)
+    forecast_target: FiscalQuarter | None
 
     @property
     def forecast_slipped(self) -> bool:
         """Forecast past the baseline target (`roadmap.forecast_slipped`, as the dashboard and
         the roadmap count it)."""
-        return self.forecast_target > self.action.baseline_target
+        target, baseline = self.forecast_target, self.action.baseline_target
+        return target is not None and baseline is not None and target > baseline
 
 
 @dataclass(frozen=True)
@@ -186,7 +198,8 @@ def _rows(actions: Sequence[Action], today: date) -> dict[int, ActionRow]:
     rows = {}
     for action in actions:
         state = states.get(action.id)
-        expected = progress.expected_percent(action, today, month)
+        schedule = action.schedule
+        expected = progress.expected_percent(schedule, today, month) if schedule else 0.0
         variance = progress.schedule_variance(state.percent, expected) if state else None
         milestones = _milestones(action, forecasts[state.update_id] if state else {}, today)
         slipped = progress.count_slipped(p for _, p in milestones)
@@ -196,10 +209,11 @@ def _rows(actions: Sequence[Action], today: date) -> dict[int, ActionRow]:
             state,
             expected,
             variance,
-            progress.slippage_quarters(action),
+            progress.slippage_quarters(schedule) if schedule else 0,
             flag,
             milestones,
-            roadmap.target_of(action, targets),
+            # Scheduled: its quarters are set, as `roadmap.Targeted` needs.
+            roadmap.target_of(cast(roadmap.Targeted, action), targets) if schedule else None,
         )
     return rows
 

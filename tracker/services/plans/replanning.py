@@ -13,7 +13,7 @@ from tracker.models import Action, Milestone, PlanStatus, User
 from tracker.services.audit.events import add_event
 from tracker.services.errors import NotFound
 from tracker.services.plans import changes
-from tracker.services.plans.actions import load_action
+from tracker.services.plans.actions import load_action, scheduled
 from tracker.services.plans.edits import (
     Errors,
     PlanInvalid,
@@ -69,11 +69,12 @@ def move_target(
     _active(plan.status)
     action = load_action(plan, code)
     check_version(action, version)
+    schedule = scheduled(action)
     errors: Errors = {}
-    check_target(errors, target, action.current_target, action.start_quarter, current=True)
+    check_target(errors, target, schedule.current_target, schedule.start_quarter, current=True)
     check_reason(errors, reason)
     raise_if(errors)
-    old = action.current_target
+    old = schedule.current_target
     action.current_target = target
     changes.record_target_moved(plan, action, old, actor, reason.strip())
     detail = {"from": str(old), "to": str(target), "reason": reason.strip()}

@@ -32,7 +32,7 @@ from tracker.services.audit.events import add_event
 from tracker.services.calendar import clock
 from tracker.services.errors import Conflict, NotFound
 from tracker.services.plans import baselines, changes
-from tracker.services.plans.actions import load_action
+from tracker.services.plans.actions import load_action, scheduled
 from tracker.services.plans.edits import (
     FORM,
     Errors,
@@ -131,8 +131,9 @@ def rebaseline_target(
     review = _open_review(plan)
     action = load_action(plan, code)
     check_version(action, version)
+    schedule = scheduled(action)
     errors: Errors = {}
-    check_target(errors, target, action.baseline_target, action.start_quarter, current=False)
+    check_target(errors, target, schedule.baseline_target, schedule.start_quarter, current=False)
     check_reason(errors, reason)
     raise_if(errors)
     old = action.baseline_target

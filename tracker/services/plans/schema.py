@@ -38,14 +38,23 @@ ACTION_KEYS = (
     ("code", "title", "lead", "start", "baseline_target"),
     ("description", "illustrative", "participants", "target", "milestones", "retired"),
 )
+# A draft plan's action may leave out its lead, start and targets until the plan is activated.
+SCHEDULE_KEYS = ("lead", "start", "baseline_target")
+DRAFT_ACTION_KEYS = (
+    tuple(k for k in ACTION_KEYS[0] if k not in SCHEDULE_KEYS),
+    (*SCHEDULE_KEYS, *ACTION_KEYS[1]),
+)
 MILESTONE_KEYS = (("code", "title", "baseline_due"), ("current_due", "completed", "retired"))
 
 
 def _action_needs() -> dict[str, str]:
-    """Why an action's lead and dates are required: the database needs them for every action
-    today, so a draft plan cannot yet leave them out."""
-    why = _("every action needs its lead, start and baseline_target, even in a draft plan")
-    return dict.fromkeys(("lead", "start", "baseline_target"), why)
+    """Why an action's lead and dates are required: an active plan's actions are reported on
+    and measured against them; a draft may leave them out until it is activated."""
+    why = _(
+        "every action of an active or archived plan needs its lead, start and "
+        "baseline_target; a draft plan may leave them out"
+    )
+    return dict.fromkeys(SCHEDULE_KEYS, why)
 
 
 class PlanImportError(ValueError):
@@ -88,11 +97,11 @@ class ActionSpec:
     title: Text
     description: Text
     illustrative: bool
-    lead: str
+    lead: str | None  # None, and the quarters too: not set yet (a draft plan only)
     participants: tuple[str, ...]
-    start: FiscalQuarter
-    baseline_target: FiscalQuarter
-    target: FiscalQuarter
+    start: FiscalQuarter | None
+    baseline_target: FiscalQuarter | None
+    target: FiscalQuarter | None
     milestones: tuple[MilestoneSpec, ...]
     retired: RetiredSpec | None = None
     since: tuple[tuple[str, FiscalQuarter], ...] = ()  # participants owing from a later quarter
@@ -133,6 +142,7 @@ class _Context:
     departments: frozenset[str]
     start_month: int
     today: date
+    draft: bool = False  # a draft plan's actions may leave out their lead and dates
 
 
 def parse_plan_document(
@@ -154,7 +164,8 @@ def parse_plan_document(
     plan = _plan(r, top["plan"])
     departments, acronyms = _departments(r, top["departments"])
     today = today or datetime.now(UTC).date()
-    context = _Context(frozenset(known_departments) | acronyms, start_month, today)
+    draft = plan is None or plan.status == PlanStatus.DRAFT.value
+    context = _Context(frozenset(known_departments) | acronyms, start_month, today, draft)
     areas = _areas(r, top["areas"], context)
     if r.errors or plan is None:
         return None, r.errors
@@ -350,7 +361,11 @@ def _action(
     r: Reader, value: object, loc: str, context: _Context, codes: set[str]
 ) -> ActionSpec | None:
     before = len(r.errors)
-    f = r.fields(value, loc, ACTION_KEYS, _action_needs())
+    if context.draft:
+        f = r.fields(value, loc, DRAFT_ACTION_KEYS)
+        f |= {k: MISSING for k in (*SCHEDULE_KEYS, "target") if f[k] is None}  # null: not set
+    else:
+        f = r.fields(value, loc, ACTION_KEYS, _action_needs())
     code = r.code(f["code"], at(loc, "code"), codes)
     title = r.bilingual(f["title"], at(loc, "title"), 300)
     description = r.bilingual(f["description"], at(loc, "description"), required=False)
@@ -371,14 +386,16 @@ def _action(
             )
     milestones = _milestones(r, f["milestones"], at(loc, "milestones"), context, (start, baseline))
     retired = _retired(r, f["retired"], at(loc, "retired"))
-    if len(r.errors) > before or start is None or baseline is None or target is None:
+    if len(r.errors) > before:
+        return None
+    if not context.draft and (start is None or baseline is None or target is None):
         return None
     return ActionSpec(
         code=code,
         title=title,
         description=description,
         illustrative=illustrative,
-        lead=lead,
+        lead=lead or None,
         participants=participants,
         start=start,
         baseline_target=baseline,

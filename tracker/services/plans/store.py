@@ -97,7 +97,7 @@ def _upsert_departments(spec: PlanSpec) -> dict[str, Department]:
     wanted = {d.acronym for d in spec.departments}
     for area in spec.areas:
         for action in area.actions:
-            wanted |= {action.lead, *action.participants}
+            wanted |= {*action.participants, *([action.lead] if action.lead else [])}
     found = {
         d.acronym: d
         for d in db.session.scalars(select(Department).where(Department.acronym.in_(wanted)))
@@ -247,7 +247,7 @@ def _action(
     action.position, action.illustrative = position, spec.illustrative
     action.title_en, action.title_fr = spec.title.en, spec.title.fr
     action.description_en, action.description_fr = spec.description.en, spec.description.fr
-    action.lead_department = departments[spec.lead]
+    action.lead_department = departments[spec.lead] if spec.lead else None
     action.participants = [departments[acronym] for acronym in spec.participants]
     action.start_quarter, action.baseline_target = spec.start, spec.baseline_target
     action.current_target = spec.target
