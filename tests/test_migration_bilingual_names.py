@@ -1,4 +1,4 @@
-"""Migration 0010_bilingual_names on a database with data: known Government of Canada
+"""Migration 0008_bilingual_names on a database with data: known Government of Canada
 departments get their French acronym, existing narratives and reasons are English, and the
 downgrade gives the columns back without losing a row."""
 
@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 from tests.test_migrations import empty_app  # noqa: F401 - the fixture
 from tracker.extensions import db
 
-REVISION = "0010_bilingual_names"
+REVISION = "0008_bilingual_names"
 BEFORE = "0007"
 
 ROWS = """

@@ -1,4 +1,4 @@
-"""Migration 0011_draft_actions on a database that holds a plan: its actions, milestones and
+"""Migration 0009_draft_actions on a database that holds a plan: its actions, milestones and
 their links survive (SQLite rebuilds the action table), a draft's action may then be stored
 without its lead, start and targets, and the downgrade refuses while one is stored so."""
 
@@ -29,7 +29,7 @@ def test_the_columns_become_optional_and_nothing_is_lost(empty_app: Flask) -> No
             if statement.strip():
                 db.session.execute(text(statement))
         db.session.commit()
-        upgrade(revision="0011_draft_actions")
+        upgrade(revision="0009_draft_actions")
         assert [count(t) for t in TABLES] == [1, 1, 1, 1, 1]
         kept = db.session.execute(
             text("SELECT lead_department_id, start_quarter, current_target FROM action")

@@ -8,8 +8,8 @@ constraints on the quarters stay: a NULL quarter satisfies them.
 Downgrading makes the columns required again and fails while a draft's action lacks one of
 them: set them (or delete those actions) first.
 
-Revision ID: 0011_draft_actions
-Revises: 0007
+Revision ID: 0009_draft_actions
+Revises: 0008_bilingual_names
 Create Date: 2026-12-02 08:45:00.000000
 
 """
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0011_draft_actions"
-down_revision = "0010_bilingual_names"
+revision = "0009_draft_actions"
+down_revision = "0008_bilingual_names"
 branch_labels = None
 depends_on = None
 

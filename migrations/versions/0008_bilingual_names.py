@@ -6,7 +6,7 @@ both languages) until a plan file or the database gives one. A progress update r
 language its narrative and its review comment were written in, and a change in the plan's log
 the language of its reason: existing rows were written in English.
 
-Revision ID: 0010_bilingual_names
+Revision ID: 0008_bilingual_names
 Revises: 0007
 Create Date: 2026-12-02 08:40:00.000000
 
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_bilingual_names'
-down_revision = '0007'  # 0007_plan_reviews; the lead re-chains at merge
+revision = '0008_bilingual_names'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
