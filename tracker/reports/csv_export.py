@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flask_babel import force_locale
@@ -28,20 +28,38 @@ BATCH = 1000
 Writer = Any  # csv.writer objects have no public type
 
 
+class UpdatesCsv:
+    """The updates CSV written incrementally: the header at once, then rows as they come
+    (turned into cells by `raw.Cells`: text, numbers and None) into one buffer of bytes."""
+
+    def __init__(self) -> None:
+        self.text = io.StringIO()
+        self.writer = csv.writer(self.text)
+        self.output = io.BytesIO()
+        self.batch: list[list[object]] = []
+        self.text.write(BOM)
+        self.writer.writerow([safe_cell(h) for h in raw.headings()])
+
+    def add(self, cells: Sequence[object]) -> None:
+        """Append one update's line."""
+        self.batch.append(_line(cells))
+        if len(self.batch) == BATCH:
+            self.output.write(_flush(self.text, self.writer, self.batch))
+
+    def finish(self) -> bytes:
+        """The whole file."""
+        self.output.write(_flush(self.text, self.writer, self.batch))
+        return self.output.getvalue()
+
+
 def render_csv(snapshot: ReportSnapshot, rows: RowSource) -> Iterator[bytes]:
-    """The CSV file in chunks of bytes."""
+    """The CSV file (in one chunk of bytes)."""
     with force_locale(snapshot.language):
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        buffer.write(BOM)
-        writer.writerow([safe_cell(h) for h in raw.headings()])
+        out = UpdatesCsv()
         cells = raw.Cells(snapshot.language, snapshot.start_month)
-        batch: list[list[object]] = []
         for row in rows():
-            batch.append(_line(cells(row)))
-            if len(batch) == BATCH:
-                yield _flush(buffer, writer, batch)
-        yield _flush(buffer, writer, batch)
+            out.add(cells(row))
+        yield out.finish()
 
 
 def milestone_headings() -> list[str]:
@@ -81,9 +99,9 @@ def render_milestones_csv(snapshot: ReportSnapshot) -> Iterator[bytes]:
                 action.lead if action is not None else None,
                 m.code,
                 m.title(lang),
-                m.baseline_due,
-                m.completed_on,
-                m.forecast_on,
+                _day(m.baseline_due),
+                _day(m.completed_on),
+                _day(m.forecast_on),
                 text.outcome_text(m.outcome),
                 m.slippage_days,
             ]
@@ -102,18 +120,16 @@ def _flush(buffer: io.StringIO, writer: Writer, batch: list[list[object]]) -> by
 
 
 def _line(cells: Sequence[object]) -> list[object]:
-    """A row's cells as CSV text: formula-like text quoted, times as 'YYYY-MM-DD HH:MM' (UTC),
-    dates ISO, missing values empty, numbers as they are."""
-    line: list[object] = []
-    for value in cells:
-        if value is None:
-            line.append("")
-        elif isinstance(value, str):
-            line.append("'" + value if value.startswith(FORMULA_PREFIXES) else value)
-        elif isinstance(value, datetime):
-            line.append(value.isoformat(" ", "minutes"))
-        elif isinstance(value, date):
-            line.append(value.isoformat())
-        else:
-            line.append(value)
-    return line
+    """A row's cells as CSV text: formula-like text quoted, missing values empty, numbers as
+    they are (times and dates come as text already)."""
+    return [
+        ""
+        if value is None
+        else ("'" + value if type(value) is str and value.startswith(FORMULA_PREFIXES) else value)
+        for value in cells
+    ]
+
+
+def _day(value: date | None) -> str | None:
+    """A date as ISO 8601 (YYYY-MM-DD)."""
+    return value.isoformat() if value is not None else None

@@ -1,33 +1,30 @@
-"""Render a report's files from one snapshot: the PDF and the workbook in child processes
-while this process writes the CSV files.
+"""Render a report's files from one snapshot, reading the year's updates once.
 
-The year's updates are read from the database once, in the caller's read transaction, and
-spooled to a temporary file (pickled batches); the workbook and the CSV file each stream them
-back from there, so every file shows the same rows and memory stays flat. Children never touch
-the database: they get the snapshot and the spool's path, and render inside the app context
-they inherit. Children are forked (cheap: the renderers are already imported) when the first
-file is submitted, before the rows are read, so they do not carry a copy of them.
-`REPORT_RENDER_PROCESSES = 0` renders everything in this process instead.
+The year's updates are streamed from the database once, in the caller's read transaction;
+each row is turned into cells once and goes both to the updates CSV and to the workbook's
+raw-data sheet (spooled as sheet XML to a temporary file), so both files show the same rows
+and memory stays flat whatever the size of the year. The PDF needs only the snapshot: with
+`REPORT_RENDER_PROCESSES = 1` it is drawn in a forked child while this process reads the rows.
+The child never touches the database (it inherits the app context, not a connection); it
+costs a second Python process's memory, so the default renders everything here (see
+docs/reports.md for the figures).
 """
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
-import pickle
-import tempfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import IO
 
 from flask import Flask, current_app
+from flask_babel import force_locale
 from werkzeug.utils import secure_filename
 
 from tracker.extensions import db
 from tracker.fiscal import fiscal_year_label
-from tracker.reports.raw import RawUpdate, update_rows
+from tracker.reports import raw
 from tracker.reports.snapshot import ReportSnapshot
 
 FORMATS = ("pdf", "xlsx", "csv", "milestones")
@@ -38,7 +35,6 @@ MEDIA_TYPES = {
     "milestones": "text/csv; charset=utf-8",
 }
 SUFFIXES = {"pdf": ".pdf", "xlsx": ".xlsx", "csv": ".csv", "milestones": "_milestones.csv"}
-SPOOL_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -50,109 +46,72 @@ class RenderedFile:
     sha256: str
 
 
-class RowSpool:
-    """The year's update rows, read once from the database and replayed from a temporary file."""
+def _pdf(snapshot: ReportSnapshot, version: int) -> bytes:
+    """The PDF's bytes (in whichever process runs it)."""
+    # Imported here: reportlab costs every web worker memory, and only the scheduler, the CLI
+    # and the rare "generate now" request render reports.
+    from tracker.reports import pdf
 
-    def __init__(self, plan_id: int, fiscal_year: int) -> None:
-        file: IO[bytes] = tempfile.NamedTemporaryFile(prefix="tracker-report-", delete=False)
-        self.path = file.name
-        try:
-            with file:
-                batch: list[RawUpdate] = []
-                for row in update_rows(plan_id, fiscal_year):
-                    batch.append(row)
-                    if len(batch) == SPOOL_BATCH:
-                        pickle.dump(batch, file, pickle.HIGHEST_PROTOCOL)
-                        batch = []
-                if batch:
-                    pickle.dump(batch, file, pickle.HIGHEST_PROTOCOL)
-        except BaseException:
-            self.close()
-            raise
-
-    def close(self) -> None:
-        """Remove the temporary file."""
-        try:
-            os.unlink(self.path)
-        except FileNotFoundError:
-            pass
-
-
-def replay(path: str) -> Callable[[], Iterator[RawUpdate]]:
-    """A row source (see raw.RowSource) that reads a spool back, batch by batch."""
-
-    def rows() -> Iterator[RawUpdate]:
-        with open(path, "rb") as spool:
-            while True:
-                try:
-                    batch: list[RawUpdate] = pickle.load(spool)  # noqa: S301 - our own file
-                except EOFError:
-                    return
-                yield from batch
-
-    return rows
-
-
-def render_one(fmt: str, snapshot: ReportSnapshot, version: int, spool: str) -> bytes:
-    """One file's bytes (in whichever process runs it)."""
-    # Imported here: reportlab and XlsxWriter cost every web worker about 10 MB, and only the
-    # scheduler, the CLI and the rare "generate now" request render reports.
-    from tracker.reports import csv_export, pdf, xlsx
-
-    if fmt == "pdf":
-        return pdf.render_pdf(snapshot, version)
-    if fmt == "xlsx":
-        return xlsx.render_xlsx(snapshot, version, replay(spool))
-    if fmt == "csv":
-        return b"".join(csv_export.render_csv(snapshot, replay(spool)))
-    if fmt == "milestones":
-        return b"".join(csv_export.render_milestones_csv(snapshot))
-    raise ValueError(f"unknown report file format {fmt!r}")
+    return pdf.render_pdf(snapshot, version)
 
 
 def _child_init(app: Flask) -> None:
     """In a forked child: the parent's app context; its pooled connections stay the parent's."""
-    context = app.app_context()
-    context.push()
+    app.app_context().push()
     db.engine.dispose(close=False)  # never use (or close) a connection the parent holds
 
 
-def _pool(app: Flask) -> Executor | None:
-    """Child processes for the PDF and the workbook, or None to render in this process."""
+def _pdf_child(app: Flask) -> ProcessPoolExecutor | None:
+    """A forked child process for the PDF, or None to draw it in this process."""
     processes = int(app.config["REPORT_RENDER_PROCESSES"])
     if processes <= 0 or "fork" not in multiprocessing.get_all_start_methods():
         return None
     return ProcessPoolExecutor(
-        max_workers=processes,
+        max_workers=1,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_child_init,
         initargs=(app,),
     )
 
 
+def _spreadsheets(snapshot: ReportSnapshot, version: int, plan_id: int) -> dict[str, bytes]:
+    """The workbook and both CSV files, from one pass over the year's updates."""
+    from tracker.reports import csv_export, xlsx
+    from tracker.reports.xlsx_raw import RawRows
+
+    with force_locale(snapshot.language):
+        cells = raw.Cells(snapshot.language, snapshot.start_month)
+        updates = csv_export.UpdatesCsv()
+        data = RawRows(len(raw.WIDTHS))
+
+        def each_row() -> Iterator[list[str | int | None]]:
+            for row in raw.update_rows(plan_id, snapshot.fiscal_year):
+                line = cells(row)
+                updates.add(line)
+                yield line
+
+        data.write(each_row())
+        milestones = b"".join(csv_export.render_milestones_csv(snapshot))
+    return {
+        "xlsx": xlsx.render_workbook(snapshot, version, data),
+        "csv": updates.finish(),
+        "milestones": milestones,
+    }
+
+
 def render_files(snapshot: ReportSnapshot, version: int, plan_id: int) -> list[RenderedFile]:
     """The files of one report, all from the same snapshot and the same rows."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    pool = _pool(app)
-    spool: RowSpool | None = None
-    contents: dict[str, bytes] = {}
+    child = _pdf_child(app)
     try:
-        futures: dict[str, Future[bytes]] = {}
-        if pool is not None:  # the PDF needs no rows: start it before reading them
-            futures["pdf"] = pool.submit(render_one, "pdf", snapshot, version, "")
-        spool = RowSpool(plan_id, snapshot.fiscal_year)
-        if pool is not None:
-            futures["xlsx"] = pool.submit(render_one, "xlsx", snapshot, version, spool.path)
-        for fmt in FORMATS:
-            if fmt not in futures:
-                contents[fmt] = render_one(fmt, snapshot, version, spool.path)
-        for fmt, future in futures.items():
-            contents[fmt] = future.result()
+        pending: Future[bytes] | None = None
+        if child is not None:
+            pending = child.submit(_pdf, snapshot, version)
+        contents = _spreadsheets(snapshot, version, plan_id)
+        contents["pdf"] = pending.result() if pending is not None else _pdf(snapshot, version)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-        if spool is not None:
-            spool.close()
+        if child is not None:
+            child.shutdown(wait=True, cancel_futures=True)
     year = fiscal_year_label(snapshot.fiscal_year, "en", snapshot.start_month)
     stem = secure_filename(f"{snapshot.plan.slug}_{year}_{snapshot.language}_v{version}")
     return [

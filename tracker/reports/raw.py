@@ -163,8 +163,8 @@ class Cells:
             label = self.quarters[quarter] = quarter.label(self.lang, self.month)
         return label
 
-    def __call__(self, row: RawUpdate) -> list[str | int | datetime | None]:
-        """One update as typed cells (times naive UTC, for spreadsheets)."""
+    def __call__(self, row: RawUpdate) -> list[str | int | None]:
+        """One update as typed cells; times as 'YYYY-MM-DD HH:MM' text in UTC."""
         if self.lang == "fr":
             title = row.title_fr or row.title_en
         else:
@@ -184,14 +184,15 @@ class Cells:
             row.accomplishments,
             row.risks,
             row.next_steps,
-            _naive_utc(row.submitted_at),
-            _naive_utc(row.reviewed_at),
+            utc_text(row.submitted_at),
+            utc_text(row.reviewed_at),
         ]
 
 
-def _naive_utc(value: datetime | None) -> datetime | None:
+def utc_text(value: datetime | None) -> str | None:
+    """A time as 'YYYY-MM-DD HH:MM' in UTC (isoformat: several times faster than strftime)."""
     if value is None:
         return None
     if value.tzinfo is not UTC:  # stored times come back in UTC already; others are converted
         value = value.astimezone(UTC)
-    return value.replace(tzinfo=None)
+    return value.replace(tzinfo=None).isoformat(" ", "minutes")

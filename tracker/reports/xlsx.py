@@ -51,11 +51,17 @@ RESERVED_SHEET_NAMES = ("History",)  # Excel keeps this name for itself
 
 def render_xlsx(snapshot: ReportSnapshot, version: int, rows: RowSource) -> bytes:
     """The workbook's bytes."""
-    output = io.BytesIO()
     with force_locale(snapshot.language):
         data = RawRows(len(raw.WIDTHS))
         cells = raw.Cells(snapshot.language, snapshot.start_month)
         data.write(cells(row) for row in rows())
+    return render_workbook(snapshot, version, data)
+
+
+def render_workbook(snapshot: ReportSnapshot, version: int, data: RawRows) -> bytes:
+    """The workbook's bytes, its raw-data sheet's rows already written to `data`."""
+    output = io.BytesIO()
+    with force_locale(snapshot.language):
         workbook = xlsxwriter.Workbook(output, OPTIONS)
         workbook.set_properties(
             {

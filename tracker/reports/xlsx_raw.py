@@ -30,6 +30,8 @@ _ESCAPED = re.compile("_x[0-9A-Fa-f]{4}_")
 # own _xHHHH_ escape keeps them. Most text has none, so the search comes first: a
 # str.translate() with a mapping costs a Python call per character of every long narrative.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+# Text that needs none of the escapes below goes in as it is (one regex search per cell).
+_NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x").search
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 Cell = str | int | float | datetime | None
 
@@ -69,14 +71,15 @@ class RawRows:
                 if value is None:
                     continue
                 if type(value) is str:
+                    if len(value) > MAX_CELL_CHARS or _NEEDS_ESCAPE(value) is not None:
+                        value = _text(value)
                     parts.append(
                         f'<c r="{name}{r}" t="inlineStr"><is><t xml:space="preserve">'
-                        f"{_text(value)}</t></is></c>"
+                        f"{value}</t></is></c>"
                     )
                 elif isinstance(value, datetime):
-                    parts.append(
-                        f'<c r="{name}{r}" t="inlineStr"><is><t>{value:%Y-%m-%d %H:%M}</t></is></c>'
-                    )
+                    stamp = value.isoformat(" ", "minutes")
+                    parts.append(f'<c r="{name}{r}" t="inlineStr"><is><t>{stamp}</t></is></c>')
                 else:
                     parts.append(f'<c r="{name}{r}"><v>{value}</v></c>')
             parts.append("</row>")
