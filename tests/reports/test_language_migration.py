@@ -23,6 +23,7 @@ REVISION = "0009_report_language"
 
 @pytest.fixture
 def empty_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app on an empty database; on PostgreSQL the schema is dropped again afterwards."""
     app = create_app(
         {"DATABASE_URL": database_url(tmp_path), "SECRET_KEY": "test-secret"}, env="testing"
     )
@@ -34,6 +35,10 @@ def empty_app(tmp_path: Path) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.session.remove()
+        if db.engine.dialect.name == "postgresql":  # leave no old schema to the next test
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
         db.engine.dispose()
 
 

@@ -141,7 +141,9 @@ def _store(
         created_by_id=actor_id,
         created_at=snapshot.generated_at,
     )
-    for f in files:
+    db.session.add(report)
+    db.session.flush()
+    for f in files:  # one insert each: the driver copies one file's bytes at a time, not all
         report.files.append(
             ReportFile(
                 format=f.format,
@@ -152,8 +154,7 @@ def _store(
                 content=f.content,
             )
         )
-    db.session.add(report)
-    db.session.flush()
+        db.session.flush()
     actor = db.session.get(User, actor_id) if actor_id is not None else None
     detail = {
         "fiscal_year": snapshot.fiscal_year,
