@@ -116,7 +116,7 @@ def test_a_french_copy_does_not_supersede_the_english_one(
     french_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
     english = text(client.get(f"/reports/{report_id}"))
     assert "A newer version" not in english and "(English)" in english
-    assert f'href="/reports/{french_id}" lang="fr"' in client.get(f"/reports/{report_id}").text
+    assert f'href="/reports/{french_id}" hreflang="fr"' in client.get(f"/reports/{report_id}").text
     french = text(client.get(f"/reports/{french_id}"))
     assert "Annual report 2024-25, version 1 (French)" in french
     listing = client.get("/reports/").get_data(as_text=True)
