@@ -40,6 +40,9 @@ class Config:
     REPORT_SCHEDULE_MONTH = 4
     REPORT_SCHEDULE_DAY = 15
     REPORT_SCHEDULE_HOUR = 2
+    # 1: a forked child draws a report's PDF while the spreadsheets are written (faster on an
+    # idle multi-core machine, one more process's memory); 0: everything in the calling process.
+    REPORT_RENDER_PROCESSES = 0
     # Reminder e-mails: days relative to a period's due date (-14 = 14 days before).
     REMINDER_OFFSETS_DAYS: tuple[int, ...] = (-14, -3, 1)
     REMINDER_HOUR = 6

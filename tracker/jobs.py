@@ -41,7 +41,12 @@ class GenerateReport(Protocol):
     """The shape of tracker.reports.service.generate_annual_report."""
 
     def __call__(
-        self, plan_slug: str, fiscal_year: int, triggered_by: str, actor: User | None = None
+        self,
+        plan_slug: str,
+        fiscal_year: int,
+        triggered_by: str,
+        actor: User | None = None,
+        language: str | None = None,
     ) -> object: ...
 
 
@@ -91,7 +96,11 @@ def _clamped_date(year: int, month: int, day: int) -> date:
 
 
 def _lazy_generate(
-    plan_slug: str, fiscal_year: int, triggered_by: str, actor: User | None = None
+    plan_slug: str,
+    fiscal_year: int,
+    triggered_by: str,
+    actor: User | None = None,
+    language: str | None = None,
 ) -> object:
     """Call the real report service, imported only now; a clear error when it is missing."""
     try:
@@ -103,51 +112,72 @@ def _lazy_generate(
             f"could not be loaded ({error})."
         ) from error
     return generate(
-        plan_slug=plan_slug, fiscal_year=fiscal_year, triggered_by=triggered_by, actor=actor
+        plan_slug=plan_slug,
+        fiscal_year=fiscal_year,
+        triggered_by=triggered_by,
+        actor=actor,
+        language=language,
     )
 
 
-def _generate_once(plan_id: int, slug: str, year: int, generate: GenerateReport) -> None:
-    """Generate the report unless one appeared (e.g. on demand) since the job looked."""
+def report_languages() -> tuple[str, ...]:
+    """The languages every yearly report is issued in (LANGUAGES: English and French)."""
+    return tuple(str(lang) for lang in current_app.config["LANGUAGES"])
+
+
+def _generate_once(
+    plan_id: int, slug: str, year: int, language: str, generate: GenerateReport
+) -> None:
+    """Generate the report in `language` unless one appeared (e.g. on demand) since the job
+    looked."""
     exists = db.session.scalar(
         select(AnnualReport.id)
-        .where(AnnualReport.plan_id == plan_id, AnnualReport.fiscal_year == year)
+        .where(
+            AnnualReport.plan_id == plan_id,
+            AnnualReport.fiscal_year == year,
+            AnnualReport.language == language,
+        )
         .limit(1)
     )
     if exists is None:
-        generate(plan_slug=slug, fiscal_year=year, triggered_by=REPORT_TRIGGER)
+        generate(plan_slug=slug, fiscal_year=year, triggered_by=REPORT_TRIGGER, language=language)
 
 
-def due_reports(now: datetime) -> list[tuple[int, str, int]]:
-    """(plan id, slug, fiscal year) of active plans' years whose report is due and missing."""
+def due_reports(now: datetime) -> list[tuple[int, str, int, str]]:
+    """(plan id, slug, fiscal year, language) of active plans' years whose report is due and
+    does not exist in that language: each year's report is issued in every language."""
     plans = db.session.execute(
         select(Plan.id, Plan.slug, Plan.first_year, Plan.last_year)
         .where(Plan.status == PlanStatus.ACTIVE.value)
         .order_by(Plan.slug)
     ).all()
     existing = {
-        (plan_id, year)
-        for plan_id, year in db.session.execute(
-            select(AnnualReport.plan_id, AnnualReport.fiscal_year).distinct()
+        (plan_id, year, language)
+        for plan_id, year, language in db.session.execute(
+            select(AnnualReport.plan_id, AnnualReport.fiscal_year, AnnualReport.language).distinct()
         )
     }
     due = [
-        (plan_id, slug, year)
+        (plan_id, slug, year, language)
         for plan_id, slug, first, last in plans
         for year in range(first, last + 1)
-        if report_due_at(year) <= now and (plan_id, year) not in existing
+        if report_due_at(year) <= now
+        for language in report_languages()
+        if (plan_id, year, language) not in existing
     ]
     db.session.commit()  # end the read transaction before claiming
     return due
 
 
 def yearly_reports_job(now: datetime, generate: GenerateReport | None = None) -> JobSummary:
-    """Generate, once each, the yearly reports of active plans that are due and do not exist."""
+    """Generate, once each, the yearly reports of active plans that are due and do not exist:
+    one in each language (one run key per plan, year and language)."""
     generate_report = generate or _lazy_generate
     summary = JobSummary("yearly_reports")
-    for plan_id, slug, year in due_reports(now):
-        work = partial(_generate_once, plan_id, slug, year, generate_report)
-        summary.add(job_runs.run_once("yearly_reports", f"yearly-report:{slug}:{year}", work))
+    for plan_id, slug, year, language in due_reports(now):
+        work = partial(_generate_once, plan_id, slug, year, language, generate_report)
+        key = f"yearly-report:{slug}:{year}:{language}"
+        summary.add(job_runs.run_once("yearly_reports", key, work))
     return summary
 
 

@@ -93,18 +93,36 @@ def test_a_planner_generates_a_new_version_and_lands_on_it(
     page = text(client.get("/reports/"))
     assert "Generate a report" in page and f'value="{SLUG}:{YEAR}"' in page
     assert f'value="{SLUG}:2025"' not in page  # fiscal 2025-26 is not over
-    data = {"target": f"{SLUG}:{YEAR}", "language": "fr"}
+    data = {"target": f"{SLUG}:{YEAR}", "language": "en"}
     response = post_form(client, "/reports/generate", data, page="/reports/")
     assert response.status_code == 302
     new_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
     shown = text(client.get(f"/reports/{new_id}"))
-    assert "Version 2 of the report was generated." in shown and "Français" in shown
+    assert "Version 2 of the report was generated." in shown and "English" in shown
     with app.app_context():
         report = db.session.get(AnnualReport, new_id)
         assert report is not None and report.triggered_by == f"user:{PLANNER}"
     old = text(client.get(f"/reports/{report_id}"))
     assert "A newer version of this report exists" in old
     assert client.get(f"/reports/{report_id}/pdf").status_code == 200  # still downloadable
+
+
+def test_a_french_copy_does_not_supersede_the_english_one(
+    client: FlaskClient, auth: AuthActions, report_id: int
+) -> None:
+    auth.login(PLANNER)
+    data = {"target": f"{SLUG}:{YEAR}", "language": "fr"}
+    response = post_form(client, "/reports/generate", data, page="/reports/")
+    french_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    english = text(client.get(f"/reports/{report_id}"))
+    assert "A newer version" not in english and "(English)" in english
+    assert f'href="/reports/{french_id}" hreflang="fr"' in client.get(f"/reports/{report_id}").text
+    french = text(client.get(f"/reports/{french_id}"))
+    assert "Annual report 2024-25, version 1 (French)" in french
+    listing = client.get("/reports/").get_data(as_text=True)
+    rows = re.findall(r"<tr>.*?</tr>", listing, re.S)
+    languages = [("English" in r, "French" in r, "latest" in r) for r in rows[1:]]
+    assert sorted(languages) == [(False, True, True), (True, False, True)]  # both latest
 
 
 @pytest.mark.parametrize("target", [f"{SLUG}:2025", "nope:2024", "", f"{SLUG}:x"])
@@ -132,6 +150,7 @@ def test_generate_needs_a_csrf_token(
         ("pdf", "application/pdf"),
         ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         ("csv", "text/csv; charset=utf-8"),
+        ("milestones", "text/csv; charset=utf-8"),
     ],
 )
 def test_downloads_are_attachments_with_their_checksum(
@@ -142,7 +161,8 @@ def test_downloads_are_attachments_with_their_checksum(
     assert response.status_code == 200
     assert response.headers["Content-Type"] == media_type
     disposition = response.headers["Content-Disposition"]
-    assert disposition == f"attachment; filename=rep_2024-25_v1.{fmt}"
+    suffix = "_milestones.csv" if fmt == "milestones" else f".{fmt}"
+    assert disposition == f"attachment; filename=rep_2024-25_en_v1{suffix}"
     digest = hashlib.sha256(response.data).digest()
     assert response.headers["Repr-Digest"] == f"sha-256=:{base64.b64encode(digest).decode()}:"
     with app.app_context():

@@ -127,19 +127,21 @@ def test_xlsx_sheets_headers_filters_and_charts(data: tuple[Flask, ReportSnapsho
         content = render_xlsx(snapshot, 2, source)
     book = openpyxl.load_workbook(io.BytesIO(content))
     assert book.sheetnames == [
-        "Summary", "SVC", "Milestones", "Compliance", "Needs attention",
+        "Summary", "Roadmap", "Service", "Milestones", "Compliance", "Needs attention",
         "Changes to the plan", "Raw data",
     ]  # fmt: skip
     raw = book["Raw data"]
-    assert raw.freeze_panes == "A2" and raw.auto_filter.ref == "A1:O9"
+    assert raw.freeze_panes == "A2" and raw.auto_filter.ref == "A1:P9"
     assert raw.max_row == 9  # header + the year's 8 updates, every workflow state
-    assert {raw.cell(r, 7).value for r in range(2, 10)} == {
+    assert [raw.cell(1, c).value for c in (6, 7)] == ["Lead department", "Reporting department"]
+    assert {raw.cell(r, 6).value for r in range(2, 10)} == {"LEAD"}
+    assert {raw.cell(r, 8).value for r in range(2, 10)} == {
         "Accepted",
         "Submitted",
         "Draft",
         "Returned",
     }
-    area = book["SVC"]
+    area = book["Service"]
     assert area.freeze_panes == "C5" and area["A4"].value == "Code"
     assert area.auto_filter.ref is not None and area.auto_filter.ref.startswith("A4:")
     assert book["Milestones"].freeze_panes == "A2"
@@ -156,11 +158,11 @@ def test_xlsx_formula_text_stays_text(data: tuple[Flask, ReportSnapshot, int]) -
     with app.app_context():
         content = render_xlsx(snapshot, 1, lambda: iter(rows))
     raw = openpyxl.load_workbook(io.BytesIO(content))["Raw data"]
-    cells = [raw.cell(r, 11) for r in range(raw.max_row - len(tricky) + 1, raw.max_row + 1)]
+    cells = [raw.cell(r, 12) for r in range(raw.max_row - len(tricky) + 1, raw.max_row + 1)]
     assert [c.data_type for c in cells] == ["s"] * len(tricky)
     # XlsxWriter stores a carriage return as _x000D_ (Excel shows it as one); openpyxl keeps it.
     assert [str(c.value).replace("_x000D_", "\r") for c in cells] == tricky
-    area = openpyxl.load_workbook(io.BytesIO(content))["SVC"]
+    area = openpyxl.load_workbook(io.BytesIO(content))["Service"]
     highlight = area.cell(5, 22)
     assert highlight.data_type == "s" and str(highlight.value).startswith("=SUM(A1:A9)")
 
@@ -168,11 +170,15 @@ def test_xlsx_formula_text_stays_text(data: tuple[Flask, ReportSnapshot, int]) -
 def test_sheet_names_are_valid_and_unique(data: tuple[Flask, ReportSnapshot, int]) -> None:
     _app, snapshot, _plan_id = data
     area = snapshot.areas[0]
-    areas = [replace(area, code=code) for code in ("A/B", "A:B", "Summary", "x" * 40, "''")]
+    names_en = ("A/B", "A:B", "Summary", "x" * 40, "''", "History", "[?*]", "L'État")
+    areas = [replace(area, name_en=name, name_fr="") for name in names_en]
     names = sheet_names(areas, ["Summary", "Raw data"])
-    assert len(set(names)) == 5 and all(0 < len(n) <= 31 for n in names)
-    assert not any(set(n) & set("[]:*?/\\'") for n in names)
-    assert "Summary" not in names
+    assert len(set(names)) == len(areas) and all(0 < len(n) <= 31 for n in names)
+    assert not any(set(n) & set("[]:*?/\\") for n in names)
+    assert not any(n.startswith("'") or n.endswith("'") for n in names)
+    assert "Summary" not in names and "History" not in names
+    assert names[0] == "A B" and names[-1] == "L'État"  # an inner apostrophe is allowed
+    assert names[4] == "SVC"  # nothing left of the name: the area's code
 
 
 def test_csv_has_every_update_with_formula_protection(
@@ -184,9 +190,12 @@ def test_csv_has_every_update_with_formula_protection(
     assert content.startswith(b"\xef\xbb\xbf")
     lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert lines[0][:3] == ["Update ID", "Quarter", "Area"]
+    assert lines[0][5:7] == ["Lead department", "Reporting department"]
     assert len(lines) == 9
-    accomplishments = [line[10] for line in lines[1:]]
+    assert {line[5] for line in lines[1:]} == {"LEAD"}
+    assert {line[6] for line in lines[1:]} == {"LEAD", "PART"}
+    accomplishments = [line[11] for line in lines[1:]]
     assert any(text.startswith("'=SUM(A1:A9)") for text in accomplishments)
     assert not any(text.startswith("=") for text in accomplishments)
-    assert {line[6] for line in lines[1:]} == {"Accepted", "Submitted", "Draft", "Returned"}
+    assert {line[7] for line in lines[1:]} == {"Accepted", "Submitted", "Draft", "Returned"}
     assert "Élaboration" in content.decode("utf-8")

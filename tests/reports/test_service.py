@@ -23,7 +23,7 @@ def plan(app: Flask) -> str:
     return SLUG
 
 
-def test_the_scheduler_call_stores_a_report_with_three_checksummed_files(
+def test_the_scheduler_call_stores_a_report_with_four_checksummed_files(
     app: Flask, plan: str
 ) -> None:
     with app.app_context():
@@ -32,11 +32,13 @@ def test_the_scheduler_call_stores_a_report_with_three_checksummed_files(
         )
         assert (report.version, report.triggered_by, report.created_by_id) == (1, "scheduler", None)
         files = {f.format: f for f in report.files}
-        assert sorted(files) == ["csv", "pdf", "xlsx"]
+        assert sorted(files) == ["csv", "milestones", "pdf", "xlsx"]
         for f in files.values():
             assert f.sha256 == hashlib.sha256(f.content).hexdigest()
             assert f.size_bytes == len(f.content) > 0
-        assert files["pdf"].filename == "rep_2024-25_v1.pdf"
+        assert files["pdf"].filename == "rep_2024-25_en_v1.pdf"
+        assert files["milestones"].filename == "rep_2024-25_en_v1_milestones.csv"
+        assert report.language == "en"
         assert files["xlsx"].media_type.endswith("spreadsheetml.sheet")
         assert report.snapshot["fiscal_year"] == YEAR and report.snapshot["language"] == "en"
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report.generate"))
@@ -50,17 +52,38 @@ def test_regenerating_adds_a_version_and_keeps_the_old_files(app: Flask, plan: s
         old = {f.format: (f.sha256, f.content) for f in first.files}
         actor = db.session.get(User, user_id)
         assert actor is not None
-        second = service.generate_annual_report(
-            plan, YEAR, f"user:{actor.email}", actor=actor, language="fr"
-        )
+        second = service.generate_annual_report(plan, YEAR, f"user:{actor.email}", actor=actor)
         assert second.version == 2 and second.created_by_id == user_id
-        assert second.snapshot["language"] == "fr"
         for fmt, (sha, content) in old.items():
             kept = service.get_file(first.id, fmt)
             assert (kept.sha256, kept.content) == (sha, content)
-        assert db.session.scalar(select(func.count(ReportFile.id))) == 6
+        assert db.session.scalar(select(func.count(ReportFile.id))) == 8
         groups = service.list_reports()
         assert [[v.version for v in y.versions] for y in groups[0].years] == [[2, 1]]
+
+
+def _latest(groups: list[service.PlanReports]) -> dict[str, int]:
+    """The latest version's id per language of the only plan and year."""
+    return {y.language: y.versions[0].id for y in groups[0].years}
+
+
+def test_versions_and_latest_are_per_language(app: Flask, plan: str) -> None:
+    with app.app_context():
+        english = service.generate_annual_report(plan, YEAR, "cli", language="en")
+        french = service.generate_annual_report(plan, YEAR, "cli", language="fr")
+        # The French copy is version 1 in French and does not supersede the English one.
+        assert (english.language, english.version) == ("en", 1)
+        assert (french.language, french.version) == ("fr", 1)
+        assert french.snapshot["language"] == "fr"
+        assert _latest(service.list_reports()) == {"en": english.id, "fr": french.id}
+        assert [r.id for r in service.other_versions(english)] == [english.id]
+        assert [r.id for r in service.other_languages(english)] == [french.id]
+
+        english2 = service.generate_annual_report(plan, YEAR, "cli", language="en")
+        assert (english2.language, english2.version) == ("en", 2)
+        assert _latest(service.list_reports()) == {"en": english2.id, "fr": french.id}
+        assert [r.id for r in service.other_versions(english)] == [english2.id, english.id]
+        assert [r.id for r in service.other_versions(french)] == [french.id]
 
 
 def test_a_lost_race_for_a_version_is_retried_with_the_next(
@@ -71,9 +94,10 @@ def test_a_lost_race_for_a_version_is_retried_with_the_next(
     real = service._next_version
     calls: list[int] = []
 
-    def stale(plan_id: int, year: int) -> int:
+    def stale(plan_id: int, year: int, language: str) -> int:
         calls.append(1)
-        return 1 if len(calls) == 1 else real(plan_id, year)  # another process took v1
+        # another process took v1
+        return 1 if len(calls) == 1 else real(plan_id, year, language)
 
     monkeypatch.setattr(service, "_next_version", stale)
     with app.app_context():

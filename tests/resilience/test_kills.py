@@ -117,19 +117,21 @@ def test_report_killed_midway_leaves_nothing_and_is_redone(
     _kill_inside_the_report(plan_app, processes, "job-hang", tmp_path)
     reports, files, runs = _counts(plan_app)
     assert (reports, files) == (0, 0)  # no partial report, no orphan file
-    assert runs == [("yearly-report:rep:2024", "running")]  # the claim outlived its process
+    assert runs == [("yearly-report:rep:2024:en", "running")]  # the claim outlived its process
 
     plan_app.config["JOB_RUN_TIMEOUT_MINUTES"] = 0  # its timeout has passed
     summary = scheduling.run_job(plan_app, "yearly_reports")
     assert summary.failed == 0
     reports, files, runs = _counts(plan_app)
-    assert (reports, files) == (2, 6)
+    assert (reports, files) == (4, 16)  # each year in English and French, four files each
     assert runs == [
-        ("yearly-report:rep:2024", "succeeded"),
-        ("yearly-report:rep:2025", "succeeded"),
+        ("yearly-report:rep:2024:en", "succeeded"),
+        ("yearly-report:rep:2024:fr", "succeeded"),
+        ("yearly-report:rep:2025:en", "succeeded"),
+        ("yearly-report:rep:2025:fr", "succeeded"),
     ]
     scheduling.run_job(plan_app, "yearly_reports")  # again: nothing more
-    assert _counts(plan_app)[:2] == (2, 6)
+    assert _counts(plan_app)[:2] == (4, 16)
 
 
 def test_scheduler_killed_mid_job_catches_up_on_restart(
@@ -143,12 +145,12 @@ def test_scheduler_killed_mid_job_catches_up_on_restart(
     flask = str(Path(sys.executable).with_name("flask"))
     scheduler = Process([flask, "--app", "tracker", "scheduler", "run"], env)
     processes.append(scheduler)
-    _wait_for(lambda: _counts(plan_app)[0] == 2)
+    _wait_for(lambda: _counts(plan_app)[0] == 4)
     scheduler.popen.send_signal(signal.SIGTERM)
     scheduler.popen.wait(60)
     reports, files, runs = _counts(plan_app)
-    assert (reports, files) == (2, 6)
-    assert [outcome for _key, outcome in runs] == ["succeeded", "succeeded"]
+    assert (reports, files) == (4, 16)
+    assert [outcome for _key, outcome in runs] == ["succeeded"] * 4
     with plan_app.app_context():
         attempts = db.session.scalars(select(JobRun.attempts).order_by(JobRun.key)).all()
-    assert attempts == [2, 1]  # the killed run was taken over once
+    assert attempts == [2, 1, 1, 1]  # the killed run was taken over once

@@ -136,14 +136,14 @@ def test_two_servers_share_sessions_limits_cache_and_one_report(
     ]
     assert codes == [401, 401, 401, 401, 429, 429]  # 2 sign-ins above + 4 guesses = 6
 
-    # Two schedulers caught up at start: exactly one report of the year that is due.
+    # Two schedulers caught up at start: exactly one report of the year in each language.
     def report_run_done() -> bool:
         with app.app_context():
             db.session.expire_all()
-            outcome = db.session.scalar(
-                select(JobRun.outcome).where(JobRun.key == "yearly-report:rep:2024")
-            )
-            return outcome == "succeeded"
+            outcomes = db.session.scalars(
+                select(JobRun.outcome).where(JobRun.key.startswith("yearly-report:rep:2024:"))
+            ).all()
+            return sorted(outcomes) == ["succeeded", "succeeded"]
 
     deadline = time.monotonic() + 180
     while not report_run_done():
@@ -152,9 +152,10 @@ def test_two_servers_share_sessions_limits_cache_and_one_report(
     with app.app_context():
         rep = db.session.scalars(select(Plan).where(Plan.slug == "rep")).one()
         counts = db.session.execute(
-            select(AnnualReport.plan_id, AnnualReport.fiscal_year, func.count()).group_by(
-                AnnualReport.plan_id, AnnualReport.fiscal_year
-            )
+            select(
+                AnnualReport.plan_id, AnnualReport.fiscal_year, AnnualReport.language, func.count()
+            ).group_by(AnnualReport.plan_id, AnnualReport.fiscal_year, AnnualReport.language)
         ).all()
-    assert (rep.id, 2024, 1) in [tuple(row) for row in counts]
-    assert all(n == 1 for _plan, _year, n in counts)
+    found = [tuple(row) for row in counts]
+    assert (rep.id, 2024, "en", 1) in found and (rep.id, 2024, "fr", 1) in found
+    assert all(n == 1 for *_key, n in found)

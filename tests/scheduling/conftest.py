@@ -39,30 +39,43 @@ def second_app(app: Flask, tmp_path: Path) -> Iterator[Flask]:
 
 
 class FakeReports:
-    """Stands in for generate_annual_report: stores a report row, or fails when told to."""
+    """Stands in for generate_annual_report: stores a report row, or fails when told to.
+
+    `calls` records (slug, year, triggered_by) per call and `languages` the language of each."""
 
     def __init__(self, failures: int = 0) -> None:
         self.calls: list[tuple[str, int, str]] = []
+        self.languages: list[tuple[str, int, str]] = []
         self.failures = failures
         self._lock = threading.Lock()
 
     def __call__(
-        self, plan_slug: str, fiscal_year: int, triggered_by: str, actor: User | None = None
+        self,
+        plan_slug: str,
+        fiscal_year: int,
+        triggered_by: str,
+        actor: User | None = None,
+        language: str | None = None,
     ) -> AnnualReport:
+        lang = language or "en"
         with self._lock:
             self.calls.append((plan_slug, fiscal_year, triggered_by))
+            self.languages.append((plan_slug, fiscal_year, lang))
             if self.failures:
                 self.failures -= 1
                 raise RuntimeError("renderer exploded")
         plan = db.session.scalars(select(Plan).where(Plan.slug == plan_slug)).one()
         version = db.session.scalar(
             select(func.coalesce(func.max(AnnualReport.version), 0)).where(
-                AnnualReport.plan_id == plan.id, AnnualReport.fiscal_year == fiscal_year
+                AnnualReport.plan_id == plan.id,
+                AnnualReport.fiscal_year == fiscal_year,
+                AnnualReport.language == lang,
             )
         )
         report = AnnualReport(
             plan_id=plan.id,
             fiscal_year=fiscal_year,
+            language=lang,
             version=(version or 0) + 1,
             snapshot={},
             triggered_by=triggered_by,

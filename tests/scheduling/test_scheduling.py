@@ -61,8 +61,10 @@ def test_scheduler_run_catches_up_then_starts(
     assert result.exit_code == 0, result.output
     assert started == [["reminders", "yearly_reports"]]
     assert signal.SIGTERM in handlers
-    # The catch-up already generated the overdue reports of both fiscal years.
-    assert sorted(c[1] for c in reports_module.calls) == [2020, 2021]
+    # The catch-up already generated the overdue reports of both fiscal years, in each language.
+    assert sorted(reports_module.languages) == [
+        ("it", year, lang) for year in (2020, 2021) for lang in ("en", "fr")
+    ]
 
 
 def test_run_once_runs_a_job_for_the_time_given(
@@ -74,8 +76,8 @@ def test_run_once_runs_a_job_for_the_time_given(
     args = ["scheduler", "run-once", "--job", "yearly_reports", "--now", "2025-04-15T02:00"]
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
-    assert "succeeded 1" in result.output
-    assert reports_module.calls == [("it", 2024, "scheduler")]
+    assert "succeeded 2" in result.output
+    assert reports_module.languages == [("it", 2024, "en"), ("it", 2024, "fr")]
     # 01:59 local time, given with its offset: nothing is due yet.
     early = ["scheduler", "run-once", "--job", "yearly_reports", "--now", "2026-04-15T01:59-04:00"]
     assert "succeeded 0" in runner.invoke(args=early).output
@@ -90,9 +92,9 @@ def test_run_once_exits_with_an_error_when_a_run_fails(
         db.session.commit()
     result = runner.invoke(args=["scheduler", "run-once", "--job", "yearly_reports"])
     assert result.exit_code == 1
-    assert "failed 1" in result.output
+    assert "failed 2" in result.output
     with app.app_context():
-        assert db.session.scalars(select(JobRun.outcome)).all() == [JobOutcome.FAILED]
+        assert db.session.scalars(select(JobRun.outcome)).all() == [JobOutcome.FAILED] * 2
 
 
 @pytest.mark.parametrize(

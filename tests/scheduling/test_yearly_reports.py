@@ -75,25 +75,40 @@ def test_nothing_is_generated_before_the_date(app: Flask, plan: str) -> None:
     assert runs(app) == []
 
 
-def test_on_the_date_each_active_plan_year_is_generated_once(app: Flask, plan: str) -> None:
+def test_on_the_date_each_active_plan_year_is_generated_once_per_language(
+    app: Flask, plan: str
+) -> None:
     fake = FakeReports()
     with app.app_context():
         first = jobs.yearly_reports_job(DUE_2024, fake)
         again = jobs.yearly_reports_job(DUE_2024, fake)
-    assert fake.calls == [("it-plan", 2024, "scheduler")]
-    assert first.results == {RunResult.SUCCEEDED: 1}
-    assert again.results == {}  # the report exists: nothing to claim
-    assert runs(app) == [("yearly-report:it-plan:2024", JobOutcome.SUCCEEDED, 1)]
-    assert report_count(app) == 1
+    assert fake.calls == [("it-plan", 2024, "scheduler")] * 2
+    assert fake.languages == [("it-plan", 2024, "en"), ("it-plan", 2024, "fr")]
+    assert first.results == {RunResult.SUCCEEDED: 2}
+    assert again.results == {}  # the reports exist: nothing to claim
+    assert runs(app) == [
+        ("yearly-report:it-plan:2024:en", JobOutcome.SUCCEEDED, 1),
+        ("yearly-report:it-plan:2024:fr", JobOutcome.SUCCEEDED, 1),
+    ]
+    assert report_count(app) == 2
 
 
-def test_a_report_that_exists_counts_as_done(app: Flask, plan: str) -> None:
+def test_a_report_that_exists_counts_as_done_in_its_language(app: Flask, plan: str) -> None:
     fake = FakeReports()
     with app.app_context():
-        fake("it-plan", 2024, "planner@example.gc.ca")  # generated on demand before the date
+        fake("it-plan", 2024, "planner@example.gc.ca")  # English, on demand before the date
         jobs.yearly_reports_job(AFTER_2025, fake)
-    assert [c[1] for c in fake.calls] == [2024, 2025]
-    assert runs(app) == [("yearly-report:it-plan:2025", JobOutcome.SUCCEEDED, 1)]
+    assert fake.languages == [
+        ("it-plan", 2024, "en"),
+        ("it-plan", 2024, "fr"),  # the English copy does not stand for the French one
+        ("it-plan", 2025, "en"),
+        ("it-plan", 2025, "fr"),
+    ]
+    assert [r[0] for r in runs(app)] == [
+        "yearly-report:it-plan:2024:fr",
+        "yearly-report:it-plan:2025:en",
+        "yearly-report:it-plan:2025:fr",
+    ]
 
 
 def test_a_claimed_key_is_not_generated_again_even_without_a_report(app: Flask, plan: str) -> None:
@@ -103,8 +118,8 @@ def test_a_claimed_key_is_not_generated_again_even_without_a_report(app: Flask, 
         db.session.execute(AnnualReport.__table__.delete())  # as if it vanished
         db.session.commit()
         summary = jobs.yearly_reports_job(DUE_2024, fake)
-    assert len(fake.calls) == 1
-    assert summary.results == {RunResult.SKIPPED: 1}
+    assert len(fake.calls) == 2
+    assert summary.results == {RunResult.SKIPPED: 2}
 
 
 def test_two_schedulers_at_once_generate_one_report(
@@ -128,9 +143,11 @@ def test_two_schedulers_at_once_generate_one_report(
     for thread in threads:
         thread.join()
     assert errors == []
-    assert sorted(fake.calls) == [("it-plan", 2024, "scheduler"), ("it-plan", 2025, "scheduler")]
-    assert report_count(app) == 2
-    assert [r[1:] for r in runs(app)] == [(JobOutcome.SUCCEEDED, 1)] * 2
+    assert sorted(fake.languages) == [
+        ("it-plan", year, lang) for year in (2024, 2025) for lang in ("en", "fr")
+    ]
+    assert report_count(app) == 4  # exactly one of each language, each year
+    assert [r[1:] for r in runs(app)] == [(JobOutcome.SUCCEEDED, 1)] * 4
 
 
 def test_catch_up_on_start_generates_missed_reports_once(
@@ -138,26 +155,29 @@ def test_catch_up_on_start_generates_missed_reports_once(
 ) -> None:
     scheduling.catch_up(app, AFTER_2025)
     scheduling.catch_up(app, AFTER_2025)  # a restart
-    assert sorted(c[1] for c in reports_module.calls) == [2024, 2025]
-    assert report_count(app) == 2
+    assert sorted(c[1] for c in reports_module.calls) == [2024, 2024, 2025, 2025]
+    assert report_count(app) == 4
 
 
 def test_a_failed_run_is_recorded_and_retried(app: Flask, plan: str) -> None:
     fake = FakeReports(failures=1)
     with app.app_context():
         failed = jobs.yearly_reports_job(DUE_2024, fake)
-    assert failed.results == {RunResult.FAILED: 1}
+    assert failed.results == {RunResult.FAILED: 1, RunResult.SUCCEEDED: 1}  # English failed
     with app.app_context():
-        run = db.session.scalars(select(JobRun)).one()
+        run = db.session.scalars(select(JobRun).where(JobRun.outcome == JobOutcome.FAILED)).one()
         assert (run.outcome, run.attempts) == (JobOutcome.FAILED, 1)
         assert run.error.startswith("RuntimeError: renderer exploded")
         assert run.finished_at is not None
-    assert report_count(app) == 0
+    assert report_count(app) == 1  # the French one
     with app.app_context():
         retried = jobs.yearly_reports_job(DUE_2024, fake)
     assert retried.results == {RunResult.SUCCEEDED: 1}
-    assert runs(app) == [("yearly-report:it-plan:2024", JobOutcome.SUCCEEDED, 2)]
-    assert report_count(app) == 1 and len(fake.calls) == 2
+    assert runs(app) == [
+        ("yearly-report:it-plan:2024:en", JobOutcome.SUCCEEDED, 2),
+        ("yearly-report:it-plan:2024:fr", JobOutcome.SUCCEEDED, 1),
+    ]
+    assert report_count(app) == 2 and len(fake.calls) == 3
 
 
 def test_missing_report_service_is_a_recorded_failure(
@@ -165,9 +185,10 @@ def test_missing_report_service_is_a_recorded_failure(
 ) -> None:
     monkeypatch.setitem(sys.modules, REPORTS_MODULE, None)  # import fails
     summary = scheduling.run_job(app, "yearly_reports", DUE_2024)
-    assert summary.failed == 1
+    assert summary.failed == 2  # English and French
     with app.app_context():
-        run = db.session.scalars(select(JobRun)).one()
+        run = db.session.scalars(select(JobRun)).first()
+    assert run is not None
     assert run.outcome == JobOutcome.FAILED
     assert "Report generation is not available" in run.error
     assert REPORTS_MODULE in run.error

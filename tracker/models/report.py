@@ -17,13 +17,15 @@ class AnnualReport(Base):
 
     __tablename__ = "annual_report"
     __table_args__ = (
-        UniqueConstraint("plan_id", "fiscal_year", "version"),
+        # Versions are numbered per language: a French copy never supersedes an English one.
+        UniqueConstraint("plan_id", "fiscal_year", "language", "version"),
         CheckConstraint("version >= 1", name="version_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
     fiscal_year: Mapped[int]
+    language: Mapped[str] = mapped_column(String(5))  # the files' language (en, fr)
     version: Mapped[int]
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     triggered_by: Mapped[str] = mapped_column(String(200))
@@ -37,12 +39,12 @@ class AnnualReport(Base):
 
 
 class ReportFile(Base):
-    """A rendered file of a report (pdf, xlsx, csv) with its checksum."""
+    """A rendered file of a report (pdf, xlsx, csv, milestones CSV) with its checksum."""
 
     __tablename__ = "report_file"
     __table_args__ = (
         UniqueConstraint("report_id", "format"),
-        CheckConstraint("format IN ('pdf', 'xlsx', 'csv')", name="format"),
+        CheckConstraint("format IN ('pdf', 'xlsx', 'csv', 'milestones')", name="format"),
         CheckConstraint("size_bytes >= 0", name="size"),
     )
 

@@ -35,7 +35,8 @@ def generate_command(slug: str, year: int, language: str | None) -> None:
     seconds = time.perf_counter() - started
     label = fiscal_year_label(year, "en", start_month())
     click.echo(
-        f"Generated version {report.version} of the {label} report of {slug} in {seconds:.1f} s."
+        f"Generated version {report.version} of the {label} report of {slug} "
+        f"({report.language}) in {seconds:.1f} s."
     )
     for stored in sorted(report.files, key=lambda f: f.format):
         click.echo(f"  {stored.filename}  {stored.size_bytes:>10,} bytes  sha256 {stored.sha256}")
@@ -43,7 +44,7 @@ def generate_command(slug: str, year: int, language: str | None) -> None:
 
 @report_cli.command("list")
 def list_command() -> None:
-    """Every issued report: plan, fiscal year, version, when and by whom, files."""
+    """Every issued report: plan, fiscal year, language, version, when and by whom, files."""
     groups = service.list_reports()
     if not groups:
         click.echo("No report has been issued yet.")
@@ -58,6 +59,7 @@ def list_command() -> None:
                     for f in sorted(report.files, key=lambda f: f.format)
                 )
                 click.echo(
-                    f"  {fiscal_year_label(report.fiscal_year, 'en', month)}  v{report.version}  "
+                    f"  {fiscal_year_label(report.fiscal_year, 'en', month)}  {report.language}  "
+                    f"v{report.version}  "
                     f"{report.created_at:%Y-%m-%d %H:%M} UTC  {report.triggered_by}  ({formats})"
                 )

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import String, select, type_coerce
+from sqlalchemy.orm import aliased
 
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
@@ -38,7 +39,8 @@ class RawUpdate(NamedTuple):
     action: str
     title_en: str
     title_fr: str
-    department: str
+    lead: str  # the action's lead department (acronym)
+    department: str  # the department that reported
     state: str
     status: str
     percent: int | None
@@ -55,6 +57,7 @@ RowSource = Callable[[], Iterator[RawUpdate]]
 
 def update_rows(plan_id: int, fiscal_year: int) -> Iterator[RawUpdate]:
     """The year's updates in quarter, plan and department order, fetched in batches."""
+    lead = aliased(Department)
     stmt = (
         select(
             ProgressUpdate.id,
@@ -63,6 +66,7 @@ def update_rows(plan_id: int, fiscal_year: int) -> Iterator[RawUpdate]:
             Action.code,
             Action.title_en,
             Action.title_fr,
+            lead.acronym,
             Department.acronym,
             ProgressUpdate.state,
             ProgressUpdate.status,
@@ -78,6 +82,7 @@ def update_rows(plan_id: int, fiscal_year: int) -> Iterator[RawUpdate]:
         .join(Action, Action.id == ProgressUpdate.action_id)
         .join(StrategicArea, StrategicArea.id == Action.area_id)
         .join(Department, Department.id == ProgressUpdate.department_id)
+        .join(lead, lead.id == Action.lead_department_id)
         .where(
             Action.plan_id == plan_id,
             ProgressUpdate.period_id.in_(periods_between(*year_quarters(fiscal_year))),
@@ -92,15 +97,23 @@ def update_rows(plan_id: int, fiscal_year: int) -> Iterator[RawUpdate]:
     )
     # Core execution, streamed in batches: plain tuples, no ORM objects or row processing.
     result = db.session.connection().execution_options(yield_per=BATCH).execute(stmt)
+    quarters: dict[str, FiscalQuarter] = {}  # a year has few: parse each once
+
+    def quarter(text: str) -> FiscalQuarter:
+        found = quarters.get(text)
+        if found is None:
+            found = quarters[text] = parse_quarter(text)
+        return found
+
     for row in result:
-        quarter, forecast = row[1], row[10]
+        forecast = row[11]
         yield RawUpdate._make(
             (
-                *row[:1],
-                parse_quarter(quarter),
-                *row[2:10],
-                forecast and parse_quarter(forecast),
-                *row[11:],
+                row[0],
+                quarter(row[1]),
+                *row[2:11],
+                forecast and quarter(forecast),
+                *row[12:],
             )
         )
 
@@ -113,7 +126,8 @@ def headings() -> list[str]:
         _("Area"),
         _("Action"),
         _("Action title"),
-        _("Department"),
+        _("Lead department"),
+        _("Reporting department"),
         _("Workflow state"),
         _("Status"),
         _("Percent complete"),
@@ -127,8 +141,8 @@ def headings() -> list[str]:
 
 
 # Column widths (in characters) for spreadsheets, matching `headings`.
-WIDTHS = (10, 14, 8, 9, 40, 12, 12, 12, 10, 14, 60, 60, 60, 18, 18)
-TEXT_COLUMNS = frozenset({10, 11, 12})
+WIDTHS = (10, 14, 8, 9, 40, 12, 12, 12, 12, 10, 14, 60, 60, 60, 18, 18)
+TEXT_COLUMNS = frozenset({11, 12, 13})
 
 
 class Cells:
@@ -149,8 +163,8 @@ class Cells:
             label = self.quarters[quarter] = quarter.label(self.lang, self.month)
         return label
 
-    def __call__(self, row: RawUpdate) -> list[str | int | datetime | None]:
-        """One update as typed cells (times naive UTC, for spreadsheets)."""
+    def __call__(self, row: RawUpdate) -> list[str | int | None]:
+        """One update as typed cells; times as 'YYYY-MM-DD HH:MM' text in UTC."""
         if self.lang == "fr":
             title = row.title_fr or row.title_en
         else:
@@ -161,6 +175,7 @@ class Cells:
             row.area,
             row.action,
             title,
+            row.lead,
             row.department,
             self.states.get(row.state, row.state),
             self.statuses.get(row.status, row.status),
@@ -169,10 +184,15 @@ class Cells:
             row.accomplishments,
             row.risks,
             row.next_steps,
-            _naive_utc(row.submitted_at),
-            _naive_utc(row.reviewed_at),
+            utc_text(row.submitted_at),
+            utc_text(row.reviewed_at),
         ]
 
 
-def _naive_utc(value: datetime | None) -> datetime | None:
-    return value.astimezone(UTC).replace(tzinfo=None) if value is not None else None
+def utc_text(value: datetime | None) -> str | None:
+    """A time as 'YYYY-MM-DD HH:MM' in UTC (isoformat: several times faster than strftime)."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:  # stored times come back in UTC already; others are converted
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "minutes")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+from collections.abc import Iterable
 
 from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
@@ -17,8 +18,9 @@ from werkzeug.wrappers import Response
 from tracker.access import roles, signed_in_user
 from tracker.fiscal import fiscal_year_label
 from tracker.i18n import current_language
-from tracker.models import Role
+from tracker.models import ReportFile, Role
 from tracker.reports import bp, service
+from tracker.reports.files import FORMATS
 from tracker.reports.forms import GenerateForm, VerifyForm, empty_generate_form
 from tracker.reports.service import Verification
 from tracker.services.calendar import clock
@@ -32,6 +34,13 @@ Page = str | tuple[str, int]
 def fiscal_year_filter(year: int) -> str:
     """Template filter: a fiscal year as people write it ('2018-19' / '2018-2019')."""
     return fiscal_year_label(year, current_language(), start_month())
+
+
+@bp.app_template_filter("in_file_order")
+def in_file_order(files: Iterable[ReportFile]) -> list[ReportFile]:
+    """Template filter: a report's files as the pages list them (PDF, XLSX, CSV, milestones)."""
+    order = {fmt: n for n, fmt in enumerate(FORMATS)}
+    return sorted(files, key=lambda f: order.get(f.format, len(order)))
 
 
 def _index(form: GenerateForm | None, status: int = 200) -> tuple[str, int]:
@@ -75,6 +84,7 @@ def _show(
         report=report,
         snapshot=service.report_snapshot(report),
         versions=service.other_versions(report),
+        translations=service.other_languages(report),
         form=form,
         result=result,
     )
@@ -100,7 +110,7 @@ def verify(report_id: int) -> Page:
     return _show(report_id, form, result)
 
 
-@bp.route("/<int:report_id>/<any(pdf, xlsx, csv):fmt>")
+@bp.route("/<int:report_id>/<any(pdf, xlsx, csv, milestones):fmt>")
 @roles(*READERS)
 def download(report_id: int, fmt: str) -> Response:
     stored = service.get_file(report_id, fmt)

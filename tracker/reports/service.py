@@ -1,9 +1,10 @@
-"""Annual reports: generate (frozen snapshot + PDF, XLSX, CSV with SHA-256), list, fetch, verify.
+"""Annual reports: generate (frozen snapshot + PDF, XLSX, CSVs with SHA-256), list, fetch, verify.
 
 A report is never edited: generating again stores a new version (max + 1, guarded by the
-unique constraint on plan, year and version, retried on a race). The snapshot is built and the
-files rendered in a read transaction (on SQLite no write lock is held while rendering); only the
-final insert writes. See docs/reports.md.
+unique constraint on plan, year, language and version, retried on a race). Versions are
+numbered per language, so a French copy never supersedes an English one. The snapshot is built
+and the files rendered (`files.render_files`) in a read transaction (on SQLite no write lock is
+held while rendering); only the final insert writes. See docs/reports.md.
 """
 
 from __future__ import annotations
@@ -18,41 +19,27 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, joinedload, selectinload
-from werkzeug.utils import secure_filename
 
 from tracker.db import set_read_only
 from tracker.extensions import db
 from tracker.fiscal import fiscal_year_label, year_bounds
 from tracker.models import AnnualReport, Plan, ReportFile, User
 from tracker.reports.builder import build_snapshot
-from tracker.reports.raw import RawUpdate, update_rows
+from tracker.reports.files import FORMATS as FORMATS
+from tracker.reports.files import MEDIA_TYPES as MEDIA_TYPES
+from tracker.reports.files import RenderedFile, render_files
 from tracker.reports.snapshot import ReportSnapshot, from_dict, to_dict
 from tracker.services.audit.events import add_event
 from tracker.services.calendar import clock
 from tracker.services.calendar.periods import start_month
 from tracker.services.errors import NotFound
 
-FORMATS = ("pdf", "xlsx", "csv")
-MEDIA_TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 MAX_ATTEMPTS = 3
 CHUNK = 64 * 1024
 
 
 class ReportError(ValueError):
     """A report cannot be generated as asked; the message says why."""
-
-
-@dataclass(frozen=True)
-class RenderedFile:
-    format: str
-    filename: str
-    media_type: str
-    content: bytes
-    sha256: str
 
 
 def generate_annual_report(
@@ -75,7 +62,7 @@ def generate_annual_report(
     for _attempt in range(MAX_ATTEMPTS):
         with _reading():
             plan = db.get_or_404(Plan, plan_id)
-            version = _next_version(plan_id, fiscal_year)
+            version = _next_version(plan_id, fiscal_year, lang)
             snapshot = build_snapshot(
                 plan, fiscal_year, lang, clock.today(), clock.now(), start_month()
             )
@@ -85,28 +72,6 @@ def generate_annual_report(
         except IntegrityError:
             db.session.rollback()  # another process took this version: render the next one
     raise ReportError("Another report of this plan and year was being generated; try again.")
-
-
-def render_files(snapshot: ReportSnapshot, version: int, plan_id: int) -> list[RenderedFile]:
-    """The three files of one report, all from the same snapshot."""
-    # Imported here: reportlab and XlsxWriter cost every web worker about 10 MB, and only the
-    # scheduler, the CLI and the rare "generate now" request render reports.
-    from tracker.reports import csv_export, pdf, xlsx
-
-    def rows() -> Iterator[RawUpdate]:
-        return update_rows(plan_id, snapshot.fiscal_year)
-
-    year = fiscal_year_label(snapshot.fiscal_year, "en", snapshot.start_month)
-    stem = secure_filename(f"{snapshot.plan.slug}_{year}_v{version}")
-    contents = {
-        "pdf": pdf.render_pdf(snapshot, version),
-        "xlsx": xlsx.render_xlsx(snapshot, version, rows),
-        "csv": b"".join(csv_export.render_csv(snapshot, rows)),
-    }
-    return [
-        RenderedFile(fmt, f"{stem}.{fmt}", MEDIA_TYPES[fmt], data, hashlib.sha256(data).hexdigest())
-        for fmt, data in contents.items()
-    ]
 
 
 @contextmanager
@@ -146,10 +111,12 @@ def _language(language: str | None, actor: User | None) -> str:
     return chosen
 
 
-def _next_version(plan_id: int, year: int) -> int:
+def _next_version(plan_id: int, year: int, language: str) -> int:
     found = db.session.scalar(
         select(func.max(AnnualReport.version)).where(
-            AnnualReport.plan_id == plan_id, AnnualReport.fiscal_year == year
+            AnnualReport.plan_id == plan_id,
+            AnnualReport.fiscal_year == year,
+            AnnualReport.language == language,
         )
     )
     return (found or 0) + 1
@@ -167,13 +134,16 @@ def _store(
     report = AnnualReport(
         plan_id=plan_id,
         fiscal_year=snapshot.fiscal_year,
+        language=snapshot.language,
         version=version,
         snapshot=to_dict(snapshot),
         triggered_by=triggered_by[:200],
         created_by_id=actor_id,
         created_at=snapshot.generated_at,
     )
-    for f in files:
+    db.session.add(report)
+    db.session.flush()
+    for f in files:  # one insert each: the driver copies one file's bytes at a time, not all
         report.files.append(
             ReportFile(
                 format=f.format,
@@ -184,10 +154,14 @@ def _store(
                 content=f.content,
             )
         )
-    db.session.add(report)
-    db.session.flush()
+        db.session.flush()
     actor = db.session.get(User, actor_id) if actor_id is not None else None
-    detail = {"fiscal_year": snapshot.fiscal_year, "version": version, "by": triggered_by}
+    detail = {
+        "fiscal_year": snapshot.fiscal_year,
+        "language": snapshot.language,
+        "version": version,
+        "by": triggered_by,
+    }
     add_event("report.generate", actor=actor, actor_label=triggered_by, obj=report, detail=detail)
     db.session.commit()
     return report
@@ -198,18 +172,21 @@ def _store(
 
 @dataclass(frozen=True)
 class YearReports:
+    """The versions of one plan's report for one fiscal year in one language."""
+
     fiscal_year: int
-    versions: list[AnnualReport]  # newest first
+    language: str
+    versions: list[AnnualReport]  # newest first: the first is the latest in this language
 
 
 @dataclass(frozen=True)
 class PlanReports:
     plan: Plan
-    years: list[YearReports]  # newest year first
+    years: list[YearReports]  # newest year first, then by language
 
 
 def list_reports() -> list[PlanReports]:
-    """Every stored report (without snapshots or file contents), by plan and year."""
+    """Every stored report (without snapshots or file contents), by plan, year and language."""
     reports = db.session.scalars(
         select(AnnualReport)
         .join(Plan, Plan.id == AnnualReport.plan_id)
@@ -218,13 +195,22 @@ def list_reports() -> list[PlanReports]:
             joinedload(AnnualReport.plan),
             selectinload(AnnualReport.files).defer(ReportFile.content),
         )
-        .order_by(Plan.slug, AnnualReport.fiscal_year.desc(), AnnualReport.version.desc())
+        .order_by(
+            Plan.slug,
+            AnnualReport.fiscal_year.desc(),
+            AnnualReport.language,
+            AnnualReport.version.desc(),
+        )
     )
     grouped: dict[int, PlanReports] = {}
     for report in reports:
         group = grouped.setdefault(report.plan_id, PlanReports(report.plan, []))
-        if not group.years or group.years[-1].fiscal_year != report.fiscal_year:
-            group.years.append(YearReports(report.fiscal_year, []))
+        last = group.years[-1] if group.years else None
+        if last is None or (last.fiscal_year, last.language) != (
+            report.fiscal_year,
+            report.language,
+        ):
+            group.years.append(YearReports(report.fiscal_year, report.language, []))
         group.years[-1].versions.append(report)
     return list(grouped.values())
 
@@ -250,18 +236,38 @@ def report_snapshot(report: AnnualReport) -> ReportSnapshot:
 
 
 def other_versions(report: AnnualReport) -> list[AnnualReport]:
-    """Every version of the report's plan and year, newest first (snapshots not loaded)."""
+    """Every version of the report's plan, year and language, newest first (snapshots not
+    loaded): the first is the latest in that language."""
     return list(
         db.session.scalars(
             select(AnnualReport)
             .where(
                 AnnualReport.plan_id == report.plan_id,
                 AnnualReport.fiscal_year == report.fiscal_year,
+                AnnualReport.language == report.language,
             )
             .options(defer(AnnualReport.snapshot))
             .order_by(AnnualReport.version.desc())
         )
     )
+
+
+def other_languages(report: AnnualReport) -> list[AnnualReport]:
+    """The latest version of the report's plan and year in each other language."""
+    reports = db.session.scalars(
+        select(AnnualReport)
+        .where(
+            AnnualReport.plan_id == report.plan_id,
+            AnnualReport.fiscal_year == report.fiscal_year,
+            AnnualReport.language != report.language,
+        )
+        .options(defer(AnnualReport.snapshot))
+        .order_by(AnnualReport.language, AnnualReport.version.desc())
+    )
+    latest: dict[str, AnnualReport] = {}
+    for found in reports:
+        latest.setdefault(found.language, found)
+    return list(latest.values())
 
 
 def get_file(report_id: int, fmt: str) -> ReportFile:

@@ -119,28 +119,47 @@ def pending_note(snapshot: ReportSnapshot) -> str:
     )
 
 
-def headline_figures(snapshot: ReportSnapshot) -> list[tuple[str, str]]:
-    """The executive summary's figures as (label, value) pairs."""
-    lang = snapshot.language
+# Kinds of headline values: a count, a percent (0-100) or an on-time rate.
+COUNT, PERCENT, RATE = "count", "percent", "rate"
+Headline = tuple[str, int | float | RateFigure | None, str]
+
+
+def headline_values(snapshot: ReportSnapshot) -> list[Headline]:
+    """The executive summary's figures as (label, value, kind): typed, for spreadsheets."""
     actions = snapshot.actions
     done = sum(1 for a in actions if a.status == "completed")
     milestones = snapshot.milestone_counts
     return [
-        (_("Actions in the plan"), str(len(actions))),
-        (_("Completed by the end of the year"), str(done)),
-        (_("Off track or at risk at the end of the year"), str(len(snapshot.attention_actions))),
-        (_("Reported on track but behind schedule"), str(len(snapshot.flagged_actions))),
-        (_("Actions with a later target than planned"), str(len(snapshot.slipped_actions))),
-        (_("Mean percent complete (reported)"), percent(snapshot.mean_percent, lang)),
-        (_("Mean percent complete (expected)"), percent(snapshot.mean_expected, lang)),
-        (_("Milestones due in the year"), str(len(snapshot.milestones))),
-        (_("Milestones met on time"), str(milestones[MET])),
-        (_("Milestones completed late"), str(milestones[LATE])),
-        (_("Milestones not completed"), str(milestones[MISSED])),
-        (_("Updates submitted on time"), rate_text(snapshot.compliance.rate, lang)),
-        (_("Accepted updates counted"), str(snapshot.updates.accepted)),
-        (_("Updates pending (not counted)"), str(snapshot.updates.pending)),
+        (_("Actions in the plan"), len(actions), COUNT),
+        (_("Completed by the end of the year"), done, COUNT),
+        (_("Off track or at risk at the end of the year"), len(snapshot.attention_actions), COUNT),
+        (_("Reported on track but behind schedule"), len(snapshot.flagged_actions), COUNT),
+        (_("Actions with a later target than planned"), len(snapshot.slipped_actions), COUNT),
+        (_("Mean percent complete (reported)"), snapshot.mean_percent, PERCENT),
+        (_("Mean percent complete (expected)"), snapshot.mean_expected, PERCENT),
+        (_("Milestones due in the year"), len(snapshot.milestones), COUNT),
+        (_("Milestones met on time"), milestones[MET], COUNT),
+        (_("Milestones completed late"), milestones[LATE], COUNT),
+        (_("Milestones not completed"), milestones[MISSED], COUNT),
+        (_("Updates submitted on time"), snapshot.compliance.rate, RATE),
+        (_("Accepted updates counted"), snapshot.updates.accepted, COUNT),
+        (_("Updates pending (not counted)"), snapshot.updates.pending, COUNT),
     ]
+
+
+def headline_figures(snapshot: ReportSnapshot) -> list[tuple[str, str]]:
+    """The executive summary's figures as (label, value) pairs of text."""
+    lang = snapshot.language
+    figures = []
+    for label, value, kind in headline_values(snapshot):
+        if isinstance(value, RateFigure):
+            shown = rate_text(value, lang)
+        elif kind == PERCENT:
+            shown = percent(value, lang)
+        else:
+            shown = str(value)
+        figures.append((label, shown))
+    return figures
 
 
 QUARTER_FIELDS = frozenset({"start_quarter", "baseline_target", "current_target"})

@@ -27,13 +27,11 @@ MAX_CELL_CHARS = 32767
 COMPRESS_LEVEL = 1
 _ESCAPED = re.compile("_x[0-9A-Fa-f]{4}_")
 # XML 1.0 cannot hold most control characters, and a bare CR would be read back as LF: Excel's
-# own _xHHHH_ escape keeps them. One translate() call escapes a string in a single pass.
-_CONTROLS = [*range(0x00, 0x09), 0x0B, 0x0C, 0x0D, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]
-_ESCAPES = {code: f"_x{code:04X}_" for code in _CONTROLS} | {
-    ord("&"): "&amp;",
-    ord("<"): "&lt;",
-    ord(">"): "&gt;",
-}
+# own _xHHHH_ escape keeps them. Most text has none, so the search comes first: a
+# str.translate() with a mapping costs a Python call per character of every long narrative.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+# Text that needs none of the escapes below goes in as it is (one regex search per cell).
+_NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x").search
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 Cell = str | int | float | datetime | None
 
@@ -43,7 +41,15 @@ def _text(value: str) -> str:
     value = value[:MAX_CELL_CHARS]
     if "_x" in value:  # literal text that looks like an escape must itself be escaped
         value = _ESCAPED.sub(lambda m: "_x005F" + m[0], value)
-    return value.translate(_ESCAPES)
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    if _CONTROLS.search(value) is not None:
+        value = _CONTROLS.sub(lambda m: f"_x{ord(m[0]):04X}_", value)
+    return value
 
 
 class RawRows:
@@ -65,14 +71,15 @@ class RawRows:
                 if value is None:
                     continue
                 if type(value) is str:
+                    if len(value) > MAX_CELL_CHARS or _NEEDS_ESCAPE(value) is not None:
+                        value = _text(value)
                     parts.append(
                         f'<c r="{name}{r}" t="inlineStr"><is><t xml:space="preserve">'
-                        f"{_text(value)}</t></is></c>"
+                        f"{value}</t></is></c>"
                     )
                 elif isinstance(value, datetime):
-                    parts.append(
-                        f'<c r="{name}{r}" t="inlineStr"><is><t>{value:%Y-%m-%d %H:%M}</t></is></c>'
-                    )
+                    stamp = value.isoformat(" ", "minutes")
+                    parts.append(f'<c r="{name}{r}" t="inlineStr"><is><t>{stamp}</t></is></c>')
                 else:
                     parts.append(f'<c r="{name}{r}"><v>{value}</v></c>')
             parts.append("</row>")

@@ -1,12 +1,14 @@
 """The Excel file's table sheets: one per area, milestones, compliance and needs attention.
 
 Each table has a frozen header row, an autofilter and set column widths. `write_row` writes
-every cell with the writer for its type: text always with `write_string`.
+every cell with the writer for its type: text always with `write_string`. Numbers are stored
+as numbers: percentages as fractions with a percent format (Excel shows 0.41 as "41%", or
+"41 %" in French), variances in points with a signed number format.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -21,9 +23,12 @@ MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 
 
 class Formats:
-    """The workbook's cell formats."""
+    """The workbook's cell formats; percent formats follow the report's language."""
 
-    def __init__(self, workbook: Workbook) -> None:
+    def __init__(self, workbook: Workbook, lang: str = "en") -> None:
+        # A literal (non-breaking) space before % in French; the decimal separator is the
+        # reader's, as Excel shows every number in its own locale.
+        sign = '"\u00a0"%' if lang == "fr" else "%"
         self.title = workbook.add_format({"bold": True, "font_size": 14})
         self.heading = workbook.add_format({"bold": True, "font_size": 12})
         self.bold = workbook.add_format({"bold": True})
@@ -34,17 +39,36 @@ class Formats:
         self.date = workbook.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
         self.time = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"})
         self.number = workbook.add_format({"num_format": "0.0", "valign": "top"})
+        self.percent = workbook.add_format({"num_format": f"0{sign}", "valign": "top"})
+        self.percent1 = workbook.add_format({"num_format": f"0.0{sign}", "valign": "top"})
+        self.points = workbook.add_format({"num_format": "+0.0;-0.0;0.0", "valign": "top"})
 
 
 Cell = str | int | float | date | datetime | None
 
 
+def fraction(percent: float | None) -> float | None:
+    """A percent (0-100) as the fraction a percent-formatted cell holds (0-1)."""
+    return percent / 100.0 if percent is not None else None
+
+
 def write_row(
-    sheet: Worksheet, row: int, values: Sequence[Cell], f: Formats, fmt: Format | None = None
+    sheet: Worksheet,
+    row: int,
+    values: Sequence[Cell],
+    f: Formats,
+    fmt: Format | None = None,
+    column_formats: Mapping[int, Format] | None = None,
 ) -> None:
-    """Write one row, each value with its type's writer (text is never a formula)."""
+    """Write one row, each value with its type's writer (text is never a formula); a number in
+    a column of `column_formats` gets that column's format."""
     for column, value in enumerate(values):
-        if value is None:
+        if column_formats and column in column_formats and not isinstance(value, str):
+            if value is None:
+                sheet.write_blank(row, column, None, fmt)
+            else:
+                sheet.write_number(row, column, value, column_formats[column])
+        elif value is None:
             sheet.write_blank(row, column, None, fmt)
         elif isinstance(value, str):
             sheet.write_string(row, column, value[:MAX_CELL_CHARS], fmt)
@@ -66,6 +90,7 @@ def table(
     widths: Sequence[float],
     rows: Sequence[Sequence[Cell]],
     freeze_columns: int = 0,
+    column_formats: Mapping[int, Format] | None = None,
 ) -> None:
     """A table whose header is row `first`: frozen above its data, filtered, sized."""
     for column, width in enumerate(widths):
@@ -73,7 +98,7 @@ def table(
     write_row(sheet, first, headings, f, f.header)
     sheet.freeze_panes(first + 1, freeze_columns)
     for n, values in enumerate(rows, start=first + 1):
-        write_row(sheet, n, values, f)
+        write_row(sheet, n, values, f, column_formats=column_formats)
     sheet.autofilter(first, 0, first + max(len(rows), 1), len(headings) - 1)
 
 
@@ -95,9 +120,9 @@ def area_sheet(sheet: Worksheet, f: Formats, snapshot: ReportSnapshot, area: Are
         _("Status quarter"),
         _("Percent complete"),
         _("Expected percent"),
-        _("Variance"),
+        _("Variance (points)"),
         _("Flag"),
-        _("Start"),
+        _("Start quarter"),
         _("Baseline target"),
         _("Current target"),
         _("Slippage (quarters)"),
@@ -119,8 +144,8 @@ def area_sheet(sheet: Worksheet, f: Formats, snapshot: ReportSnapshot, area: Are
             a.lead,
             text.status_text(a.status),
             label(a.status_quarter) if a.status_quarter else None,
-            a.percent,
-            _round(a.expected),
+            fraction(a.percent),
+            fraction(a.expected),
             _round(a.variance),
             text.flag_text(a.flag),
             label(a.start_quarter),
@@ -137,7 +162,8 @@ def area_sheet(sheet: Worksheet, f: Formats, snapshot: ReportSnapshot, area: Are
         ]
         for a in area.actions
     ]
-    table(sheet, f, 3, headings, widths, rows, freeze_columns=2)
+    formats = {5: f.percent, 6: f.percent1, 7: f.points}
+    table(sheet, f, 3, headings, widths, rows, freeze_columns=2, column_formats=formats)
 
 
 def milestones_sheet(sheet: Worksheet, f: Formats, snapshot: ReportSnapshot) -> None:
@@ -182,15 +208,16 @@ def compliance_sheet(sheet: Worksheet, f: Formats, snapshot: ReportSnapshot) -> 
         _("Late"),
         _("Missing"),
         _("Pending"),
-        _("On-time rate (%)"),
+        _("On-time rate"),
     ]
     rows: list[list[Cell]] = []
     for r in c.rows:
         totals = [sum(getattr(cell, k) for cell in r.cells) for k in _COUNTS]
         states = [text.compliance_text(cell.state) for cell in r.cells]
-        rows.append([r.acronym, r.name(lang), *states, *totals, _round(r.rate.percent)])
+        rows.append([r.acronym, r.name(lang), *states, *totals, fraction(r.rate.percent)])
     widths = [12, 45, *[14] * len(c.quarters), 10, 10, 10, 10, 10, 12]
-    table(sheet, f, 0, headings, widths, rows, freeze_columns=1)
+    formats = {len(headings) - 1: f.percent1}
+    table(sheet, f, 0, headings, widths, rows, freeze_columns=1, column_formats=formats)
 
 
 _COUNTS = ("owed", "on_time", "late", "missing", "pending")
@@ -204,22 +231,24 @@ def attention_sheet(sheet: Worksheet, f: Formats, snapshot: ReportSnapshot) -> N
     sheet.set_column(2, 4, 18)
     a = snapshot.attention
     row = 0
-    sections: list[tuple[str, list[str], list[list[Cell]]]] = [
+    sections: list[tuple[str, list[str], list[list[Cell]], dict[int, Format]]] = [
         (
             _("Off track or at risk at the end of the year"),
             [_("Action"), _("Title"), _("Status"), _("Percent complete")],
             [
-                [x.code, x.title(lang), text.status_text(x.status), x.percent]
+                [x.code, x.title(lang), text.status_text(x.status), fraction(x.percent)]
                 for x in snapshot.attention_actions
             ],
+            {3: f.percent},
         ),
         (
             _("Reported on track but behind schedule"),
-            [_("Action"), _("Title"), _("Flag"), _("Variance")],
+            [_("Action"), _("Title"), _("Flag"), _("Variance (points)")],
             [
                 [x.code, x.title(lang), text.flag_text(x.flag), _round(x.variance)]
                 for x in snapshot.flagged_actions
             ],
+            {3: f.points},
         ),
         (
             _("Overdue milestones at the end of the year"),
@@ -228,6 +257,7 @@ def attention_sheet(sheet: Worksheet, f: Formats, snapshot: ReportSnapshot) -> N
                 [m.action_code, f"{m.code} {m.title(lang)}", m.baseline_due, m.forecast_on]
                 for m in a.overdue_milestones
             ],
+            {},
         ),
         (
             _("Missing updates by department"),
@@ -241,6 +271,7 @@ def attention_sheet(sheet: Worksheet, f: Formats, snapshot: ReportSnapshot) -> N
                 ]
                 for m in a.missing
             ],
+            {},
         ),
         (
             _("Silent actions (no update in the last two quarters)"),
@@ -253,15 +284,16 @@ def attention_sheet(sheet: Worksheet, f: Formats, snapshot: ReportSnapshot) -> N
                 ]
                 for s in a.silent
             ],
+            {},
         ),
     ]
-    for title, headings, rows in sections:
+    for title, headings, rows, formats in sections:
         sheet.write_string(row, 0, title, f.heading)
         write_row(sheet, row + 1, headings, f, f.header)
         if not rows:
             sheet.write_string(row + 2, 0, _("None"))
         for n, values in enumerate(rows, start=row + 2):
-            write_row(sheet, n, values, f)
+            write_row(sheet, n, values, f, column_formats=formats)
         row += 3 + max(len(rows), 1)
 
 

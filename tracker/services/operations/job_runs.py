@@ -1,6 +1,6 @@
 """Job runs: claim a unique run key so that every scheduled job does its work exactly once.
 
-A run key (e.g. `yearly-report:gc-it:2025`) is claimed by inserting a JobRun row; the unique
+A run key (e.g. `yearly-report:gc-it:2025:fr`) is claimed by inserting a JobRun row; the unique
 index makes a second claim fail, whichever process or server makes it. A failed run, or one
 interrupted long ago, can be claimed again (attempts + 1). On PostgreSQL the claim also takes a
 transaction-level advisory lock on the key, so two schedulers never even race on the insert.
