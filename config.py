@@ -40,6 +40,12 @@ class Config:
     REPORT_SCHEDULE_MONTH = 4
     REPORT_SCHEDULE_DAY = 15
     REPORT_SCHEDULE_HOUR = 2
+    # Security marking on the yearly report's cover and every page, per report language
+    # (TRACKER_REPORT_SECURITY_MARKING_EN / _FR).
+    REPORT_SECURITY_MARKING_EN = "UNCLASSIFIED"
+    REPORT_SECURITY_MARKING_FR = "NON CLASSIFIÉ"
+    # Folder holding the report fonts' npm packages; None means the project's node_modules.
+    REPORT_FONTS_DIR: str | None = None
     # Reminder e-mails: days relative to a period's due date (-14 = 14 days before).
     REMINDER_OFFSETS_DAYS: tuple[int, ...] = (-14, -3, 1)
     REMINDER_HOUR = 6
