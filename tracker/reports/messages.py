@@ -189,10 +189,10 @@ def _milestones(snapshot: ReportSnapshot, f: YearFigures) -> list[str]:
         return [_("No milestone was due in the year.")]
     messages = [
         ngettext(
-            "Of the %(num)s milestone due in the year, %(met)s was met on time, %(late)s was "
-            "completed late and %(missed)s was not completed.",
-            "Of the %(num)s milestones due in the year, %(met)s were met on time, %(late)s were "
-            "completed late and %(missed)s were not completed.",
+            "Of the %(num)s milestone due in the year: %(met)s met on time, %(late)s "
+            "completed late, %(missed)s not completed.",
+            "Of the %(num)s milestones due in the year: %(met)s met on time, %(late)s "
+            "completed late, %(missed)s not completed.",
             f.milestones_due,
             met=counts[MET],
             late=counts[LATE],
