@@ -58,7 +58,7 @@ def test_pdf_opens_with_page_numbers_stamp_and_metadata(
     assert pages >= 5  # cover, summary, roadmap, area, closing sections
     text = pdf_text(content)
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
-    assert "Version 3, generated 2025-06-01 12:00 UTC" in text
+    assert "Version 3, generated June 1, 2025, 12:00 UTC" in text
     assert pypdf.PdfReader(io.BytesIO(content)).metadata["/Author"] == "Roadmap Tracker"
 
 

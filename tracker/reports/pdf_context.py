@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from tracker.reports import charts, messages, text
 from tracker.reports.roadmap import layout
 from tracker.reports.snapshot import LATE, MET, MISSED, ActionRow, ReportSnapshot
-from tracker.reports.typography import long_date, percent
+from tracker.reports.typography import long_date, percent, stamp
 from tracker.services.figures.progress import VARIANCE_THRESHOLD
 
 
@@ -43,7 +43,11 @@ def report_context(snapshot: ReportSnapshot, version: int) -> dict[str, Any]:
         "report_title": text.report_title(snapshot),
         "year": snapshot.year_label(),
         "version": version,
-        "version_stamp": text.version_stamp(snapshot, version),
+        "version_stamp": _(
+            "Version %(version)s, generated %(when)s",
+            version=version,
+            when=stamp(snapshot.generated_at, lang),
+        ),
         "marking": marking(lang),
         "as_of": long_date(snapshot.year_end, lang),
         "period": _(
@@ -51,7 +55,6 @@ def report_context(snapshot: ReportSnapshot, version: int) -> dict[str, Any]:
             start=long_date(snapshot.year_start, lang),
             end=long_date(snapshot.year_end, lang),
         ),
-        "generated": long_date(snapshot.generated_at.date(), lang),
         "pending_note": text.pending_note(snapshot),
         "messages": messages.key_messages(snapshot),
         "headline": headline(snapshot, figures),

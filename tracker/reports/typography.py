@@ -4,10 +4,10 @@ space before % is a non-breaking one so a percentage never wraps apart."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
 DASH = "\u2014"
@@ -29,7 +29,17 @@ def number(value: float, lang: str, digits: int = 0) -> str:
 
 
 def long_date(value: date | None, lang: str) -> str:
-    """'January 22, 2027' or '22 janvier 2027'; a dash for None."""
+    """'January 22, 2027' or '22 janvier 2027' ('1er avril 2018': French writes the first of
+    the month as an ordinal, which CLDR's pattern does not); a dash for None."""
     if value is None:
         return DASH
-    return format_date(value, "long", locale=lang)
+    text = format_date(value, "long", locale=lang)
+    if lang == "fr" and value.day == 1 and text.startswith("1 "):
+        text = "1er" + text[1:]
+    return text
+
+
+def stamp(value: datetime, lang: str) -> str:
+    """A UTC time as 'April 15, 2019, 06:00 UTC' or '15 avril 2019, 06:00 UTC'."""
+    value = value.astimezone(UTC)
+    return f"{long_date(value.date(), lang)}, {format_time(value, 'HH:mm', locale=lang)} UTC"
