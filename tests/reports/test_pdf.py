@@ -83,6 +83,7 @@ def test_french_numbers_dates_and_labels(app: Flask) -> None:
     assert "31 mars 2025" in text and "Initiale\u00a0: " in text and "Actuelle\u00a0: " in text
     assert "Baseline" not in text and "Current:" not in text
     assert "Messages clés" in text and "PROTÉGÉ A" in text
+    assert text.count("Responsable") >= 2 and "Responsabl\ne" not in text  # cover, header
     assert "Secrétariat du Conseil" in text
 
 

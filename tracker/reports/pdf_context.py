@@ -59,6 +59,7 @@ def report_context(snapshot: ReportSnapshot, version: int) -> dict[str, Any]:
         "messages": messages.key_messages(snapshot),
         "headline": headline(snapshot, figures),
         "status_chart": status_chart(snapshot),
+        "status_rows": [(text.status_text(s), n) for s, n in snapshot.status_counts],
         "area_chart": area_chart(snapshot),
         "area_rows": [
             (
