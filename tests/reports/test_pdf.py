@@ -93,6 +93,9 @@ def test_cover_owner_marking_and_overdue_days_in_english(app: Flask) -> None:
     assert "Treasury Board Secretariat" in text and "Key messages" in text
     # M3 was due 2025-03-15 and still not done on 2025-03-31: 16 days overdue, not 0.
     assert re.search(r"M3 .*March 15, 2025 June 30, 2025 16", text)
+    # Milestones and compliance list the exceptions; the rest are counted (all in the XLSX).
+    assert "1 milestone due in the year was met on time" in text
+    assert not re.search(r"A1 M1 ", text) and re.search(r"A1 M2 ", text)
 
 
 def test_cjk_text_and_symbols_survive_in_embedded_fonts(app: Flask) -> None:
