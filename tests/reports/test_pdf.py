@@ -5,6 +5,7 @@ owner and security marking, and every overdue milestone with its real days overd
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -114,3 +115,14 @@ def test_cjk_text_and_symbols_survive_in_embedded_fonts(app: Flask) -> None:
         for font in page["/Resources"]["/Font"].values()
     }
     assert any("Report-CJK" in f for f in fonts) and any("Report-Symbols" in f for f in fonts)
+
+
+def test_missing_fonts_are_logged_and_the_report_still_renders(
+    app: Flask, tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    snapshot = snapshot_in(app, "en")
+    app.config["REPORT_FONTS_DIR"] = str(tmp_path)  # no font packages there
+    with caplog.at_level(logging.WARNING, logger="tracker.reports.pdf"):
+        content = render(app, snapshot)
+    assert "report fonts missing (run `npm ci`)" in caplog.text
+    assert "Key messages" in pdf_text(content)
