@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# npm packages: Chart.js for the browser tests, the report fonts (package.json).
+NODE_STAMP := node_modules/.package-lock.json
 FLASK := $(BIN)/flask --app tracker
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -16,7 +18,8 @@ $(STAMP): requirements.lock requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $(STAMP)
 
-setup: $(STAMP) translations
+# The report fonts (Noto, see docs/reports.md) are npm packages: setup installs them too.
+setup: $(STAMP) translations $(NODE_STAMP)
 
 # After editing requirements.txt or requirements-dev.txt: pin every transitive dependency, with
 # the hashes of all its files (any platform, Python 3.11+), in requirements.lock (runtime) and
@@ -71,8 +74,6 @@ test-postgres: setup
 		$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not e2e"
 
 # Front-end packages the browser tests serve in place of a CDN (package.json, package-lock.json).
-NODE_STAMP := node_modules/.package-lock.json
-
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)

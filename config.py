@@ -43,6 +43,12 @@ class Config:
     # 1: a forked child draws a report's PDF while the spreadsheets are written (faster on an
     # idle multi-core machine, one more process's memory); 0: everything in the calling process.
     REPORT_RENDER_PROCESSES = 0
+    # Security marking on the yearly report's cover and every page, per report language
+    # (TRACKER_REPORT_SECURITY_MARKING_EN / _FR).
+    REPORT_SECURITY_MARKING_EN = "UNCLASSIFIED"
+    REPORT_SECURITY_MARKING_FR = "NON CLASSIFIÉ"
+    # Folder holding the report fonts' npm packages; None means the project's node_modules.
+    REPORT_FONTS_DIR: str | None = None
     # Reminder e-mails: days relative to a period's due date (-14 = 14 days before).
     REMINDER_OFFSETS_DAYS: tuple[int, ...] = (-14, -3, 1)
     REMINDER_HOUR = 6

@@ -82,7 +82,15 @@ def build_snapshot(
     counts = queries.state_counts(plan.id, fiscal_year)
     return ReportSnapshot(
         schema=SCHEMA_VERSION,
-        plan=PlanInfo(plan.slug, plan.title_en, plan.title_fr, plan.first_year, plan.last_year),
+        plan=PlanInfo(
+            plan.slug,
+            plan.title_en,
+            plan.title_fr,
+            plan.first_year,
+            plan.last_year,
+            plan.owner_en,
+            plan.owner_fr,
+        ),
         fiscal_year=fiscal_year,
         start_month=month,
         year_start=start,

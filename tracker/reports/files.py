@@ -48,7 +48,7 @@ class RenderedFile:
 
 def _pdf(snapshot: ReportSnapshot, version: int) -> bytes:
     """The PDF's bytes (in whichever process runs it)."""
-    # Imported here: reportlab costs every web worker memory, and only the scheduler, the CLI
+    # Imported here: WeasyPrint costs every web worker memory, and only the scheduler, the CLI
     # and the rare "generate now" request render reports.
     from tracker.reports import pdf
 

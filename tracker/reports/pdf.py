@@ -1,96 +1,117 @@
-"""The PDF file (reportlab): cover, executive summary, roadmap, areas, milestones, compliance,
-needs attention and definitions, with "Page X of Y" and the generation stamp on every page."""
+"""The PDF file: an HTML template and print stylesheet rendered by WeasyPrint into a tagged
+PDF (PDF/UA-1: headings, tables with header cells, charts with text alternatives, the document
+language and title), with embedded Noto fonts that cover French, CJK and symbols such as ✓."""
 
 from __future__ import annotations
 
-import io
-from typing import Any
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
 
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-from tracker.reports import pdf_sections, pdf_tables, text
-from tracker.reports.pdf_style import MARGIN, MUTED, PAGE, RULE, clean, fit
+from tracker.reports.pdf_closing import closing_context
+from tracker.reports.pdf_context import report_context
 from tracker.reports.snapshot import ReportSnapshot
 
+log = logging.getLogger(__name__)
 
-class NumberedCanvas(Canvas):
-    """A canvas that holds its pages until the end, then stamps 'Page X of Y' and the footer."""
 
-    def __init__(self, *args: Any, footer: str = "", page_label: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-        self._footer = footer
-        self._page_label = page_label  # '%(page)s of %(pages)s'-style, already translated
+@dataclass(frozen=True)
+class FontFace:
+    family: str
+    weight: int
+    style: str
+    path: Path
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
 
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self._stamp(total)
-            super().showPage()
-        super().save()
+# The npm packages of package.json that hold the fonts (installed by `npm ci`, see Makefile).
+SANS = "@expo-google-fonts/noto-sans/"
+CJK = "@expo-google-fonts/noto-sans-sc/"
+SYMBOLS = "@fontsource/noto-sans-symbols-2/files/"
+FONT_FILES = (
+    ("Report Sans", 400, "normal", SANS + "400Regular/NotoSans_400Regular.ttf"),
+    ("Report Sans", 700, "normal", SANS + "700Bold/NotoSans_700Bold.ttf"),
+    ("Report Sans", 400, "italic", SANS + "400Regular_Italic/NotoSans_400Regular_Italic.ttf"),
+    ("Report Symbols", 400, "normal", SYMBOLS + "noto-sans-symbols-2-symbols-400-normal.woff"),
+    ("Report CJK", 400, "normal", CJK + "400Regular/NotoSansSC_400Regular.ttf"),
+    ("Report CJK", 700, "normal", CJK + "700Bold/NotoSansSC_700Bold.ttf"),
+)
 
-    def _stamp(self, total: int) -> None:
-        width = PAGE[0]
-        self.saveState()
-        self.setStrokeColor(RULE)
-        self.setLineWidth(0.5)
-        self.line(MARGIN, MARGIN - 10, width - MARGIN, MARGIN - 10)
-        self.setFont("Helvetica", 7.5)
-        self.setFillColor(MUTED)
-        number = self._page_label % {"page": self._pageNumber, "pages": total}
-        self.drawRightString(width - MARGIN, MARGIN - 22, clean(number))
-        self.drawString(MARGIN, MARGIN - 22, fit(self._footer, width - 2 * MARGIN - 90, size=7.5))
-        self.restoreState()
+
+# Han, kana, Hangul and full-width forms: only a document holding one loads the large CJK font.
+CJK_TEXT = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+
+
+def font_faces(cjk: bool = True) -> list[FontFace]:
+    """The report fonts found under REPORT_FONTS_DIR (default: the project's node_modules);
+    without `cjk`, the CJK font is left out (it is large and slows rendering)."""
+    folder = current_app.config.get("REPORT_FONTS_DIR")
+    root = Path(folder) if folder else Path(current_app.root_path).parent / "node_modules"
+    faces = [
+        FontFace(family, weight, style, root / path)
+        for family, weight, style, path in FONT_FILES
+        if cjk or family != "Report CJK"
+    ]
+    missing = [str(f.path) for f in faces if not f.path.is_file()]
+    if missing:
+        # Still a readable report in the system's fonts, but CJK and symbols may be lost.
+        log.warning("report fonts missing (run `npm ci`): %s", ", ".join(missing))
+    return [f for f in faces if f.path.is_file()]
+
+
+def _page_label() -> str:
+    """'Page X of Y' as CSS content, in the current language."""
+    words = _("Page %(page)s of %(pages)s", page="\x01", pages="\x02")
+    parts = []
+    for word in re.split("([\x01\x02])", words):
+        if word in ("\x01", "\x02"):
+            parts.append("counter(page)" if word == "\x01" else "counter(pages)")
+        elif word:
+            parts.append(css_string(word))
+    return " ".join(parts)
+
+
+def css_string(value: str) -> str:
+    """`value` as a quoted CSS string."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'
+
+
+def render_html(snapshot: ReportSnapshot, version: int) -> tuple[str, str]:
+    """The report's HTML and stylesheet, in the snapshot's language."""
+    with force_locale(snapshot.language):
+        context = report_context(snapshot, version)
+        context.update(closing_context(snapshot, version))
+        html = render_template("reports/pdf/report.html", **context)
+        css = render_template(
+            "reports/pdf/report.css",
+            fonts=font_faces(cjk=CJK_TEXT.search(html) is not None),
+            marking=css_string(context["marking"]),
+            footer=css_string(f"{context['plan_title']} \u00b7 {context['version_stamp']}"),
+            page_label=_page_label(),
+        )
+    return html, css
 
 
 def render_pdf(snapshot: ReportSnapshot, version: int) -> bytes:
     """The PDF's bytes, in the snapshot's language."""
-    with force_locale(snapshot.language):
-        output = io.BytesIO()
-        lang = snapshot.language
-        title = f"{snapshot.plan.title(lang)} \u2014 {text.report_title(snapshot)}"
-        doc = BaseDocTemplate(
-            output,
-            pagesize=PAGE,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN,
-            bottomMargin=MARGIN + 6,
-            title=clean(title),
-            author=_("Roadmap Tracker"),
-            subject=clean(text.version_stamp(snapshot, version)),
-            creator=_("Roadmap Tracker"),
-            keywords=[snapshot.plan.slug, snapshot.year_label()],
-            lang=lang,
-        )
-        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
-        doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        footer = f"{snapshot.plan.title(lang)} \u00b7 {text.report_title(snapshot)} \u00b7 " + (
-            text.version_stamp(snapshot, version)
-        )
-        page_label = _("Page %(page)s of %(pages)s", page="%(page)s", pages="%(pages)s")
-        story = [
-            *pdf_sections.cover(snapshot, version),
-            *pdf_sections.summary(snapshot),
-            *pdf_sections.roadmap(snapshot),
-            *pdf_sections.area_sections(snapshot),
-            *pdf_tables.milestones(snapshot),
-            *pdf_tables.compliance(snapshot),
-            *pdf_tables.attention(snapshot),
-            *pdf_tables.plan_changes(snapshot),
-            *pdf_tables.notes(snapshot, version),
-        ]
+    # Imported here: WeasyPrint loads Pango and its fonts, which only report rendering needs.
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
-        def canvas(*args: Any, **kwargs: Any) -> NumberedCanvas:
-            return NumberedCanvas(*args, footer=footer, page_label=page_label, **kwargs)
-
-        doc.build(story, canvasmaker=canvas)
-    return output.getvalue()
+    html, css = render_html(snapshot, version)
+    fonts = FontConfiguration()
+    document = HTML(string=html, base_url=current_app.root_path)
+    content = document.write_pdf(
+        stylesheets=[CSS(string=css, font_config=fonts)],
+        font_config=fonts,
+        pdf_variant="pdf/ua-1",
+        pdf_tags=True,
+        custom_metadata=True,
+    )
+    assert content is not None
+    return bytes(content)

@@ -41,10 +41,17 @@ class PlanInfo:
     title_fr: str
     first_year: int
     last_year: int
+    # The organisation that owns the plan; absent from reports stored before it was added.
+    owner_en: str = ""
+    owner_fr: str = ""
 
     def title(self, lang: str) -> str:
         """The plan's title in `lang`."""
         return _text(self.title_en, self.title_fr, lang)
+
+    def owner(self, lang: str) -> str:
+        """The plan's owner in `lang` (empty when the plan names none)."""
+        return _text(self.owner_en, self.owner_fr, lang)
 
 
 @dataclass(frozen=True)
