@@ -67,7 +67,7 @@ def compliance(slug: str) -> tuple[str, int]:
         return Content(context, filters is not None)
 
     choices = choices_of(ComplianceFilterForm)
-    late = late_departments(plan.id, today)
+    late = late_departments(plan.id, today) if _filters(plan)[1] is not None else None
     return cached_page("plans/compliance", (slug, today), build, choices, plan=plan, late=late)
 
 
