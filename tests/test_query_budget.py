@@ -33,7 +33,7 @@ BUDGETS = {
     "compliance": 16,
     "attention": 18,
     "department quarter": 8,
-    "review queue": 8,
+    "review queue": 10,  # + the milestones and forecasts the review flags read (issue 13)
     "action page": 12,
     "reports list": 10,
     "API: plan": 10,  # the plan tree: areas, actions, leads, participants, milestones
