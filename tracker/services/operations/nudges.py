@@ -112,7 +112,9 @@ def send_reminder(user: User, slug: str, acronym: str, quarter: FiscalQuarter) -
     if plan is None or department is None:
         raise NotFound()
     prepare_write()  # one reminder at a time: the check below and the insert are one step
-    db.session.get(Department, department.id, with_for_update=True)
+    db.session.execute(
+        select(Department.id).where(Department.id == department.id).with_for_update()
+    )
     today, now = clock.today(), clock.now()
     late = next(
         (
