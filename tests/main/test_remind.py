@@ -82,6 +82,9 @@ def test_a_second_reminder_within_a_day_is_refused_and_nothing_is_sent(
 ) -> None:
     planner = login(app, PLANNER_EMAIL)
     assert remind(planner, world).status_code == 302
+    home = planner.get("/").get_data(as_text=True)
+    acr = home.split(">ACR</abbr>", 1)[1].split("</tr>", 1)[0]
+    assert "It can be reminded again after" in acr and 'name="department"' not in acr
     before = (len(mails(app)), reminders(app))
     again = remind(login(app, PLANNER_EMAIL), world)
     assert again.status_code == 409

@@ -51,6 +51,11 @@ class LastReminder:
     sent_at: datetime
     sent_by: str  # the sender's name ("" when the account is gone)
 
+    @property
+    def again_at(self) -> datetime:
+        """When the department may be reminded again about the same period."""
+        return self.sent_at + REMIND_AGAIN_AFTER
+
 
 @dataclass(frozen=True)
 class LateDepartment:
@@ -61,6 +66,7 @@ class LateDepartment:
     period: PeriodRef
     missing: int
     last_reminder: LastReminder | None
+    can_remind: bool = True  # False within REMIND_AGAIN_AFTER of the last reminder
 
 
 def late_departments(plan_id: int, today: date) -> list[LateDepartment]:
@@ -73,8 +79,13 @@ def late_departments(plan_id: int, today: date) -> list[LateDepartment]:
     n = overdue[-1]
     period = matrix.periods[n]
     owing = [(row.department, row.cells[n].missing) for row in matrix.rows if row.cells[n].missing]
-    last = last_reminders(plan_id, period.id)
-    return [LateDepartment(matrix.plan, d, period, m, last.get(d.id)) for d, m in owing]
+    last, now = last_reminders(plan_id, period.id), clock.now()
+    found = []
+    for department, missing in owing:
+        reminded = last.get(department.id)
+        free = reminded is None or now >= reminded.again_at
+        found.append(LateDepartment(matrix.plan, department, period, missing, reminded, free))
+    return found
 
 
 def late_in_active_plans(today: date) -> list[LateDepartment]:
@@ -154,10 +165,10 @@ def send_reminder(user: User, slug: str, acronym: str, quarter: FiscalQuarter) -
 
 def _refuse_repeat(plan_id: int, late: LateDepartment, now: datetime) -> None:
     last = late.last_reminder
-    if last is None or now - last.sent_at >= REMIND_AGAIN_AFTER:
+    if last is None or now >= last.again_at:
         return
     db.session.rollback()
-    again = format_datetime(last.sent_at + REMIND_AGAIN_AFTER, "short")
+    again = format_datetime(last.again_at, "short")
     raise ReminderRefused(
         _(
             "%(dept)s was already reminded about this period on %(when)s by %(who)s. "
