@@ -26,7 +26,7 @@ from tests.factories.updates import (
 )
 from tests.updates.helpers import login
 from tracker.extensions import db
-from tracker.models import AuditEvent, ReminderSent, User
+from tracker.models import AuditEvent, Plan, ReminderSent, User
 
 REMINDED = re.compile(r"Reminded on [0-9]{1,2} [A-Z][a-z]{2} by Planner User")  # "2 Dec"
 
@@ -123,3 +123,14 @@ def test_compliance_and_attention_pages_offer_remind_to_planners_only(
     assert remind(planner, world, next=f"/plans/{world.plan_slug}/compliance").status_code == 302
     html = planner.get(f"/plans/{world.plan_slug}/compliance").get_data(as_text=True)
     assert REMINDED.search(html)
+
+
+def test_an_archived_plan_has_nobody_to_remind(app: Flask, world: World) -> None:
+    with app.app_context():
+        db.session.execute(update(Plan).values(status="archived"))
+        db.session.commit()
+    planner = login(app, PLANNER_EMAIL)
+    html = planner.get(f"/plans/{world.plan_slug}/compliance").get_data(as_text=True)
+    assert "No department is late" in html and "/remind" not in html
+    assert remind(planner, world).status_code == 409
+    assert (mails(app), reminders(app)) == ([], 0)

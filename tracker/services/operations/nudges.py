@@ -1,7 +1,7 @@
 """Reminding a late department by hand: who is late, the "Remind" action and its record.
 
 A department is *late* when it still owes updates (the rule of `figures.obligations`, the one
-compliance counts as "missing") for the plan's latest reporting period whose due date has
+compliance counts as "missing") for an active plan's latest reporting period whose due date has
 passed: the open period once it is overdue, else the last closed one.
 
 A planner or an administrator may remind it: every active user of the department gets the
@@ -74,8 +74,8 @@ def late_departments(plan_id: int, today: date) -> list[LateDepartment]:
     of the cached compliance figures)."""
     matrix = compliance_matrix(plan_id, today)
     overdue = [n for n, p in enumerate(matrix.periods) if p.past_due(today)]
-    if not overdue:
-        return []
+    if not overdue or matrix.plan.status != PlanStatus.ACTIVE.value:
+        return []  # draft and archived plans owe nothing: departments do not report on them
     n = overdue[-1]
     period = matrix.periods[n]
     owing = [(row.department, row.cells[n].missing) for row in matrix.rows if row.cells[n].missing]
