@@ -424,6 +424,12 @@ BAD_ROWS = [
     pytest.param(set_cells(M_F2="31/03/2026"), "M_F2", DATE, id="malformed date"),
     pytest.param(set_cells(M_G2="2026-02-30"), "M_G2", DATE, id="impossible date"),
     pytest.param(set_cells(M_F2=46000), "M_F2", DATE, id="date as a number"),
+    pytest.param(
+        set_cells(M_F2="2025-09-30", M_G2="2025-09-01"),
+        "M_F2",
+        "The forecast date cannot be after the completion date (2025-09-01).",
+        id="milestone forecast after its completion",
+    ),
     pytest.param(set_cells(M_F2="=TODAY()"), "M_F2", FORMULA, id="formula in a date"),
     pytest.param(
         set_cells(M_C2="M9"), "M_C2", "Action S1.1 has no milestone “M9”.", id="unknown milestone"
