@@ -283,3 +283,24 @@ def test_quarter_label_year_part_round_trips(q: FiscalQuarter, lang: str, month:
     year_part = label.split(" ")[1] if lang == "fr" else label.split(" ")[0]
     assert parse_fiscal_year(year_part) == q.year
     assert f"{q.quarter}" in label.replace(year_part, "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2027-Q2", "2027-28 Q2", "2027–28 Q2", "T2 2027-2028", "t2 2027-2028", "2027 Q2", "T2 2027"],
+)
+def test_parse_any_reads_the_canonical_form_and_the_labels(text: str) -> None:
+    assert FiscalQuarter.parse_any(text) == FiscalQuarter(2027, 2)
+
+
+@pytest.mark.parametrize("text", ["Q2 2027", "2027-29 Q2", "2027-28 Q5", "2027-28", ""])
+def test_parse_any_refuses_what_is_not_a_quarter(text: str) -> None:
+    with pytest.raises(ValueError):
+        FiscalQuarter.parse_any(text)
+
+
+@given(st.builds(FiscalQuarter, st.integers(1000, 9998), st.integers(1, 4)))
+def test_parse_any_reads_back_every_label(quarter: FiscalQuarter) -> None:
+    for lang in ("en", "fr"):
+        for month in (1, 4, 7):
+            assert FiscalQuarter.parse_any(quarter.label(lang, month)) == quarter

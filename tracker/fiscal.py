@@ -11,6 +11,9 @@ from typing import overload
 DEFAULT_START_MONTH = 4
 _QUARTER_RE = re.compile(r"([0-9]{4})-[Qq]([1-4])")
 _YEAR_RE = re.compile(r"([0-9]{4})(?:[-\u2013]([0-9]{2}|[0-9]{4}))?")
+_YEAR = r"[0-9]{4}(?:[-\u2013](?:[0-9]{2}|[0-9]{4}))?"
+_LABEL_EN_RE = re.compile(rf"({_YEAR})\s+[Qq]([1-4])")  # 2025-26 Q1, or 2025 Q1
+_LABEL_FR_RE = re.compile(rf"[Tt]([1-4])\s+({_YEAR})")  # T1 2025-2026, or T1 2025
 
 
 def _check_start_month(start_month: int) -> int:
@@ -55,6 +58,19 @@ class FiscalQuarter:
         if match is None:
             raise ValueError(f'"{text}" is not a quarter (expected a form like "2019-Q4")')
         return cls(int(match[1]), int(match[2]))
+
+    @classmethod
+    def parse_any(cls, text: str) -> FiscalQuarter:
+        """Parse the canonical form "2019-Q4" or a display label ("2019-20 Q4", "T4 2019-2020",
+        "2019 Q4"), as people copy them from the screens into a spreadsheet."""
+        value = " ".join(text.split())
+        if _QUARTER_RE.fullmatch(value):
+            return cls.parse(value)
+        if match := _LABEL_EN_RE.fullmatch(value):
+            return cls(parse_fiscal_year(match[1]), int(match[2]))
+        if match := _LABEL_FR_RE.fullmatch(value):
+            return cls(parse_fiscal_year(match[2]), int(match[1]))
+        raise ValueError(f'"{text}" is not a quarter (expected a form like "2019-20 Q4")')
 
     @classmethod
     def from_ordinal(cls, n: int) -> FiscalQuarter:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from tests.api.conftest import Writers, write_token
 from tests.api.helpers import assert_problem, bearer
-from tests.api.writing import complete, draft, own_update, send, update_url
+from tests.api.writing import complete, draft, milestone_codes, own_update, send, update_url
 from tests.conftest import make_user
 from tests.factories.api import SLUG
 from tracker.api.declare import OPERATIONS
@@ -241,3 +241,19 @@ def test_bodies_must_be_json_and_not_too_large(
     app.config["API_MAX_BODY_BYTES"] = 100
     large = send(client, "PUT", url, bcd, {**draft(accomplishments="x" * 500), "version": 1})
     assert_problem(large, 413)
+
+
+def test_a_milestone_forecast_after_its_completion_is_refused(
+    app: Flask, client: FlaskClient, writers: Writers
+) -> None:
+    """The page's rule through the API: 422 on the milestone's forecast, nothing written."""
+    bcd, code = writers.tokens["bcd"], writers.world.codes[0]
+    current = own_update(client, bcd, code)
+    first = milestone_codes(client, bcd, code)[0]
+    stone = {"code": first, "forecast_on": "2025-09-30", "completed_on": "2025-06-01"}
+    before = _state(app)
+    body = {**draft(milestones=[stone]), "version": current["version"]}
+    errors = assert_problem(send(client, "PUT", update_url(code), bcd, body), 422)["errors"]
+    assert [e["field"] for e in errors] == [f"milestones.{first}.forecast_on"]
+    assert "cannot be after the completion date (2025-06-01)" in errors[0]["message"]
+    assert _state(app) == before

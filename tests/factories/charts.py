@@ -8,10 +8,10 @@ SVC  S1  2024-Q1 .. baseline 2024-Q4, current 2025-Q2; lead LEAD, participant PA
          m1 due 2024-09-30.
          Q1 LEAD accepted on_track 20, forecast 2024-Q4, m1 forecast 2024-09-30
          Q2 LEAD accepted at_risk 40, forecast 2025-Q1, m1 forecast 2024-11-30
-         Q3 LEAD submitted off_track 50, forecast 2025-Q2, m1 forecast 2025-01-31
-         Q3 PART accepted on_track 55 (no forecasts): the accepted update wins over the
-            lead's submitted one, so S1 is "on track 55" from Q3 on
-         Q4 PART submitted on_track 60, on time (accepted still wins)
+         Q3 LEAD accepted on_track 55 (no forecasts)
+         Q3 PART submitted off_track 50, forecast 2025-Q2, m1 forecast 2025-01-31: the lead
+            speaks for the action, so S1 is "on track 55" from Q3 on
+         Q4 PART submitted on_track 60, on time (the lead's update still wins)
          Q4 LEAD draft completed 100 (never counts)
      S2  2024-Q2 .. 2025-Q4 (no slip); lead PART; no milestone.
          Q2 PART submitted not_started 0;  Q4 PART returned on_track 10 (never counts)
@@ -133,10 +133,10 @@ def build(app: Flask) -> Ids:
         _report(
             s1, lead, "2024-Q2", "accepted", ("at_risk", 40), "2025-Q1", pilot(date(2024, 11, 30))
         )
+        _report(s1, lead, "2024-Q3", "accepted", ("on_track", 55))
         _report(
-            s1, lead, "2024-Q3", "submitted", ("off_track", 50), "2025-Q2", pilot(date(2025, 1, 31))
+            s1, part, "2024-Q3", "submitted", ("off_track", 50), "2025-Q2", pilot(date(2025, 1, 31))
         )
-        _report(s1, part, "2024-Q3", "accepted", ("on_track", 55))
         on_time = datetime(2025, 3, 1, 15, 0, tzinfo=UTC)
         _report(s1, part, "2024-Q4", "submitted", ("on_track", 60), at=on_time)
         _report(s1, lead, "2024-Q4", "draft", ("completed", 100))

@@ -4,8 +4,9 @@ Plan "rep" (FY 2024 and 2025), today 2025-06-01, one area "SVC", departments LEA
 
 A1 (lead LEAD, participant PART): start 2024-Q1, baseline 2024-Q4, current 2025-Q2 (+2).
     Q1 LEAD accepted on_track 20; Q2 LEAD accepted on_track 40, PART accepted at_risk 35;
-    Q3 LEAD accepted at_risk 50; Q4 LEAD *submitted* off_track 55 (pending: not counted),
-    PART accepted on_track 60 (late) -> year-end status on_track at 60 %, from PART in Q4.
+    Q3 LEAD accepted at_risk 50; Q4 PART *submitted* off_track 55 (late; pending: not
+    counted), LEAD accepted on_track 60 -> year-end status on_track at 60 %, from LEAD in Q4
+    (the lead speaks for the action: a participant's update never outranks the lead's).
     Expected at 2025-03-31: 364 days of 547 (2024-04-01 .. 2025-09-30) = 66.54 %.
     Milestones: M1 due 2024-09-30, done 2024-09-15 (met on time); M2 due 2024-12-31, done
     2025-01-20 per the Q4 update (late, +20 days: slipped, so "on track" is flagged);
@@ -121,15 +122,15 @@ def build_plan(app: Flask, title_fr: str = "Plan des rapports") -> None:
         _report(a1, lead, "2024-Q2", "accepted", "on_track", 40, _on_time("2024-Q2"))
         _report(a1, part, "2024-Q2", "accepted", "at_risk", 35, _on_time("2024-Q2"))
         _report(a1, lead, "2024-Q3", "accepted", "at_risk", 50, _on_time("2024-Q3"))
-        _report(a1, lead, "2024-Q4", "submitted", "off_track", 55, _on_time("2024-Q4"))
+        _report(a1, part, "2024-Q4", "submitted", "off_track", 55, _late("2024-Q4"))
         _report(
             a1,
-            part,
+            lead,
             "2024-Q4",
             "accepted",
             "on_track",
             60,
-            _late("2024-Q4"),
+            _on_time("2024-Q4"),
             forecasts=q4,
             accomplishments="=SUM(A1:A9) " + LONG_FRENCH,
             risks="Risque élevé",

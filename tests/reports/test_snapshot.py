@@ -37,10 +37,10 @@ def snapshot(app: Flask) -> ReportSnapshot:
 
 def test_year_end_status_counts_only_accepted_updates(snapshot: ReportSnapshot) -> None:
     a1, a2 = snapshot.actions
-    # LEAD's Q4 update is only submitted: PART's accepted Q4 update gives the year-end figures.
+    # PART's Q4 update is only submitted: LEAD's accepted Q4 update gives the year-end figures.
     assert (a1.status, a1.percent, a1.status_quarter) == ("on_track", 60, Q("2024-Q4"))
     assert a1.quarterly == ("on_track", "on_track", "at_risk", "on_track")
-    assert a1.highlight is not None and a1.highlight.department == "PART"
+    assert a1.highlight is not None and a1.highlight.department == "LEAD"
     assert a1.highlight.risks == "Risque élevé"
     # A2 has a draft and a returned update: nothing counts.
     assert (a2.status, a2.percent, a2.variance, a2.flag) == (None, None, None, None)

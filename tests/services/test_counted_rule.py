@@ -89,7 +89,7 @@ def expected(
     names_target: bool = False,
 ) -> Made | None:
     """The rule in plain words: among updates in `states` up to `as_of` (or of `as_of` only),
-    the preferred state first, then the newest quarter, the lead's, the newest row."""
+    the lead's first, then the preferred state, the newest quarter, the newest row."""
     found = [
         u
         for u in updates
@@ -99,7 +99,7 @@ def expected(
     ]
     if not found:
         return None
-    return max(found, key=lambda u: (-states.index(u.state), u.quarter, u.lead, u.id))
+    return max(found, key=lambda u: (u.lead, -states.index(u.state), u.quarter, u.id))
 
 
 # --- random histories -------------------------------------------------------------------------
@@ -335,8 +335,9 @@ def test_every_surface_chooses_the_same_update(
 
 
 def test_a_revision_and_a_newer_participant_update(app: Flask, client: FlaskClient) -> None:
-    """An example worth keeping: an older accepted update beats a newer submitted one, and a
-    participant's newer quarter beats the lead's older one."""
+    """An example worth keeping: the lead's older accepted update beats a participant's newer
+    accepted one (the lead answers for the action), and among the lead's own updates an older
+    accepted one beats a newer submitted one."""
     rng = random.Random(1)
     drawn = [
         {
@@ -353,5 +354,36 @@ def test_a_revision_and_a_newer_participant_update(app: Flask, client: FlaskClie
     built = build(app, drawn, rng)
     (code,) = built.actions
     chosen = expected(built.updates[code], LAST)
-    assert chosen is not None and (chosen.department, chosen.status) == ("PA", "at_risk")
+    assert chosen is not None and (chosen.department, chosen.status) == ("LEAD", "on_track")
+    check_services(app, built)
+
+
+def test_a_participant_never_speaks_for_a_reporting_lead(app: Flask, client: FlaskClient) -> None:
+    """Issue 13: "Off track, reported by CRA" (a participant, accepted) stood as the action's
+    status while the lead's update of the same quarter waited for review. The lead's submitted
+    update is the action's status; with no lead update, the participant's counts."""
+    drawn = [
+        {
+            "baseline": 1,
+            "replanned": 0,
+            "updates": {
+                (1, 5): ("accepted", "off_track", 20, 0, None),
+                (0, 5): ("submitted", "on_track", 60, 0, None),
+            },
+        },
+        {
+            "baseline": 1,
+            "replanned": 0,
+            "updates": {(1, 5): ("accepted", "off_track", 20, 0, None)},
+        },
+    ]
+    app.config["TODAY"] = TODAY
+    built = build(app, drawn, random.Random(2))
+    first, second = built.actions
+    with app.app_context():
+        ids = [built.actions[first]["id"], built.actions[second]["id"]]
+        states = progress.action_statuses(ids)
+    lead_reported, lead_silent = states[ids[0]], states[ids[1]]
+    assert (lead_reported.department, lead_reported.status) == ("LEAD", "on_track")
+    assert (lead_silent.department, lead_silent.status) == ("PA", "off_track")
     check_services(app, built)

@@ -23,13 +23,17 @@ RULES: list[tuple[str, dict[str, Any], str, str]] = [
     ),
     (
         "completed means 100 percent",
-        {"status": "completed", "percent_complete": "90", M0C: "2025-09-01", M1C: "2025-09-02"},
+        {
+            "status": "completed",
+            "percent_complete": "90",
+            **{M0F: "", M0C: "2025-09-01", M1F: "", M1C: "2025-09-02"},
+        },
         "percent_complete",
         "A completed action must be 100% complete.",
     ),
     (
         "completed means every milestone completed",
-        {"status": "completed", "percent_complete": "100", M0C: "2025-09-01"},
+        {"status": "completed", "percent_complete": "100", M0F: "", M0C: "2025-09-01"},
         "milestones-1-completed_on",
         "Enter the completion date: the action is completed.",
     ),
@@ -83,13 +87,13 @@ RULES: list[tuple[str, dict[str, Any], str, str]] = [
     ),
     (
         "completion date in the future",
-        {M0C: "2025-10-06"},
+        {M0F: "", M0C: "2025-10-06"},
         "milestones-0-completed_on",
         "A completion date cannot be in the future.",
     ),
     (
         "completion date before the plan",
-        {M0C: "2025-03-31"},
+        {M0F: "", M0C: "2025-03-31"},
         "milestones-0-completed_on",
         "A completion date cannot be before the plan starts (April 1, 2025).",
     ),
@@ -128,6 +132,28 @@ def test_draft_ignores_submission_rules(
     assert count(app, ProgressUpdate) == 1
 
 
+FORECAST_AFTER_DONE = (
+    "The forecast date cannot be after the completion date (2025-09-01). "
+    "Correct one of the dates, or clear the forecast."
+)
+
+
+@pytest.mark.parametrize("button", ["send", "save"])
+def test_a_milestone_forecast_after_its_completion_is_refused(
+    app: Flask, world: World, button: str
+) -> None:
+    """Issue 13: the dates contradict each other; refused even in a draft, nothing stored."""
+    client = login(app, DEPT_EMAIL)
+    data = form_data(world, button, **{M0F: "2025-09-30", M0C: "2025-09-01"})
+    response = post_update(client, world.form_url, data)
+    assert response.status_code == 400
+    assert error_near(response.get_data(as_text=True), M0F, FORECAST_AFTER_DONE)
+    assert count(app, ProgressUpdate) == 0
+    assert count(app, Revision) == 0
+    same_day = form_data(world, button, **{M0F: "2025-09-01", M0C: "2025-09-01"})
+    assert post_update(client, world.form_url, same_day).status_code == 302
+
+
 def test_valid_edges_are_accepted(app: Flask, world: World) -> None:
     data = form_data(
         world,
@@ -147,7 +173,7 @@ def test_completed_action_with_every_milestone_done(app: Flask, world: World) ->
         "send",
         status="completed",
         percent_complete="100",
-        **{M0C: "2025-06-01", M1C: "2025-10-01"},
+        **{M0F: "", M0C: "2025-06-01", M1F: "", M1C: "2025-10-01"},
     )
     assert post_update(login(app, DEPT_EMAIL), world.form_url, data).status_code == 302
 

@@ -42,7 +42,8 @@ from tracker.services.spreadsheets.columns import updates_sheet_name
 XLSX_URL = f"/updates/{QUARTER}/template.xlsx"
 CSV_URL = f"/updates/{QUARTER}/template.csv"
 IMPORT_URL = f"/updates/{QUARTER}/import"
-SHEET = f"Updates {QUARTER}"
+LABEL = "2025-26 Q2"  # QUARTER as the screens (and now the template) write it
+SHEET = f"Updates {LABEL}"
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def test_xlsx_template_has_the_sheets_headings_and_prefilled_rows(
     assert book.sheetnames == [SHEET, "Milestones", "Instructions"]
     sheet = book[SHEET]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0][:4] == ["Department", "ACR", "Reporting period", QUARTER]
+    assert rows[0][:4] == ["Department", "ACR", "Reporting period", LABEL]
     assert rows[1][:6] == [
         "Plan",
         "Action code",
@@ -128,7 +129,7 @@ def test_xlsx_template_has_the_sheets_headings_and_prefilled_rows(
         "Not started",
         "On track",
         35,
-        "2026-Q4",
+        "2026-27 Q4",  # the screens' form, not 2026-Q4
         "Old news",
     )
     milestones = [[c.value for c in row] for row in book["Milestones"].iter_rows()]
@@ -157,7 +158,7 @@ def test_csv_template(app: Flask, world: World, dept: FlaskClient) -> None:
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     text = response.data.decode("utf-8")
-    assert text.startswith("\ufeffDepartment,ACR,Reporting period,2025-Q2\r\n")
+    assert text.startswith("\ufeffDepartment,ACR,Reporting period,2025-26 Q2\r\n")
     lines = text.splitlines()
     assert lines[1].startswith("Plan,Action code,Action,Workflow state,Status,Percent complete")
     assert len(lines) == 3 and ",S1.1," in lines[2]
@@ -167,7 +168,7 @@ def test_participants_get_the_action_and_other_departments_only_theirs(
     app: Flask, world: World
 ) -> None:
     partner = workbook(template(login(app, PARTNER_EMAIL)))
-    assert partner[f"Updates {QUARTER}"]["B3"].value == "S1.1"
+    assert partner[SHEET]["B3"].value == "S1.1"
     other = workbook(template(login(app, OTHER_EMAIL)))
     codes = [row[1].value for row in other[SHEET].iter_rows(min_row=3)]
     assert codes == ["S1.2"]
@@ -194,6 +195,7 @@ def test_template_in_french_imports_the_same(app: Flask, world: World, dept: Fla
     sheet = book.worksheets[0]
     assert [c.value for c in sheet[1]][:3] == ["Ministère", "ACR", "Période de rapport"]
     assert sheet["E3"].value == "Non commencé"
+    assert sheet["D1"].value == "T2 2025-2026"  # the period as the French screens write it
     sheet["F3"] = 10
     out = io.BytesIO()
     book.save(out)
@@ -201,6 +203,31 @@ def test_template_in_french_imports_the_same(app: Flask, world: World, dept: Fla
     assert response.status_code == 302, response.get_data(as_text=True)
     update = the_update(app, world)
     assert update is not None and (update.status, update.percent_complete) == ("not_started", 10)
+
+
+@pytest.mark.parametrize("written", ["2026-27 Q4", "T4 2026-2027", "2026-Q4", " 2026-27  q4 "])
+def test_quarters_are_read_in_the_screens_form_and_the_canonical_one(
+    app: Flask, world: World, dept: FlaskClient, written: str
+) -> None:
+    """Issue 13: the template writes quarters as the screens do; both forms import the same."""
+    data = edited(template(dept), set_cells(U_G3=written))
+    assert upload(dept, data).status_code == 302
+    update = the_update(app, world)
+    assert update is not None and str(update.forecast_completion) == "2026-Q4"
+
+
+def test_a_template_of_the_older_canonical_form_still_imports(
+    app: Flask, world: World, dept: FlaskClient
+) -> None:
+    """Files downloaded before the change ("Updates 2025-Q2", row 1 "2025-Q2") still import."""
+
+    def older(book: openpyxl.Workbook) -> None:
+        book[SHEET]["D1"], book[SHEET]["F3"] = QUARTER, 20
+        book[SHEET].title = f"Updates {QUARTER}"
+
+    assert upload(dept, edited(template(dept), older)).status_code == 302
+    update = the_update(app, world)
+    assert update is not None and update.percent_complete == 20
 
 
 # ---------- A good file ----------
@@ -377,7 +404,7 @@ BAD_ROWS = [
     pytest.param(set_cells(U_E3="Sort of"), "U_E3", CHOOSE, id="unknown status"),
     pytest.param(set_cells(U_E3=None), "U_E3", CHOOSE, id="blank status"),
     pytest.param(
-        set_cells(U_G3="Q4 2026"), "U_G3", "Write the quarter like 2026-Q4.", id="quarter"
+        set_cells(U_G3="Q4 2026"), "U_G3", "Write the quarter like 2026-27 Q4.", id="quarter"
     ),
     pytest.param(set_cells(U_B3="Z9.9"), "U_B3", "There is no action Z9.9", id="unknown action"),
     pytest.param(set_cells(U_A3="nope"), "U_B3", "There is no action S1.1", id="unknown plan"),
@@ -397,6 +424,12 @@ BAD_ROWS = [
     pytest.param(set_cells(M_F2="31/03/2026"), "M_F2", DATE, id="malformed date"),
     pytest.param(set_cells(M_G2="2026-02-30"), "M_G2", DATE, id="impossible date"),
     pytest.param(set_cells(M_F2=46000), "M_F2", DATE, id="date as a number"),
+    pytest.param(
+        set_cells(M_F2="2025-09-30", M_G2="2025-09-01"),
+        "M_F2",
+        "The forecast date cannot be after the completion date (2025-09-01).",
+        id="milestone forecast after its completion",
+    ),
     pytest.param(set_cells(M_F2="=TODAY()"), "M_F2", FORMULA, id="formula in a date"),
     pytest.param(
         set_cells(M_C2="M9"), "M_C2", "Action S1.1 has no milestone “M9”.", id="unknown milestone"
@@ -448,7 +481,7 @@ def test_every_problem_of_a_row_is_listed(app: Flask, world: World, dept: FlaskC
     for column in ("B (Action code)", "F (Percent complete)", "G (Forecast completion quarter)"):
         assert f"<td>{column}</td>" in html
     assert "<td>F (Forecast date)</td>" in html
-    assert html.count("Action S1.1 has no row on the sheet “Updates 2025-Q2”.") == 2
+    assert html.count(f"Action S1.1 has no row on the sheet “{SHEET}”.") == 2
 
 
 def test_one_bad_row_among_good_ones_writes_nothing(

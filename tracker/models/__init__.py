@@ -7,6 +7,7 @@ from tracker.models.data_version import DataVersion
 from tracker.models.org import ApiToken, Department, IdempotencyKey, TokenScope, User
 from tracker.models.plan import Action, Milestone, Plan, StrategicArea, action_participant
 from tracker.models.progress import MilestoneForecast, ProgressUpdate, ReportingPeriod, Revision
+from tracker.models.reminder import ReminderSent
 from tracker.models.report import AnnualReport, ReportFile
 from tracker.models.review import BaselineDue, BaselineTarget, BaselineVersion, PlanReview
 from tracker.vocab import (
@@ -42,6 +43,7 @@ __all__ = [
     "PlanReview",
     "PlanStatus",
     "ProgressUpdate",
+    "ReminderSent",
     "ReportFile",
     "ReportingPeriod",
     "Revision",

@@ -1,27 +1,34 @@
 """A plan's monitoring pages: what needs attention, and department compliance with its CSV.
 
 The views hang on the plans blueprint (`tracker.plans.routes` imports this module at its end).
-Planners, admins and oversight staff may see them; department users may not.
+Planners, admins and oversight staff may see them; department users may not. Planners and admins
+may remind a late department (`remind`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request, stream_with_context
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.utils import secure_filename
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from tracker.access import roles
+from tracker.access import roles, signed_in_user
 from tracker.models import Plan, Role
 from tracker.pages import Content, cached_page, choices_of
 from tracker.plans import bp
 from tracker.plans.compliance_chart import compliance_chart
-from tracker.plans.monitoring_forms import ComplianceFilterForm
+from tracker.plans.monitoring_forms import ComplianceFilterForm, RemindForm
 from tracker.services.calendar import clock
 from tracker.services.figures.attention import needs_attention
 from tracker.services.figures.compliance import CELL_LABELS, compliance_matrix, csv_rows
 from tracker.services.figures.obligations import plan_row
+from tracker.services.operations.mail import MailError
+from tracker.services.operations.nudges import ReminderRefused, late_departments, send_reminder
 from tracker.services.spreadsheets.csv_safety import csv_lines
+from tracker.urls import safe_next
 
 MONITORS = (Role.PLANNER, Role.ADMIN, Role.OVERSIGHT)
 
@@ -35,7 +42,8 @@ def attention(slug: str) -> tuple[str, int]:
     def build() -> Content:
         return Content({"attention": needs_attention(plan.id, today)})
 
-    return cached_page("plans/attention", (slug, today), build, plan=plan)
+    late = late_departments(plan.id, today)
+    return cached_page("plans/attention", (slug, today), build, plan=plan, late=late)
 
 
 def _filters(plan: Plan) -> tuple[ComplianceFilterForm, dict[str, Any] | None]:
@@ -59,7 +67,8 @@ def compliance(slug: str) -> tuple[str, int]:
         return Content(context, filters is not None)
 
     choices = choices_of(ComplianceFilterForm)
-    return cached_page("plans/compliance", (slug, today), build, choices, plan=plan)
+    late = late_departments(plan.id, today) if _filters(plan)[1] is not None else None
+    return cached_page("plans/compliance", (slug, today), build, choices, plan=plan, late=late)
 
 
 @bp.route("/<slug>/compliance.csv")
@@ -76,3 +85,31 @@ def export_compliance(slug: str) -> Response | tuple[str, int]:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@bp.route("/<slug>/remind", methods=["POST"])
+@roles(Role.PLANNER, Role.ADMIN)
+def remind(slug: str) -> WerkzeugResponse | tuple[str, int]:
+    """E-mail a late department's users what they owe (once a day at most), then go back."""
+    form = RemindForm()
+    if not form.validate():
+        message = _("Choose a late department and its period from the page.")
+        return render_template("errors/error.html", code=400, message=message), 400
+    acronym = form.department.data or ""
+    try:
+        sent = send_reminder(signed_in_user(), slug, acronym, form.quarter())
+    except ReminderRefused as refused:
+        return render_template("errors/error.html", code=409, message=refused.message), 409
+    except MailError:
+        message = _("The e-mail could not be sent. No reminder was recorded; try again later.")
+        return render_template("errors/error.html", code=503, message=message), 503
+    flash(
+        ngettext(
+            "Reminder sent to %(num)s person at %(dept)s.",
+            "Reminder sent to %(num)s people at %(dept)s.",
+            sent,
+            dept=acronym,
+        ),
+        "success",
+    )
+    return redirect(safe_next(form.next.data, url_for(".compliance", slug=slug)))

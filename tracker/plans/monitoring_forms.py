@@ -1,4 +1,5 @@
-"""The compliance page's filter form (a GET form: the filters live in the URL)."""
+"""The compliance page's filter form (a GET form: the filters live in the URL) and the
+"Remind" form of a late department."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, ValidationError
+from wtforms import HiddenField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
+from wtforms.validators import DataRequired, Length, Optional
 
-from tracker.fiscal import fiscal_year_label
+from tracker.fiscal import FiscalQuarter, fiscal_year_label
 from tracker.i18n import current_language, department_label
 from tracker.models import Plan
 from tracker.services.calendar.periods import start_month
@@ -55,3 +56,22 @@ class ComplianceFilterForm(FlaskForm):
             "last": int(self.last.data) if self.last.data else None,
             "department": self.department.data or None,
         }
+
+
+class RemindForm(FlaskForm):
+    """The "Remind" button of a late department (a POST form with its CSRF token)."""
+
+    department = StringField(_l("Department"), validators=[DataRequired(), Length(max=20)])
+    period = StringField(_l("Reporting period"), validators=[DataRequired(), Length(max=7)])
+    next = HiddenField()
+
+    def validate_period(self, field: StringField) -> None:
+        """A quarter written like 2025-Q3."""
+        try:
+            FiscalQuarter.parse(field.data or "")
+        except ValueError:
+            raise ValidationError(_l("Choose a reporting period from the page.")) from None
+
+    def quarter(self) -> FiscalQuarter:
+        """The validated period's quarter."""
+        return FiscalQuarter.parse(self.period.data or "")

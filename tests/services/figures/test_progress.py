@@ -236,14 +236,19 @@ def test_lead_department_preferred_within_a_quarter(app: Flask) -> None:
     assert (state.department, state.status, state.percent) == ("LEAD", "on_track", 40)
 
 
-def test_a_participant_newer_quarter_beats_the_lead(app: Flask) -> None:
+def test_the_lead_speaks_for_the_action_over_a_newer_participant(app: Flask) -> None:
+    """The lead answers for the action: its counted update beats a participant's newer one;
+    a participant's update counts only while the lead has none."""
     with app.app_context():
         action, lead, part = _two_departments()
-        update(action, lead, "2025-Q1", "accepted", "on_track", 10)
         update(action, part, "2025-Q2", "accepted", "at_risk", 20)
         db.session.commit()
+        alone = progress.action_statuses([action.id])[action.id]
+        update(action, lead, "2025-Q1", "submitted", "on_track", 10)
+        db.session.commit()
         state = progress.action_statuses([action.id])[action.id]
-    assert (state.department, state.quarter) == ("PART", Q("2025-Q2"))
+    assert (alone.department, alone.quarter) == ("PART", Q("2025-Q2"))
+    assert (state.department, state.quarter, state.status) == ("LEAD", Q("2025-Q1"), "on_track")
 
 
 def test_as_of_period_ignores_later_quarters(app: Flask) -> None:

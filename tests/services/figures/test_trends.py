@@ -115,8 +115,8 @@ def test_milestone_trend_default_and_dates(app: Flask) -> None:
     # S1 is the first action whose reports give milestone dates.
     assert trend.action is not None and trend.action.code == "S1"
     assert trend.reported == {ids.actions["S1"], ids.actions["E1"]}
-    # Q1 and Q2: the lead's accepted reports; Q3: the lead's submitted report is the one with
-    # dates (the participant's accepted report has none); Q4: no report with dates.
+    # Q1 and Q2: the lead's accepted reports; Q3: the participant's submitted report is the one
+    # with dates (the lead's accepted report has none); Q4: no report with dates.
     assert [str(q) for q in trend.quarters] == ["2024-Q1", "2024-Q2", "2024-Q3"]
     (pilot,) = trend.lines
     assert pilot.code == "M1" and pilot.baseline_due == date(2024, 9, 30)

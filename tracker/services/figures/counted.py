@@ -3,11 +3,13 @@
 An action's *counted update* as of a quarter is chosen among its updates in a counted workflow
 state whose period's quarter is on or before that quarter:
 
-1. by workflow state, in the caller's order: accepted before submitted, so an accepted update of
-   an older quarter beats a newer submitted one (the action's status is its latest accepted
-   update's, else its latest submitted one's); drafts and returned updates never count;
-2. then the newest quarter;
-3. then the lead department's update;
+1. the lead department's updates first: the lead answers for the action, so a participant's
+   report (say "off track" for its part) never stands as the action's status while the lead
+   has a counted update; participants' updates count only while the lead has none;
+2. then by workflow state, in the caller's order: accepted before submitted, so an accepted
+   update of an older quarter beats a newer submitted one (the action's status is its latest
+   accepted update's, else its latest submitted one's); drafts and returned updates never count;
+3. then the newest quarter;
 4. then the newest row (the highest id).
 
 The yearly report counts accepted updates only: the same rule with `states=ACCEPTED_ONLY`.
@@ -29,7 +31,6 @@ from sqlalchemy import (
     ColumnElement,
     ScalarSelect,
     Select,
-    String,
     Subquery,
     case,
     func,
@@ -64,16 +65,23 @@ def _points(as_of: AsOf) -> Subquery:
 
 
 def _latest_period(
-    state: WorkflowState, points: Subquery | None, in_quarter: bool, extra: Condition | None
+    state: WorkflowState,
+    points: Subquery | None,
+    in_quarter: bool,
+    extra: Condition | None,
+    lead_only: bool = False,
 ) -> ScalarSelect[int]:
     """For the enclosing query's action and as-of quarter: the newest period (up to that
-    quarter, or of that quarter) holding one of its updates in `state` that meets `extra`."""
+    quarter, or of that quarter) holding one of its updates in `state` that meets `extra`
+    (with `lead_only`, one of its lead department's)."""
+    lead = [ProgressUpdate.department_id == Action.lead_department_id] if lead_only else []
     exists = (
         select(ProgressUpdate.id)
         .where(
             ProgressUpdate.action_id == Action.id,
             ProgressUpdate.period_id == ReportingPeriod.id,
             ProgressUpdate.state == state.value,
+            *lead,
             *([extra(ProgressUpdate)] if extra else []),
         )
         .correlate(Action, ReportingPeriod)
@@ -106,14 +114,15 @@ def counted_updates(
     with `in_quarter`, among the updates of that very quarter. Actions without any are absent.
     Cost: a few index probes per action and as-of quarter."""
     points = _points(as_of) if as_of is not None else None
-    latest = [_latest_period(s, points, in_quarter, extra) for s in states]
-    if len(states) == 1:
-        period: ColumnElement[int] = latest[0]
-        state: ColumnElement[str] = literal(states[0].value, String)
-    else:
-        period = func.coalesce(*latest)
-        pairs = zip(latest[:-1], states, strict=False)
-        state = case(*((found.is_not(None), s.value) for found, s in pairs), else_=states[-1].value)
+    # The lead's periods by state, then anyone's: the first found decides (rules 1 and 2).
+    ordered = [(s, True) for s in states] + [(s, False) for s in states]
+    latest = [_latest_period(s, points, in_quarter, extra, lead) for s, lead in ordered]
+    period: ColumnElement[int] = func.coalesce(*latest)
+    pairs = zip(latest[:-1], ordered, strict=False)
+    state: ColumnElement[str] = case(
+        *((found.is_not(None), s.value) for found, (s, _lead) in pairs),
+        else_=ordered[-1][0].value,
+    )
     quarter = points.c.quarter if points is not None else literal(None, QuarterType())
     best = select(
         Action.id.label("action_id"),

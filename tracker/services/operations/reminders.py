@@ -133,9 +133,12 @@ def _owed(round_: Round, today: date) -> dict[int, list[_Owed]]:
     return owed
 
 
-def reminders_for(round_: Round, today: date) -> list[Reminder]:
-    """Every reminder of `round_`: one per active department user whose department owes updates."""
+def reminders_for(round_: Round, today: date, department_id: int | None = None) -> list[Reminder]:
+    """Every reminder of `round_`: one per active department user whose department owes updates
+    (with `department_id`, that department's users only: a planner's "Remind")."""
     owed = _owed(round_, today)
+    if department_id is not None:
+        owed = {department_id: owed[department_id]} if department_id in owed else {}
     if not owed:
         return []
     users = db.session.scalars(

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from tracker.fiscal import FiscalQuarter
 from tracker.models import ActionStatus
-from tracker.services.spreadsheets.columns import fold, in_every_language
+from tracker.services.spreadsheets.columns import fold, in_every_language, quarter_text
 from tracker.services.spreadsheets.reading import Cell
 from tracker.vocab import STATUS_LABELS
 
@@ -77,15 +77,17 @@ def percent(cell: Cell) -> int | None:
 
 
 def quarter(cell: Cell) -> FiscalQuarter | None:
-    """A fiscal quarter written like 2026-Q4, or None when the cell is blank."""
+    """A fiscal quarter written as the screens show it (2026-27 Q4, T4 2026-2027) or like
+    2026-Q4, or None when the cell is blank."""
     if cell.blank:
         return None
     try:
         if not isinstance(cell.value, str):
             raise ValueError(cell.value)
-        return FiscalQuarter.parse(cell.value)
+        return FiscalQuarter.parse_any(cell.value)
     except ValueError as error:
-        raise CellProblem(_("Write the quarter like 2026-Q4.")) from error
+        example = quarter_text(FiscalQuarter(2026, 4))
+        raise CellProblem(_("Write the quarter like %(example)s.", example=example)) from error
 
 
 def day(cell: Cell) -> date | None:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
+from tracker.i18n import quarter_label
 from tracker.models import (
     Action,
     Department,
@@ -107,9 +108,17 @@ def fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def updates_sheet_name(quarter: FiscalQuarter) -> str:
-    """The updates sheet's name in the current language, e.g. 'Updates 2025-Q2'."""
-    return str(_("Updates %(quarter)s", quarter=str(quarter)))[:31]
+def quarter_text(quarter: FiscalQuarter) -> str:
+    """A quarter as the screens show it in the current language: '2025-26 Q2', 'T2 2025-2026'
+    (the importer reads this and the canonical '2025-Q2' alike)."""
+    return quarter_label(quarter)
+
+
+def updates_sheet_name(quarter: FiscalQuarter, canonical: bool = False) -> str:
+    """The updates sheet's name in the current language, e.g. 'Updates 2025-26 Q2' (with
+    `canonical`, the older 'Updates 2025-Q2', still read back)."""
+    shown = str(quarter) if canonical else quarter_text(quarter)
+    return str(_("Updates %(quarter)s", quarter=shown))[:31]
 
 
 def milestones_sheet_name() -> str:
@@ -123,6 +132,7 @@ def sheet_names(quarter: FiscalQuarter) -> tuple[set[str], set[str]]:
     for lang in languages():
         with force_locale(lang):
             updates.add(fold(updates_sheet_name(quarter)))
+            updates.add(fold(updates_sheet_name(quarter, canonical=True)))
             milestones.add(fold(milestones_sheet_name()))
     return updates, milestones
 

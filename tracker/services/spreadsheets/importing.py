@@ -147,6 +147,11 @@ def plan_import(updates: Sheet, milestones: Sheet | None, scope: QuarterScope) -
         data = row_input(row, reading.dates.get(row.ctx.action.id, {}))
         refused, warnings = check_row(data, row)
         for key, messages in refused.items():
+            located = _milestone_cell(key, milestones, reading.milestone_rows)
+            if located is not None:
+                sheet, number, name = located
+                errors += [sheet.error(number, name, m) for m in messages]
+                continue
             column = key if key in (*TEXT_FIELDS, "percent_complete") else None
             errors += [updates.error(row.number, column, m) for m in messages]
         planned.append(Planned(row, data, warnings))
@@ -159,6 +164,18 @@ def plan_import(updates: Sheet, milestones: Sheet | None, scope: QuarterScope) -
     if not planned:
         raise ImportRefused(400, _("The file has no action rows to import."))
     return planned
+
+
+def _milestone_cell(
+    key: str, milestones: Sheet | None, rows: dict[int, int]
+) -> tuple[Sheet, int, str] | None:
+    """The milestones sheet's cell of an error keyed `milestones.<id>.<field>`, when the
+    milestone has a row there (None: the error stays on the action's row)."""
+    parts = key.split(".")
+    if milestones is None or len(parts) != 3 or parts[0] != "milestones":
+        return None
+    number = rows.get(int(parts[1])) if parts[1].isdigit() else None
+    return (milestones, number, parts[2]) if number is not None else None
 
 
 def check_row(data: UpdateInput, row: UpdateRow) -> tuple[Errors, Errors]:

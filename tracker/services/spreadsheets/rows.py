@@ -50,6 +50,7 @@ class Reading:
 
     updates: dict[int, UpdateRow] = field(default_factory=dict)
     dates: dict[int, dict[int, Dates]] = field(default_factory=dict)
+    milestone_rows: dict[int, int] = field(default_factory=dict)  # milestone id -> its row
     errors: list[CellError] = field(default_factory=list)
 
 
@@ -205,6 +206,7 @@ def _read_milestones(
             )
         else:
             rows[(ctx.action.id, milestone.id)] = number
+            reading.milestone_rows[milestone.id] = number
             reading.dates.setdefault(ctx.action.id, {})[milestone.id] = (forecast, completed)
             continue
         reading.errors.append(sheet.error(number, "milestone_code", problem))

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from xlsxwriter.utility import xl_col_to_name
 
+from tracker.fiscal import FiscalQuarter
 from tracker.services.spreadsheets import cells as cells
 from tracker.services.spreadsheets.columns import (
     FIRST_DATA_ROW,
@@ -27,6 +28,7 @@ from tracker.services.spreadsheets.columns import (
     fold,
     in_every_language,
     milestones_sheet_name,
+    quarter_text,
     sheet_names,
     updates_sheet_name,
 )
@@ -106,7 +108,7 @@ def check_top(sheet: Sheet, scope: QuarterScope) -> None:
     """Row 1 names this department and this period, and the headings follow."""
     top = sheet.rows[META_ROW - 1] if sheet.rows else ()
     values = [cells.text(c) for c in top[:4]] + [""] * 4
-    acronym, quarter = scope.department.acronym, str(scope.period.quarter)
+    acronym, quarter = scope.department.acronym, quarter_text(scope.period.quarter)
     labelled = fold(values[0]) in in_every_language(DEPARTMENT_LABEL) and fold(
         values[2]
     ) in in_every_language(PERIOD_LABEL)
@@ -125,7 +127,7 @@ def check_top(sheet: Sheet, scope: QuarterScope) -> None:
             ours=acronym,
         )
         raise ImportRefused(400, message)
-    if fold(values[3]) != fold(quarter):
+    if _quarter_of(values[3]) != scope.period.quarter:
         message = _(
             "This file is for the reporting period %(theirs)s, not %(ours)s. Download this "
             "period's template.",
@@ -134,6 +136,14 @@ def check_top(sheet: Sheet, scope: QuarterScope) -> None:
         )
         raise ImportRefused(400, message)
     check_headings(sheet, HEADER_ROW)
+
+
+def _quarter_of(text: str) -> FiscalQuarter | None:
+    """The quarter row 1 names, in the screens' form or the canonical one (None: neither)."""
+    try:
+        return FiscalQuarter.parse_any(text)
+    except ValueError:
+        return None
 
 
 def check_headings(sheet: Sheet, number: int) -> None:

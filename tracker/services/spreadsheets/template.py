@@ -19,6 +19,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from tracker.fiscal import FiscalQuarter
 from tracker.i18n import current_language
 from tracker.services.spreadsheets.columns import (
     MILESTONE_COLUMNS,
@@ -26,6 +27,7 @@ from tracker.services.spreadsheets.columns import (
     Column,
     QuarterScope,
     milestones_sheet_name,
+    quarter_text,
     updates_sheet_name,
 )
 from tracker.services.spreadsheets.csv_safety import csv_lines
@@ -51,7 +53,7 @@ def meta_row(scope: QuarterScope) -> list[Cell]:
         _("Department"),
         scope.department.acronym,
         _("Reporting period"),
-        str(scope.period.quarter),
+        quarter_text(scope.period.quarter),
     ]
 
 
@@ -73,7 +75,7 @@ def update_rows(scope: QuarterScope) -> Iterator[list[Cell]]:
             state,
             str(STATUS_LABELS[data.status]),
             data.percent_complete,
-            str(data.forecast_completion) if data.forecast_completion else None,
+            quarter_text(data.forecast_completion) if data.forecast_completion else None,
             data.accomplishments,
             data.risks,
             data.next_steps,
@@ -200,7 +202,10 @@ def _update_validations(sheet: Worksheet, last: int) -> None:
             "maximum": 100,
             "error_message": _("Enter a whole number from 0 to 100."),
         },
-        "forecast_completion": {"validate": "any", "input_message": _("Like 2026-Q4.")},
+        "forecast_completion": {
+            "validate": "any",
+            "input_message": _("Like %(example)s.", example=quarter_text(FiscalQuarter(2026, 4))),
+        },
     }
     for key, rule in rules.items():
         col = keys.index(key)
@@ -244,8 +249,9 @@ def instructions(scope: QuarterScope) -> list[str]:
         _("An action at risk or off track needs its risks and issues described."),
         _("Percent complete: a whole number from 0 to 100."),
         _(
-            "Forecast completion quarter: the fiscal year's first calendar year and the quarter, "
-            "like 2026-Q4."
+            "Forecast completion quarter: the fiscal year and the quarter as the screens show "
+            "them, like %(example)s (2026-Q4 is read the same).",
+            example=quarter_text(FiscalQuarter(2026, 4)),
         ),
         _("Milestone dates: a forecast date or a completion date, as YYYY-MM-DD."),
         _("Type values, not formulas: a file with a formula in it is refused."),

@@ -1,8 +1,10 @@
 """A department's quarter: its assigned actions and where each update stands for one period.
 
 Listed are the actions of active plans whose reporting window (first fiscal year up to one
-year past the last, the forecast grace) contains the period. Three queries whatever the
-number of actions: the periods, the actions with their areas and plans, the period's updates.
+year past the last, the forecast grace) contains the period; the periods offered are those of
+the years of the department's active plans (not the quarters of other, older plans). Four
+queries whatever the number of actions: the plans' years, the periods, the actions with their
+areas and plans, the period's updates.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, false, func, select
 
 from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
 from tracker.models import (
     Action,
     Plan,
+    PlanStatus,
     ProgressUpdate,
     ReportingPeriod,
     StrategicArea,
@@ -80,6 +84,17 @@ class DepartmentQuarter:
         """How many actions have an update in `state` ('not_started' for none)."""
         return sum(row.state == state for p in self.plans for a in p.areas for row in a.rows)
 
+    @property
+    def returned(self) -> list[QuarterRow]:
+        """The updates a planner returned to be fixed: the page lists them first."""
+        return [
+            row
+            for p in self.plans
+            for a in p.areas
+            for row in a.rows
+            if row.state == WorkflowState.RETURNED.value
+        ]
+
 
 def department_quarter(user: User, quarter: str | None) -> DepartmentQuarter:
     """The user's department's quarter page, for `quarter` or the current period."""
@@ -88,7 +103,7 @@ def department_quarter(user: User, quarter: str | None) -> DepartmentQuarter:
     opened = list(
         db.session.scalars(
             select(ReportingPeriod)
-            .where(ReportingPeriod.opens_on <= today)
+            .where(ReportingPeriod.opens_on <= today, _within_plan_years(department_id))
             .order_by(ReportingPeriod.quarter.desc())
         )
     )
@@ -100,6 +115,30 @@ def department_quarter(user: User, quarter: str | None) -> DepartmentQuarter:
     if period is None:
         return DepartmentQuarter(today, opened, None, [])
     return DepartmentQuarter(today, opened, period, _groups(department_id, period))
+
+
+def _within_plan_years(department_id: int) -> ColumnElement[bool]:
+    """Periods inside the fiscal years (plus the forecast grace) of the active plans the
+    department reports on, or of any active plan when it reports on none: not the quarters of
+    other, older plans."""
+    grace = FORECAST_GRACE_QUARTERS // 4
+    first, last = db.session.execute(
+        select(func.min(Plan.first_year), func.max(Plan.last_year)).where(
+            Plan.id.in_(assigned_actions(department_id).with_only_columns(Plan.id).order_by(None))
+        )
+    ).one()
+    if first is None:
+        first, last = db.session.execute(
+            select(func.min(Plan.first_year), func.max(Plan.last_year)).where(
+                Plan.status == PlanStatus.ACTIVE.value
+            )
+        ).one()
+    if first is None:
+        return false()
+    return and_(
+        ReportingPeriod.quarter >= FiscalQuarter(first, 1),
+        ReportingPeriod.quarter <= FiscalQuarter(last + grace, 4),
+    )
 
 
 def _groups(department_id: int, period: ReportingPeriod) -> list[PlanGroup]:

@@ -36,6 +36,7 @@ from tracker.services.calendar import clock, periods
 from tracker.services.errors import NotFound
 from tracker.services.figures.obligations import DepartmentRef, PlanRef, department_ref, plan_ref
 from tracker.services.updates.queries import previous_update
+from tracker.services.updates.review_flags import Previous, ReviewFlag, review_flags
 from tracker.services.updates.revisions import record_revision, snapshot_of
 from tracker.services.updates.rules import UpdateConflict, UpdateInvalid, UpdateNotEditable
 from tracker.services.updates.save import SaveResult
@@ -75,6 +76,7 @@ class PreviousValues:
 class QueueItem:
     update: ProgressUpdate
     previous: PreviousValues | None
+    flags: tuple[ReviewFlag, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,9 @@ def _queue_query(filters: QueueFilters) -> Select[ProgressUpdate]:
             contains_eager(ProgressUpdate.department),
             contains_eager(ProgressUpdate.period),
             joinedload(ProgressUpdate.submitted_by),
+            # what the review flags read: two more queries per page, whatever its size
+            selectinload(ProgressUpdate.milestone_forecasts),
+            contains_eager(ProgressUpdate.action).selectinload(Action.milestones),
         )
         .order_by(ProgressUpdate.submitted_at, ProgressUpdate.id)
     )
@@ -135,7 +140,7 @@ def review_queue(filters: QueueFilters) -> Queue:
             )
         )
     return Queue(
-        items=[QueueItem(u, previous.get(u.id)) for u in updates],
+        items=[QueueItem(u, previous.get(u.id), _flags(u, previous.get(u.id))) for u in updates],
         page=page.page,
         pages=page.pages,
         total=page.total or 0,
@@ -209,6 +214,12 @@ class ReviewView:
     old: dict[str, Any] | None  # the previous accepted update's snapshot (None: there is none)
     new: dict[str, Any]  # this update's
     blocked_reason: str | None
+    flags: tuple[ReviewFlag, ...] = ()
+
+
+def _flags(update: ProgressUpdate, previous: PreviousValues | None) -> tuple[ReviewFlag, ...]:
+    before = Previous(previous.quarter, previous.percent_complete) if previous else None
+    return review_flags(update, before)
 
 
 def _load(update_id: int, drafts: bool = True) -> ProgressUpdate:
@@ -250,7 +261,9 @@ def get_review(update_id: int) -> ReviewView:
         update.action_id, update.department_id, update.period.quarter, accepted_only=True
     )
     old = snapshot_of(previous) if previous else None
-    return ReviewView(update, previous, old, snapshot_of(update), _blocked_reason(update))
+    before = Previous(previous.period.quarter, previous.percent_complete) if previous else None
+    flags = review_flags(update, before) if update.state == WorkflowState.SUBMITTED.value else ()
+    return ReviewView(update, previous, old, snapshot_of(update), _blocked_reason(update), flags)
 
 
 def decide_update(

@@ -8,7 +8,8 @@ plan is treated as a typing mistake. Completion dates may not be in the future n
 plan starts.
 
 A draft is only checked for what could never be stored (percent outside 0..100, milestones of
-another action); the rules below apply on submission.
+another action, a milestone forecast after its own completion date); the rules below apply on
+submission.
 """
 
 from __future__ import annotations
@@ -102,6 +103,18 @@ def check_draft(data: UpdateInput, ctx: RuleContext) -> Errors:
     for name in ("accomplishments", "risks", "next_steps", "decrease_reason"):
         if len(getattr(data, name)) > TEXT_MAX:
             _add(errors, name, _("Keep this under %(n)s characters.", n=TEXT_MAX))
+    for entry in data.milestones:
+        # Dates that contradict each other are a typing mistake even in a draft.
+        if entry.forecast_on and entry.completed_on and entry.forecast_on > entry.completed_on:
+            _add(
+                errors,
+                milestone_key(entry.milestone_id, "forecast_on"),
+                _(
+                    "The forecast date cannot be after the completion date (%(done)s). "
+                    "Correct one of the dates, or clear the forecast.",
+                    done=entry.completed_on.isoformat(),
+                ),
+            )
     return errors
 
 
