@@ -80,12 +80,13 @@ def test_draft_conflict_submit_return_accept_then_the_dashboard_figures(
 
     plan = api_get(client, f"/api/v1/plans/{SLUG}", planner).get_json()
     [row] = [a for area in plan["areas"] for a in area["actions"] if a["code"] == code]
+    # The lead department's (ACR) accepted update speaks for the action, not BCD's newer one.
     assert row["current"] == {
         "status": "on_track",
-        "percent_complete": 75,
-        "period": "2025-Q2",
+        "percent_complete": 40,
+        "period": "2025-Q1",
         "state": "accepted",
-        "department": "BCD",
+        "department": "ACR",
     }
     clear_cache(app)  # the dashboard's service computes afresh
     with app.test_request_context():

@@ -163,6 +163,7 @@ SAMPLES: dict[str, tuple[str, dict[str, Any]]] = {
     ),  # fmt: skip
     "period.closed": ("period", {"quarter": "2025-Q2", "before": {}, "after": {}}),
     "report.generate": ("report", {"fiscal_year": 2025, "version": 1, "by": "scheduler"}),
+    "reminder.sent": ("department", {"plan": "p", "period": "2025-Q1", "recipients": 2}),
     "mail.logged": ("", {"to": "a@x.ca", "subject": "Reminder", "body": "Hi", "lang": "en"}),
     "demo.seeded": ("", {"plans": []}),
 }
@@ -178,7 +179,12 @@ def _objects(app: Flask, world: World) -> dict[str, tuple[str, str]]:
         user_id = world.user_ids[PLANNER_EMAIL]
         token = ApiToken(user_id=user_id, name="CI", token_hash="0" * 64, scope="read")
         report = AnnualReport(
-            plan_id=plan.id, fiscal_year=2025, version=1, snapshot={}, triggered_by="scheduler"
+            plan_id=plan.id,
+            fiscal_year=2025,
+            language="en",
+            version=1,
+            snapshot={},
+            triggered_by="scheduler",
         )
         db.session.add_all([token, report])
         db.session.commit()

@@ -138,6 +138,8 @@ def values(kind: str, detail: Mapping[str, Any]) -> dict[str, str]:
     for key in ("file", "filename"):
         if isinstance(detail.get(key), str):
             found["file"] = quoted(detail[key] or "?")
+    if "recipients" in detail:
+        found["recipients"] = str(detail["recipients"])
     quarter = detail.get("quarter", detail.get("period"))
     if isinstance(quarter, str):
         found["period"] = _quarter(quarter)

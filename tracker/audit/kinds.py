@@ -85,6 +85,7 @@ KIND_GROUPS: tuple[tuple[LazyString, Mapping[str, LazyString]], ...] = (
             "period.reopened": _l("Quarter reopened"),
             "period.closed": _l("Quarter locked again"),
             "report.generate": _l("Yearly report generated"),
+            "reminder.sent": _l("Late department reminded"),
             "mail.logged": _l("E-mail kept, not sent"),
             "demo.seeded": _l("Demo data loaded"),
         },

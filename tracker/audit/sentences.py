@@ -120,6 +120,10 @@ SENTENCES: Mapping[str, LazyString] = {
     "report.generate": _l(
         "%(actor)s generated version %(version)s of the %(year)s yearly report of %(plan)s."
     ),
+    "reminder.sent": _l(
+        "%(actor)s reminded %(department)s of the updates it owes for %(period)s "
+        "(%(recipients)s recipients)."
+    ),
     "mail.logged": _l(
         "An e-mail to %(to)s was kept instead of sent (no mail server is set): %(subject)s"
     ),
