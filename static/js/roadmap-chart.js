@@ -68,6 +68,22 @@
     return rows[index] || null;
   }
 
+  /** Row labels as links: Chart.js calls onHover and onClick only over the bars, so this plugin
+   *  watches the events left of them: the full title as the canvas's tooltip, a click opens. */
+  function rowLinks(rows) {
+    return {
+      id: "rowLinks",
+      afterEvent(chart, args) {
+        if (args.inChartArea) return; // onHover and onClick of the chart's options
+        const event = args.event;
+        const row = event.type === "mouseout" ? null : rowAtLabel(chart, event, rows);
+        chart.canvas.title = row ? `${row.code} ${row.title} (${row.area})` : "";
+        chart.canvas.style.cursor = row ? "pointer" : "default";
+        if (row && event.type === "click") window.location.assign(row.url);
+      },
+    };
+  }
+
   /** The middle of each span between `starts` (and `max`): where a year's label goes. */
   function middles(starts, min, max) {
     return starts.map((s, i) => {
@@ -198,21 +214,17 @@
         },
         onClick: (event, elements, chart) => {
           const hit = elements[0];
-          let row = rowAtLabel(chart, event, rows);
-          if (hit) {
-            const raw = chart.data.datasets[hit.datasetIndex].data[hit.index];
-            row = rowOf(raw && raw.y ? raw.y : chart.data.labels[hit.index]);
-          }
+          if (!hit) return;
+          const raw = chart.data.datasets[hit.datasetIndex].data[hit.index];
+          const row = rowOf(raw && raw.y ? raw.y : chart.data.labels[hit.index]);
           if (row) window.location.assign(row.url);
         },
         onHover: (event, elements, chart) => {
-          // Over a row's label: its full title as the canvas's tooltip, and a link's pointer.
-          const row = rowAtLabel(chart, event, rows);
-          chart.canvas.title = row ? `${row.code} ${row.title} (${row.area})` : "";
-          chart.canvas.style.cursor = elements.length || row ? "pointer" : "default";
+          chart.canvas.title = "";
+          chart.canvas.style.cursor = elements.length ? "pointer" : "default";
         },
       },
-      plugins: [markerLines],
+      plugins: [markerLines, rowLinks(rows)],
     };
   }
 
