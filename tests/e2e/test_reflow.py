@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
-from tests.e2e.conftest import Account
+from tests.e2e import support
+from tests.e2e.conftest import Account, SeededDatabase
 from tests.e2e.support import LiveServer
 from tests.e2e.test_smoke import account_for, sign_in
 
@@ -32,7 +33,7 @@ EXPECTED = {
     # Pages each role must have reached, whatever else it found: the issue's list.
     "admin": {"/admin/users", "/admin/periods", "/admin/jobs", "/audit/", "/plans/new"},
     "planner": {"/review/", "/review/N", "/plans/P/attention", "/plans/P/compliance"},
-    "oversight": {"/reports/", "/audit/", "/plans/P/compliance"},
+    "oversight": {"/reports/", "/reports/N", "/audit/", "/plans/P/compliance"},
     "department": {"/updates/", "/updates/Q/actions/N", "/plans/P/actions/X"},
 }
 COMMON = {"/", "/plans/", "/plans/P/", "/plans/P/roadmap", "/plans/P/trends", "/account/password"}
@@ -42,6 +43,20 @@ LINKS = """() => Array.from(document.querySelectorAll("a[href]:not([download])")
   (a) => a.getAttribute("href"))"""
 
 _axed: set[tuple[str, str]] = set()  # (language, kind of page) already checked by axe
+
+
+@pytest.fixture(scope="module")
+def issued_report(seeded_database: SeededDatabase) -> None:
+    """One yearly report, so that the reports list has rows and a report has its page."""
+    support.flask(
+        seeded_database.env,
+        "report",
+        "generate",
+        "--plan",
+        "gc-it-strategic-plan-2016-2020",
+        "--year",
+        "2018",
+    )
 
 
 def kind_of(path: str) -> str:
@@ -54,6 +69,7 @@ def kind_of(path: str) -> str:
 
 def check(page: Page, axe: Callable[[Page], None], language: str) -> None:
     """The page fits the phone's width; axe passes once per kind of page and language."""
+    page.wait_for_load_state("load")  # after a form's submission: its stylesheet too
     scroll_width, client_width = page.evaluate(WIDTH)
     assert scroll_width <= client_width, (
         f"{page.url} ({language}) is {scroll_width}px wide on a {client_width}px screen"
@@ -117,6 +133,7 @@ def test_every_page_fits_a_phone(
     live_server: LiveServer,
     demo_accounts: list[Account],
     axe: Callable[[Page], None],
+    issued_report: None,
     role: str,
     language: str,
 ) -> None:
