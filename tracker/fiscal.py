@@ -136,6 +136,10 @@ class FiscalQuarter:
             return f"T{self.quarter} {year}"
         return f"{year} Q{self.quarter}"
 
+    def short_label(self, lang: str = "en") -> str:
+        """The quarter without its year, for an axis under the years: "Q1" (en), "T1" (fr)."""
+        return f"{'T' if _lang(lang) == 'fr' else 'Q'}{self.quarter}"
+
 
 def fiscal_year_of(d: date, start_month: int = DEFAULT_START_MONTH) -> int:
     """Return the fiscal year (calendar year in which it starts) containing date d."""

@@ -208,6 +208,75 @@ def test_roadmap_bar_opens_the_action(planner: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("S1.1")
 
 
+GANTT_STATE = """() => {
+  const chart = Chart.getChart(document.getElementById("chart-roadmap"));
+  const y = chart.scales.y;
+  const first = y.getPixelForValue(0);
+  return {
+    rows: y.ticks.map((t) => t.label),
+    quarters: chart.scales.x.ticks.map((t) => t.label).filter(Boolean),
+    years: chart.scales.years.ticks.map((t) => t.label),
+    positions: [chart.scales.x.position, chart.scales.years.position],
+    legend: chart.legend.legendItems.map((item) => item.text),
+    legendTitle: chart.options.plugins.legend.title.text,
+    label: { x: Math.max(4, chart.chartArea.left - 30), y: first },
+  };
+}"""
+
+
+def gantt(page: Page) -> dict[str, Any]:
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.getElementById('chart-roadmap'))"
+    )
+    return dict(page.evaluate(GANTT_STATE))
+
+
+def test_roadmap_gantt_reads_well(planner: Page) -> None:
+    page = planner
+    page.goto(f"{PLAN}/roadmap")
+    data = page_json(page, "chart-roadmap")
+    state = gantt(page)
+    # Rows: the code, then the title as far as it fits, cut with an ellipsis; in full in the table.
+    for label, row in zip(state["rows"], data["rows"], strict=True):
+        assert label.startswith(f"{row['code']} "), label
+        shown = label.removeprefix(f"{row['code']} ")
+        assert shown == row["title"] or (
+            shown.endswith("…") and row["title"].startswith(shown[:-1])
+        ), (label, row["title"])
+        assert (
+            row["title"]
+            in page.locator(f"#chart-roadmap-table tr[data-code='{row['code']}']").inner_text()
+        )
+    assert any(label.endswith("…") for label in state["rows"])
+    # Fiscal years above their quarters, at the top.
+    assert state["positions"] == ["top", "top"]
+    assert state["years"] == ["2016-17", "2017-18", "2018-19", "2019-20", "2020-21"]
+    assert set(state["quarters"]) == {"Q1", "Q2", "Q3", "Q4"}
+    # The legend names each area's colour, then the series.
+    assert state["legendTitle"] == "Bar colour: strategic area"
+    assert state["legend"][:4] == AREAS
+    assert "Current forecast" in state["legend"]
+
+    # A row's label: its full title on hover, the action's page on a click.
+    canvas = page.locator("#chart-roadmap")
+    canvas.hover(position=state["label"])
+    first = data["rows"][0]
+    expect(canvas).to_have_attribute("title", f"{first['code']} {first['title']} ({first['area']})")
+    canvas.click(position=state["label"])
+    expect(page).to_have_url(re.compile(rf"{PLAN}/actions/{re.escape(first['code'])}$"))
+
+
+def test_roadmap_on_a_phone(planner: Page) -> None:
+    page = planner
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{PLAN}/roadmap")
+    state = gantt(page)
+    assert state["rows"] == page_json(page, "chart-roadmap")["labels"]  # codes only: no room
+    assert state["years"][0] == "16-17"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+
+
 def test_trends(planner: Page, axe: Callable[[Page], None]) -> None:
     page = planner
     page.goto(f"{PLAN}/trends")

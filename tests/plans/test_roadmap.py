@@ -61,6 +61,31 @@ def test_live_roadmap(client: FlaskClient, planner: None) -> None:
     assert "5 of 5 actions shown: 1 forecast past their baseline target, 1 milestones late." in html
 
 
+def test_time_axis_and_area_key(client: FlaskClient, planner: None) -> None:
+    html = get(client, URL)
+    data = payload(html, "chart-roadmap")
+    axis = data["axis"]
+    quarters = axis["quarters"]
+    # Every quarter from the axis's first day, three months apart, named without its year.
+    assert quarters[0]["value"] == axis["min"] and quarters[-1]["value"] < axis["max"]
+    assert [day_of(q["value"]).month for q in quarters[:5]] == [4, 7, 10, 1, 4]
+    assert [q["label"] for q in quarters[:5]] == ["Q1", "Q2", "Q3", "Q4", "Q1"]
+    assert len(quarters) == 4 * len(axis["years"])
+    assert {y["value"] for y in axis["years"]} <= {q["value"] for q in quarters}
+    # The legend's key: one entry per area shown, in the order of the table's area headings.
+    headings = [row[0] for row in table(html, "chart-roadmap-table")[1:] if len(row) == 1]
+    assert [a["name"] for a in data["areas"]] == headings == ["Service", "Security"]
+    assert all(a["colour"].startswith("#") for a in data["areas"])
+    assert data["texts"]["areas"] == "Bar colour: strategic area"
+    # Rows carry the full title the chart shortens on its labels.
+    assert [(r["code"], r["title"]) for r in data["rows"]][0] == ("S1", "Action S1")
+
+
+def test_area_key_follows_the_filter(client: FlaskClient, planner: None) -> None:
+    data = payload(get(client, f"{URL}?area=SEC"), "chart-roadmap")
+    assert [a["code"] for a in data["areas"]] == ["SEC"]
+
+
 def test_milestones_in_chart_and_table(client: FlaskClient, planner: None) -> None:
     html = get(client, URL)
     data = payload(html, "chart-roadmap")
@@ -157,7 +182,10 @@ def test_department_user(app: Flask, client: FlaskClient, auth: AuthActions) -> 
 def test_french(client: FlaskClient, planner: None) -> None:
     post_form(client, "/language", {"lang": "fr", "next": "/"}, page="/")
     html = get(client, URL)
-    assert payload(html, "chart-roadmap")["axis"]["years"][0]["label"] == "2024-2025"
+    data = payload(html, "chart-roadmap")
+    assert data["axis"]["years"][0]["label"] == "2024-2025"
+    assert [q["label"] for q in data["axis"]["quarters"][:4]] == ["T1", "T2", "T3", "T4"]
+    assert data["texts"]["areas"] == "Couleur des barres\u00a0: domaine stratégique"
     assert "T4 2024-2025" in html
 
 

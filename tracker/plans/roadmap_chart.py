@@ -7,7 +7,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 
-from tracker.fiscal import FiscalQuarter, fiscal_year_label
+from tracker.fiscal import FiscalQuarter, fiscal_year_label, quarters_between
 from tracker.i18n import current_language, quarter_label
 from tracker.plans.chart_specs import ChartSpec, Series, epoch_ms
 from tracker.services.calendar.periods import start_month
@@ -62,6 +62,7 @@ def _milestones(r: Roadmap) -> list[Series]:
 
 
 def _axis(r: Roadmap) -> dict[str, Any]:
+    """The time axis: its bounds, the first day of each fiscal year and of each quarter."""
     month, lang = start_month(), current_language()
     years = range(r.first.year, r.last.year + 1)
     return {
@@ -74,7 +75,20 @@ def _axis(r: Roadmap) -> dict[str, Any]:
             }
             for y in years
         ],
+        "quarters": [
+            {"value": epoch_ms(q.start_date(month)), "label": q.short_label(lang)}
+            for q in quarters_between(r.first, r.last)
+        ],
     }
+
+
+def _areas(r: Roadmap) -> list[dict[str, str]]:
+    """The legend's key to the bar colours: each strategic area shown, in plan order."""
+    lang = current_language()
+    return [
+        {"code": area.code, "name": area.text("name", lang), "colour": area.colour}
+        for area, _rows in r.groups()
+    ]
 
 
 def _markers(r: Roadmap) -> list[dict[str, Any]]:
@@ -136,5 +150,11 @@ def roadmap_chart(r: Roadmap) -> ChartSpec:
         labels=tuple(row.action.code for row in r.rows),
         series=(*bars, *_milestones(r)),
         unit="date",
-        options={"rows": _rows(r), "axis": _axis(r), "markers": _markers(r)},
+        options={
+            "rows": _rows(r),
+            "axis": _axis(r),
+            "markers": _markers(r),
+            "areas": _areas(r),
+            "texts": {"areas": str(_("Bar colour: strategic area"))},
+        },
     )
