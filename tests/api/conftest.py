@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from tests.conftest import rollups_agree_after
 from tests.factories.api import EMAILS, World, build_world
 from tracker.extensions import db
 from tracker.models import TokenScope, User
@@ -52,3 +54,8 @@ def write_tokens(app: Flask) -> dict[str, str]:
 def writers(app: Flask) -> Writers:
     world = build_world(app, actions=2)
     return Writers(world, write_tokens(app))
+
+
+@pytest.fixture(autouse=True)
+def _rollups_agree(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield from rollups_agree_after(request)

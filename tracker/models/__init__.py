@@ -9,6 +9,7 @@ from tracker.models.plan import Action, Milestone, Plan, StrategicArea, action_p
 from tracker.models.progress import MilestoneForecast, ProgressUpdate, ReportingPeriod, Revision
 from tracker.models.report import AnnualReport, ReportFile
 from tracker.models.review import BaselineDue, BaselineTarget, BaselineVersion, PlanReview
+from tracker.models.rollup import ActionFigure
 from tracker.vocab import (
     ActionStatus,
     ChangeKind,
@@ -21,6 +22,7 @@ from tracker.vocab import (
 
 __all__ = [
     "Action",
+    "ActionFigure",
     "ActionStatus",
     "AnnualReport",
     "ApiToken",

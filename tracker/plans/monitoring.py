@@ -35,7 +35,7 @@ def attention(slug: str) -> tuple[str, int]:
     def build() -> Content:
         return Content({"attention": needs_attention(plan.id, today)})
 
-    return cached_page("plans/attention", (slug, today), build, plan=plan)
+    return cached_page("plans/attention", (slug, today), build, shows_drafts=True, plan=plan)
 
 
 def _filters(plan: Plan) -> tuple[ComplianceFilterForm, dict[str, Any] | None]:

@@ -202,7 +202,9 @@ def plan_row(slug: str) -> Plan:
 def plan_departments(plan_id: int) -> list[DepartmentRef]:
     """Departments assigned to the plan's actions (leads and participants), by acronym; kept
     until the data changes (`tracker.cache`)."""
-    return remember("plan-departments", (plan_id,), lambda: _plan_departments(plan_id))
+    return remember(
+        "plan-departments", (plan_id,), lambda: _plan_departments(plan_id), plan=plan_id
+    )
 
 
 def _plan_departments(plan_id: int) -> list[DepartmentRef]:

@@ -286,7 +286,7 @@ def build_roadmap(frame: PlanFrame, filters: RoadmapFilters) -> Roadmap:
     """The roadmap of `frame`'s plan with `filters` applied (as of a past quarter if asked);
     kept until the data changes (`tracker.cache`)."""
     key = (frame.plan.id, frame.today, filters)
-    return remember("roadmap", key, lambda: _roadmap(frame, filters))
+    return remember("roadmap", key, lambda: _roadmap(frame, filters), plan=frame.plan.id)
 
 
 def _roadmap(frame: PlanFrame, filters: RoadmapFilters) -> Roadmap:

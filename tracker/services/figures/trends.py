@@ -87,7 +87,8 @@ def _point(
 def progress_trends(frame: PlanFrame) -> list[TrendSeries]:
     """Reported and expected percent for the plan, then each area, quarter by quarter; kept
     until the data changes (`tracker.cache`)."""
-    return remember("trends", (frame.plan.id, frame.today), lambda: _progress_trends(frame))
+    key = (frame.plan.id, frame.today)
+    return remember("trends", key, lambda: _progress_trends(frame), plan=frame.plan.id)
 
 
 def _progress_trends(frame: PlanFrame) -> list[TrendSeries]:
@@ -209,7 +210,9 @@ def milestone_trend(frame: PlanFrame, code: str | None = None) -> MilestoneTrend
 
     Raises ValueError when `code` is not an action of the plan."""
     key = (frame.plan.id, frame.today, code)
-    return remember("milestone-trend", key, lambda: _milestone_trend(frame, code))
+    return remember(
+        "milestone-trend", key, lambda: _milestone_trend(frame, code), plan=frame.plan.id
+    )
 
 
 def _milestone_trend(frame: PlanFrame, code: str | None) -> MilestoneTrend:
