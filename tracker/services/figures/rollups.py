@@ -8,11 +8,13 @@ of history.
 
 They are derived data, written in the transaction that moves them: a listener notes, at each
 flush, the progress updates whose counted state may change (anything but a draft staying a
-draft), the actions whose lead department changes and the new reporting periods, and before
-the commit recomputes those actions' rows from the source rows (from the touched quarter on)
-and replaces them. On PostgreSQL a transaction-scoped advisory lock per action, taken before
-recomputing, makes two departments submitting on one action at once recompute one after the
-other, the second from the first's committed rows: no rollup is lost. SQLite writers are
+draft), the actions whose lead department changes and the new reporting periods, and once the
+flush has written them recomputes those actions' rows from the source rows (from the touched
+quarter on) and replaces them: the rest of the transaction, and its commit, read rollups that
+agree with its writes. On PostgreSQL a transaction-scoped advisory lock per action, taken
+before recomputing, makes two departments submitting on one action at once recompute one after
+the other, the second from the first's committed rows (READ COMMITTED: each statement reads
+what has committed when it starts): no rollup is lost. SQLite writers are
 serialised by BEGIN IMMEDIATE (`tracker.db`).
 
 `rebuild` recomputes them from history (`flask figures rebuild`), `differences` compares them
@@ -26,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Row,
     Select,
     Subquery,
     and_,
@@ -33,16 +36,28 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    literal,
     select,
+    union_all,
 )
 from sqlalchemy.orm import Session, SessionTransaction, aliased
 
 from tracker.db import listen_once
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
-from tracker.models import Action, ActionFigure, Plan, ProgressUpdate, ReportingPeriod
+from tracker.models import (
+    Action,
+    ActionFigure,
+    Department,
+    Plan,
+    ProgressUpdate,
+    ReportingPeriod,
+)
+from tracker.models.base import QuarterType
 from tracker.services.figures import counted
 
+# A row of `standing_rows`: the columns of COLUMNS, then the two acronyms.
+StandingRow = Row[*tuple[Any, ...]]
 # The advisory lock namespace of rollup writers (PostgreSQL: pg_advisory_xact_lock(key, id)).
 LOCK_SPACE = 20_812
 # Actions recomputed per statement by `rebuild` and `differences`.
@@ -167,7 +182,7 @@ def rebuild(plan_slug: str | None = None) -> int:
     if plan_slug is None:  # rows of actions that no longer exist cascade; nothing else stays
         db.session.execute(delete(ActionFigure))
     for chunk in _chunks(ids):
-        refresh(db.session, chunk, None)
+        refresh(db.session(), chunk, None)
     db.session.commit()
     stmt = select(func.count()).select_from(ActionFigure)
     if plan_slug is not None:
@@ -223,7 +238,7 @@ def _describe(
 def register_listeners() -> None:
     """Recompute the rollups a transaction moves, before it commits (once per process)."""
     listen_once(Session, "before_flush", _note)
-    listen_once(Session, "before_commit", _recompute)
+    listen_once(Session, "after_flush_postexec", _recompute)
     listen_once(Session, "after_transaction_end", _forget)
 
 
@@ -254,11 +269,12 @@ def _note(session: Session, _context: Any, _instances: Any) -> None:
             pending.append(obj)
 
 
-def _recompute(session: Session) -> None:
-    """Recompute the noted actions' rollups from the earliest quarter each was touched at."""
+def _recompute(session: Session, _context: Any) -> None:
+    """After each flush, recompute the noted actions' rollups from the earliest quarter each
+    was touched at: what the transaction reads next, the pages' figures included, agrees with
+    what it wrote."""
     if not session.info.get(_PENDING):
         return
-    session.flush()
     noted = session.info.pop(_PENDING, [])
     since: dict[int, FiscalQuarter | None] = {}
     periods: dict[int, FiscalQuarter] = {}
@@ -309,3 +325,49 @@ def _earliest(
 def _forget(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
+
+
+# Reading them.
+
+
+def _asked(quarters: Sequence[FiscalQuarter | None]) -> Subquery:
+    """(asked, effective): each of `quarters` (None: now) and the quarter of the latest
+    reporting period on or before it. Where an action stands as of a quarter is where it
+    stands as of that period, since every update belongs to a period."""
+    rows = []
+    for quarter in dict.fromkeys(quarters):
+        latest = select(func.max(ReportingPeriod.quarter))
+        if quarter is not None:
+            latest = latest.where(ReportingPeriod.quarter <= quarter)
+        asked = literal(quarter, QuarterType()).label("asked")
+        rows.append(select(asked, latest.scalar_subquery().label("effective")))
+    return (rows[0] if len(rows) == 1 else union_all(*rows)).subquery("asked")
+
+
+def standing_rows(
+    action_ids: Collection[int], quarters: Sequence[FiscalQuarter | None]
+) -> dict[FiscalQuarter | None, list[StandingRow]]:
+    """The rollup rows of `action_ids` as of each of `quarters` (None: now), with the acronyms
+    of the counted update's department (`acronym`) and the forecast's (`forecast_acronym`);
+    one query whatever the history."""
+    found: dict[FiscalQuarter | None, list[StandingRow]] = {q: [] for q in quarters}
+    if not action_ids or not quarters:
+        return found
+    asked = _asked(quarters)
+    department, forecaster = aliased(Department), aliased(Department)
+    rows = db.session.execute(
+        select(
+            *(getattr(ActionFigure, c) for c in COLUMNS),
+            department.acronym.label("acronym"),
+            forecaster.acronym.label("forecast_acronym"),
+            asked.c.asked,
+        )
+        .select_from(asked)
+        .join(ActionFigure, ActionFigure.quarter == asked.c.effective)
+        .join(department, department.id == ActionFigure.department_id)
+        .outerjoin(forecaster, forecaster.id == ActionFigure.forecast_department_id)
+        .where(ActionFigure.action_id.in_(action_ids))
+    )
+    for row in rows:
+        found[row.asked].append(row)
+    return found
