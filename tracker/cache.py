@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from flask import Flask, g, has_app_context, has_request_context
 from flask_caching import Cache
 from markupsafe import Markup
-from sqlalchemy import func, inspect, select
+from sqlalchemy import String, cast, func, inspect, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -113,18 +113,27 @@ def _scopes(plan: int | None, drafts: bool, department: int | None) -> tuple[str
 
 
 def data_version(
-    plan: int | None = None, *, drafts: bool = False, department: int | None = None
+    plan: int | None = None,
+    *,
+    drafts: bool = False,
+    department: int | None = None,
+    plan_slug: str | None = None,
 ) -> str:
     """The version of the data of plan `plan` (with its drafts, or one department's), or of
-    everything when `plan` is None; read once per request (the value the request started
-    with, until this request commits a change)."""
+    the plan called `plan_slug`, or of everything when neither is given; read once per
+    request (the value the request started with, until this request commits a change)."""
+    if plan is None and plan_slug is not None:
+        plan = _loaded_plan_id(plan_slug)
     scopes = _scopes(plan, drafts, department)
-    known: dict[tuple[str, ...] | None, str] = (
+    known: dict[tuple[str, ...] | str | None, str] = (
         g.setdefault("data_versions", {}) if has_request_context() else {}
     )
-    if scopes in known:
-        return known[scopes]
-    if scopes is None:
+    memo = plan_slug if plan is None and plan_slug is not None else scopes
+    if memo in known:
+        return known[memo]
+    if plan is None and plan_slug is not None:
+        found = _slug_version(plan_slug)
+    elif scopes is None:
         total = db.session.scalar(select(func.coalesce(func.sum(DataVersion.value), 0)))
         found = f"*{total}"
     else:
@@ -132,9 +141,35 @@ def data_version(
             select(DataVersion.scope, DataVersion.value).where(DataVersion.scope.in_(scopes))
         )
         values = {scope: value for scope, value in rows}
-        found = ".".join(str(values.get(s, 0)) for s in scopes)
-    known[scopes] = found
+        found = ".".join(f"{s}={values.get(s, 0)}" for s in scopes)
+    known[memo] = found
     return found
+
+
+def _loaded_plan_id(slug: str) -> int | None:
+    """The id of the plan called `slug` when this session has already read it (the page's
+    view usually has): its version is then read by id, with the page's other versions."""
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Plan):
+            loaded = inspect(obj).dict  # never refresh an expired row: no query here
+            if loaded.get("slug") == slug and isinstance(loaded.get("id"), int):
+                return int(loaded["id"])
+    return None
+
+
+def _slug_version(slug: str) -> str:
+    """The version of the plan called `slug`, read with its id in one query."""
+    plan_id = select(Plan.id).where(Plan.slug == slug).scalar_subquery()
+    plan_key = literal("plan:", String) + cast(plan_id, String)
+    rows = db.session.execute(
+        select(DataVersion.scope, DataVersion.value).where(
+            or_(DataVersion.scope == ALL, DataVersion.scope == plan_key)
+        )
+    )
+    values = {scope: value for scope, value in rows}
+    everything = values.pop(ALL, 0)
+    own = ".".join(f"{s}={v}" for s, v in values.items()) or "plan:?=0"
+    return f"{ALL}={everything}.{own}"
 
 
 def remember(
@@ -145,14 +180,16 @@ def remember(
     plan: int | None = None,
     drafts: bool = False,
     department: int | None = None,
+    plan_slug: str | None = None,
 ) -> T:
     """`compute()`, or its value for `name` and `key` at the current version of the data of
-    plan `plan` (with its drafts, or department `department`'s, when the value shows them;
-    None: of everything) if kept. A transaction that changed versioned data and has not
-    committed yet computes without the cache: what it sees may still be rolled back."""
+    plan `plan` (with its drafts, or department `department`'s, when the value shows them),
+    or of the plan called `plan_slug`, or of everything, if kept. A transaction that changed
+    versioned data and has not committed yet computes without the cache: what it sees may
+    still be rolled back."""
     if db.session.info.get(_CHANGED):
         return compute()
-    version = data_version(plan, drafts=drafts, department=department)
+    version = data_version(plan, drafts=drafts, department=department, plan_slug=plan_slug)
     full = ":".join([name, version, *(repr(part) for part in key)])
     found = cache.get(full)
     if found is None:
@@ -240,18 +277,18 @@ def _touched_scopes(session: Session, touched: Collection[tuple[object, bool]]) 
                 ProgressUpdate.action_id, ProgressUpdate.state, ProgressUpdate.department_id
             ).where(ProgressUpdate.id.in_(forecasts))
         )
-        for action_id, state, department_id in rows:
+        for of_action, state, of_department in rows:
             kind = "draft" if state in _PRIVATE else None
-            by_action.append((action_id, kind, department_id))
+            by_action.append((of_action, kind, of_department))
     plans = _plans_of_actions({a for a, _, _ in by_action if a is not None})
     for action_id, kind, department_id in by_action:
-        plan_id = plans.get(action_id) if action_id is not None else None
-        if plan_id is None:
+        owner = plans.get(action_id) if action_id is not None else None
+        if owner is None:
             scopes.add(ALL)  # deleted with its action: the action's own change names the plan
         elif kind == "draft":
-            scopes.update((drafts_scope(plan_id), drafts_scope(plan_id, department_id)))
+            scopes.update((drafts_scope(owner), drafts_scope(owner, department_id)))
         else:
-            scopes.add(plan_scope(plan_id))
+            scopes.add(plan_scope(owner))
     return scopes
 
 

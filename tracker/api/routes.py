@@ -26,7 +26,6 @@ from tracker.extensions import limiter
 from tracker.models import Role, WorkflowState
 from tracker.services.audit.events import record_denied_access
 from tracker.services.calendar import clock
-from tracker.services.figures.frame import plan_id_of
 from tracker.services.plans import reads
 from tracker.services.updates import listing
 
@@ -150,7 +149,7 @@ def plan(slug: str) -> Response:
     def body() -> str:
         return _json(serialize.plan_overview(reads.plan_overview(slug, today)))
 
-    return _json_response(remember("api-plan", (slug, today), body, plan=plan_id_of(slug)))
+    return _json_response(remember("api-plan", (slug, today), body, plan_slug=slug))
 
 
 @operation(
@@ -169,7 +168,7 @@ def action(slug: str, code: str) -> Response:
         return _json(serialize.action_detail(reads.action_detail(slug, code, today)))
 
     key = (slug, code, today)
-    return _json_response(remember("api-action", key, body, plan=plan_id_of(slug)))
+    return _json_response(remember("api-action", key, body, plan_slug=slug))
 
 
 @operation(

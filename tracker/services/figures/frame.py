@@ -20,7 +20,6 @@ from tracker.models import (
     Action,
     ActionStatus,
     Department,
-    Plan,
     ReportingPeriod,
     StrategicArea,
     action_participant,
@@ -174,15 +173,7 @@ def _periods(plan: PlanRef, today: date) -> tuple[PeriodRef, ...]:
 def load_frame(slug: str, today: date) -> PlanFrame:
     """The plan called `slug` as plain data (404 when there is none), in five queries; kept
     until the data changes (`tracker.cache`)."""
-    plan_id = plan_id_of(slug)
-    if plan_id is None:
-        return _load_frame(slug, today)  # raises NotFound
-    return remember("frame", (slug, today), lambda: _load_frame(slug, today), plan=plan_id)
-
-
-def plan_id_of(slug: str) -> int | None:
-    """The id of the plan called `slug`, if there is one (one indexed query)."""
-    return db.session.scalar(select(Plan.id).where(Plan.slug == slug))
+    return remember("frame", (slug, today), lambda: _load_frame(slug, today), plan_slug=slug)
 
 
 def _load_frame(slug: str, today: date) -> PlanFrame:
