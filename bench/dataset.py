@@ -71,6 +71,7 @@ def build(url: str, scale: Scale, force: bool = False) -> Marker:
         counts = generate(db.engine, scale)
         # Core inserts bypass the listeners that keep the rollups: computed once, from history.
         counts["rollups"] = rollups.rebuild()
+        db.session.remove()
         with db.engine.begin() as conn:
             conn.execute(text("ANALYZE"))  # the rollups' statistics too
     marker = Marker(

@@ -183,13 +183,12 @@ def rebuild(plan_slug: str | None = None) -> int:
         db.session.execute(delete(ActionFigure))
     for chunk in _chunks(ids):
         refresh(db.session(), chunk, None)
-    db.session.commit()
-    stmt = select(func.count()).select_from(ActionFigure)
+    written = select(func.count()).select_from(ActionFigure)
     if plan_slug is not None:
-        stmt = stmt.where(
-            ActionFigure.action_id.in_(select(Action.id).join(Plan).where(Plan.slug == plan_slug))
-        )
-    return db.session.scalar(stmt) or 0
+        written = written.where(ActionFigure.action_id.in_(ids))
+    count = db.session.scalar(written) or 0
+    db.session.commit()
+    return count
 
 
 def differences(plan_slug: str | None = None) -> list[str]:
