@@ -174,3 +174,14 @@ def test_two_departments_submitting_on_one_action_at_once_lose_no_rollup(app: Fl
         assert rollups.differences() == []
         state = progress.action_statuses([action_id])[action_id]
         assert (state.percent, state.department) == (80, "SSC")  # the lead's, seen by both
+
+
+def test_the_bench_dataset_gets_rollups_that_agree_with_history(app: Flask) -> None:
+    from bench.generate import Scale, generate
+
+    with app.app_context():
+        generate(db.engine, Scale(departments=3, actions=4, years=2, burst_users=2))
+        assert rollups.differences() != []  # Core inserts: no listener ran
+        written = rollups.rebuild()  # what bench/dataset.py does once the data is generated
+        assert written > 0
+        assert rollups.differences() == []
