@@ -6,16 +6,16 @@ period's quarter and its latest accepted forecast completion, both chosen by the
 `roadmap.standings`...), so what a page costs depends on the actions it shows, not on years
 of history.
 
-They are derived data, written in the transaction that moves them: a listener notes, at each
-flush, the progress updates whose counted state may change (anything but a draft staying a
-draft), the actions whose lead department changes and the new reporting periods, and once the
-flush has written them recomputes those actions' rows from the source rows (from the touched
-quarter on) and replaces them: the rest of the transaction, and its commit, read rollups that
-agree with its writes. On PostgreSQL a transaction-scoped advisory lock per action, taken
-before recomputing, makes two departments submitting on one action at once recompute one after
-the other, the second from the first's committed rows (READ COMMITTED: each statement reads
-what has committed when it starts): no rollup is lost. SQLite writers are
-serialised by BEGIN IMMEDIATE (`tracker.db`).
+They are derived data, written in the transaction that moves them: a listener
+(`rollup_writes`) notes, at each flush, the progress updates whose counted state may change
+(anything but a draft staying a draft), the actions whose lead department changes and the new
+reporting periods, and once the flush has written them recomputes those actions' rows from the
+source rows (from the touched quarter on) and replaces them: the rest of the transaction, and
+its commit, read rollups that agree with its writes. On PostgreSQL a transaction-scoped
+advisory lock per action, taken before recomputing, makes two departments submitting on one
+action at once recompute one after the other, the second from the first's committed rows (READ
+COMMITTED: each statement reads what has committed when it starts): no rollup is lost. SQLite
+writers are serialised by BEGIN IMMEDIATE (`tracker.db`).
 
 `rebuild` recomputes them from history (`flask figures rebuild`), `differences` compares them
 with a fresh computation (`flask figures check`).
@@ -35,14 +35,12 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    inspect,
     literal,
     select,
     union_all,
 )
-from sqlalchemy.orm import Session, SessionTransaction, aliased
+from sqlalchemy.orm import Session, aliased
 
-from tracker.db import listen_once
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.models import (
@@ -62,8 +60,6 @@ StandingRow = Row[*tuple[Any, ...]]
 LOCK_SPACE = 20_812
 # Actions recomputed per statement by `rebuild` and `differences`.
 CHUNK = 500
-_PENDING = "rollups_pending"
-_COUNTED = frozenset(s.value for s in counted.COUNTED)
 COLUMNS = (
     "action_id",
     "period_id",
@@ -170,7 +166,7 @@ def _action_ids(plan_slug: str | None) -> list[int]:
     return list(db.session.scalars(stmt))
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
 
@@ -181,7 +177,7 @@ def rebuild(plan_slug: str | None = None) -> int:
     ids = _action_ids(plan_slug)
     if plan_slug is None:  # rows of actions that no longer exist cascade; nothing else stays
         db.session.execute(delete(ActionFigure))
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         refresh(db.session(), chunk, None)
     written = select(func.count()).select_from(ActionFigure)
     if plan_slug is not None:
@@ -195,7 +191,7 @@ def differences(plan_slug: str | None = None) -> list[str]:
     """Each difference between the stored rollups (of the plan called `plan_slug`) and a fresh
     computation from the progress updates, as a line of text; none when they agree."""
     found: list[str] = []
-    for chunk in _chunks(_action_ids(plan_slug)):
+    for chunk in chunks(_action_ids(plan_slug)):
         stored_rows = db.session.execute(
             select(*(getattr(ActionFigure, c) for c in COLUMNS)).where(
                 ActionFigure.action_id.in_(chunk)
@@ -229,101 +225,6 @@ def _describe(
         for name, old, new in zip(COLUMNS, stored, fresh, strict=True)
         if old != new
     ]
-
-
-# Keeping the rollups in step with the writes.
-
-
-def register_listeners() -> None:
-    """Recompute the rollups a transaction moves, before it commits (once per process)."""
-    listen_once(Session, "before_flush", _note)
-    listen_once(Session, "after_flush_postexec", _recompute)
-    listen_once(Session, "after_transaction_end", _forget)
-
-
-def _counts(update: ProgressUpdate) -> bool:
-    """Whether a change to `update` may change a counted update: it is, was or becomes
-    counted (a draft staying a draft, or a returned update, never counts)."""
-    history = inspect(update).attrs.state.history
-    states = {*history.added, *history.unchanged, *history.deleted, update.state}
-    return bool(states & _COUNTED)
-
-
-def _lead_changed(action: Action) -> bool:
-    return inspect(action).attrs.lead_department_id.history.has_changes()
-
-
-def _note(session: Session, _context: Any, _instances: Any) -> None:
-    """Note what this flush changes that moves rollups (resolved to ids before the commit)."""
-    pending: list[object] | None = None
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        moves = (
-            (isinstance(obj, ProgressUpdate) and _counts(obj))
-            or (isinstance(obj, Action) and obj not in session.new and _lead_changed(obj))
-            or (isinstance(obj, ReportingPeriod) and obj in session.new)
-        )
-        if moves:
-            if pending is None:
-                pending = session.info.setdefault(_PENDING, [])
-            pending.append(obj)
-
-
-def _recompute(session: Session, _context: Any) -> None:
-    """After each flush, recompute the noted actions' rollups from the earliest quarter each
-    was touched at: what the transaction reads next, the pages' figures included, agrees with
-    what it wrote."""
-    if not session.info.get(_PENDING):
-        return
-    noted = session.info.pop(_PENDING, [])
-    since: dict[int, FiscalQuarter | None] = {}
-    periods: dict[int, FiscalQuarter] = {}
-    period_ids = {o.period_id for o in noted if isinstance(o, ProgressUpdate)}
-    if period_ids:
-        rows = session.execute(
-            select(ReportingPeriod.id, ReportingPeriod.quarter).where(
-                ReportingPeriod.id.in_(period_ids)
-            )
-        )
-        periods = {period_id: quarter for period_id, quarter in rows}
-    for obj in noted:
-        if isinstance(obj, ProgressUpdate):
-            if obj.action_id is not None:  # None: added, then rolled back to a savepoint
-                _earliest(since, obj.action_id, periods.get(obj.period_id))
-        elif isinstance(obj, Action):
-            _earliest(since, obj.id, None)
-        elif isinstance(obj, ReportingPeriod):
-            counted_ids = session.scalars(
-                select(ProgressUpdate.action_id)
-                .where(ProgressUpdate.state.in_(_COUNTED))
-                .distinct()
-            )
-            for action_id in counted_ids:
-                _earliest(since, action_id, obj.quarter)
-    existing = set(session.scalars(select(Action.id).where(Action.id.in_(list(since)))))
-    by_since: dict[FiscalQuarter | None, list[int]] = {}
-    for action_id, quarter in since.items():
-        if action_id in existing:
-            by_since.setdefault(quarter, []).append(action_id)
-    for quarter, ids in by_since.items():
-        for chunk in _chunks(sorted(ids)):
-            refresh(session, chunk, quarter)
-
-
-def _earliest(
-    since: dict[int, FiscalQuarter | None], action_id: int, quarter: FiscalQuarter | None
-) -> None:
-    """Record that `action_id`'s rows move from `quarter` on (None: all of them)."""
-    if action_id not in since:
-        since[action_id] = quarter
-        return
-    known = since[action_id]
-    if known is not None and (quarter is None or quarter < known):
-        since[action_id] = quarter
-
-
-def _forget(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_PENDING, None)
 
 
 # Reading them.
