@@ -182,10 +182,14 @@ def _reported_dates(
         )
     )
     chosen = counted.counted_updates([action_id], reported, in_quarter=True, extra=_gives_dates)
+    # Within its quarter, a chosen update's own quarter is the as-of quarter. Asked as "update
+    # in (the chosen ones)", PostgreSQL chooses the few updates first, then their forecasts
+    # (joined to the choice, it evaluated the choice once per forecast of the whole table).
     rows = db.session.execute(
-        select(chosen.c.as_of, MilestoneForecast).join(
-            MilestoneForecast, MilestoneForecast.update_id == chosen.c.update_id
-        )
+        select(ReportingPeriod.quarter, MilestoneForecast)
+        .join(ProgressUpdate, ProgressUpdate.id == MilestoneForecast.update_id)
+        .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
+        .where(MilestoneForecast.update_id.in_(select(chosen.c.update_id)))
     ).all()
     reports: dict[FiscalQuarter, dict[int, MilestoneForecast]] = defaultdict(dict)
     for quarter, forecast in rows:
