@@ -26,6 +26,7 @@ from bench.content import PASSWORD, BurstSlot
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.models import MilestoneForecast, ProgressUpdate, ReportingPeriod, Revision
+from tracker.services.figures import rollups
 
 
 @dataclass
@@ -214,5 +215,8 @@ def reset_burst(app: Flask, slots: list[BurstSlot], quarter: FiscalQuarter) -> N
                 delete(MilestoneForecast).where(MilestoneForecast.update_id.in_(ids))
             )
             db.session.execute(delete(ProgressUpdate).where(ProgressUpdate.id.in_(ids)))
+            # Core deletes bypass the rollups' listener: recompute the actions it touched.
+            touched = {row.action_id for row in rows if row.id in set(ids)}
+            rollups.refresh(db.session(), touched, quarter)
             db.session.commit()
         db.session.remove()

@@ -30,8 +30,12 @@ CANDIDATES = (
     ("action page", "/plans/<slug>/actions/<code>", "/plans/{slug}/actions/{code}", "planner"),
     ("reports list", "/reports/", "/reports/", "oversight"),
     ("API: plan", "/api/v1/plans/<slug>", "/api/v1/plans/{slug}", "api"),
-    ("API: action", "/api/v1/plans/<slug>/actions/<code>", "/api/v1/plans/{slug}/actions/{code}",
-     "api"),  # fmt: skip
+    (
+        "API: action",
+        "/api/v1/plans/<slug>/actions/<code>",
+        "/api/v1/plans/{slug}/actions/{code}",
+        "api",
+    ),  # fmt: skip
     ("API: updates", "/api/v1/plans/<slug>/updates", "/api/v1/plans/{slug}/updates", "api"),
     ("API: periods", "/api/v1/periods", "/api/v1/periods", "api"),
 )

@@ -304,3 +304,20 @@ def sign_in_as(app: Flask, role: Role) -> FlaskClient:
     client = app.test_client()
     assert AuthActions(client).login(email).status_code == 302
     return client
+
+
+def rollups_agree_after(request: pytest.FixtureRequest) -> Iterator[None]:
+    """For an autouse fixture of a workflow test package: after each test that has an app, its
+    rollups agree with a fresh computation from history (`flask figures check`)."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    yield
+    from tracker.services.figures.rollups import differences
+
+    with app.app_context():
+        db.session.rollback()
+        found = differences()
+        db.session.remove()
+    assert found == [], "rollups differ from history:\n" + "\n".join(found[:20])

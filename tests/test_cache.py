@@ -17,11 +17,18 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import AuthActions, make_user
-from tests.factories import PlanFactory, action_with_milestones, ensure_department, plan_areas
+from tests.factories import (
+    PlanFactory,
+    action_with_milestones,
+    ensure_department,
+    period,
+    plan_areas,
+    update,
+)
 from tracker import create_app
-from tracker.cache import data_version, remember
+from tracker.cache import data_version, plan_scope, remember
 from tracker.extensions import db
-from tracker.models import Action, Plan, Role, User
+from tracker.models import Action, DataVersion, Plan, Role, User
 from tracker.services.errors import NotFound
 from tracker.services.figures.frame import load_frame
 
@@ -73,18 +80,25 @@ def test_none_is_kept_and_errors_are_not(app: Flask) -> None:
     assert len(calls) == 3
 
 
+def _plan_version(plan_id: int) -> int:
+    row = db.session.get(DataVersion, plan_scope(plan_id))
+    return row.value if row is not None else 0
+
+
 def test_the_version_advances_once_per_transaction_that_changes_plan_data(app: Flask) -> None:
     with app.app_context():
-        before = data_version()
         plan = PlanFactory(slug="p")
         db.session.flush()
         plan.title_en = "Renamed"
         db.session.flush()
         db.session.commit()
-        assert data_version() == before + 1
-        db.session.delete(db.session.get(Plan, plan.id))
+        assert _plan_version(plan.id) == 1
+        before = data_version(plan.id)
+        plan_id = plan.id
+        db.session.delete(db.session.get(Plan, plan_id))
         db.session.commit()
-        assert data_version() == before + 2
+        assert _plan_version(plan_id) == 2
+        assert data_version(plan_id) != before
 
 
 def test_writes_to_other_data_keep_the_version(app: Flask) -> None:
@@ -213,3 +227,81 @@ def test_uncommitted_changes_are_never_cached(app: Flask) -> None:
         db.session.commit()
         with pytest.raises(NotFound):
             load_frame("draft-plan", TODAY)
+
+
+def _two_plans() -> tuple[int, int, int, int]:
+    """Plans "a" and "b" with an action each (led by SSC); their ids and the actions'."""
+    ssc = ensure_department("SSC")
+    (area_a,) = plan_areas("a", 2025, 2027)
+    (area_b,) = plan_areas("b", 2025, 2027)
+    action_a, _ = action_with_milestones(area_a, ssc)
+    action_b, _ = action_with_milestones(area_b, ssc)
+    period("2025-Q1")  # a new period moves every plan's figures: made before they are kept
+    db.session.commit()
+    return area_a.plan_id, area_b.plan_id, action_a.id, action_b.id
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[object]:
+    """Count the calls of `module.name` (a value's computation)."""
+    calls: list[object] = []
+    original = getattr(module, name)
+
+    def counted(*args: object) -> object:
+        calls.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_a_save_in_one_plan_leaves_another_plans_dashboard_in_place(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.services.figures import dashboard
+
+    computed = _counting(monkeypatch, dashboard, "_dashboard")
+    with app.app_context():
+        plan_a, plan_b, action_a, action_b = _two_plans()
+        ssc = ensure_department("SSC")
+        before = dashboard.plan_dashboard(load_frame("b", TODAY))
+        assert len(computed) == 1
+        update(db.session.get(Action, action_a), ssc, "2025-Q1", "submitted", percent=40)
+        db.session.commit()
+        again = dashboard.plan_dashboard(load_frame("b", TODAY))
+        assert len(computed) == 1  # plan b's dashboard was not computed again
+        assert again == before
+        dashboard.plan_dashboard(load_frame("a", TODAY))
+        assert len(computed) == 2
+        update(db.session.get(Action, action_b), ssc, "2025-Q1", "submitted", percent=40)
+        db.session.commit()
+        after = dashboard.plan_dashboard(load_frame("b", TODAY))
+        assert len(computed) == 3  # plan b's own change: computed afresh
+        assert after.total.averaged == 1 and before.total.averaged == 0
+
+
+def test_a_draft_moves_only_the_pages_that_show_drafts(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.services.figures import attention, dashboard
+
+    shown = _counting(monkeypatch, dashboard, "_dashboard")
+    listed = _counting(monkeypatch, attention, "_needs_attention")
+    with app.app_context():
+        plan_a, _, action_a, _ = _two_plans()
+        ssc = ensure_department("SSC")
+        dashboard.plan_dashboard(load_frame("a", TODAY))
+        attention.needs_attention(plan_a, TODAY)
+        draft = update(db.session.get(Action, action_a), ssc, "2025-Q1", "draft", percent=10)
+        db.session.commit()
+        dashboard.plan_dashboard(load_frame("a", TODAY))
+        attention.needs_attention(plan_a, TODAY)
+        assert (len(shown), len(listed)) == (1, 2)  # the draft: attention only
+        draft.percent_complete = 20
+        db.session.commit()
+        dashboard.plan_dashboard(load_frame("a", TODAY))
+        assert len(shown) == 1
+        draft.state = "submitted"
+        db.session.commit()
+        found = dashboard.plan_dashboard(load_frame("a", TODAY))
+        assert len(shown) == 2  # the submit moves the plan's figures
+        assert found.total.average_percent == 20

@@ -15,6 +15,7 @@ from tracker import db as database
 from tracker.api import auth as api_auth
 from tracker.extensions import csrf, db, limiter, login_manager, migrate
 from tracker.services.accounts.passwords import check_hashing_strength
+from tracker.services.figures import rollup_writes
 
 PACKAGE = Path(__file__).resolve().parent
 # A checkout keeps templates/, static/, migrations/ and instance/ at its top, beside the package.
@@ -73,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     database.init_app(app)
     cache.init_app(app)
+    rollup_writes.register_listeners()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -1,15 +1,21 @@
-"""Figures computed once per version of the data, in a cache that every write invalidates.
+"""Figures computed once per version of the data they depend on, in a cache that writes invalidate.
 
-A plan's dashboard, roadmap, trends, compliance matrix and attention list aggregate hundreds of
-thousands of updates, yet they change only when plan or progress data changes. So:
+A plan's dashboard, roadmap, trends, compliance matrix and attention list change only when that
+plan's data changes. So the data has versions by scope (`data_version` rows):
 
-- every transaction that adds, changes or deletes a row of a `VERSIONED` model adds one to the
-  single row of `data_version` as it commits, in the same transaction: the number changes
-  exactly when committed data the pages aggregate changes, whichever worker, process or
-  machine wrote;
-- `remember(name, key, compute)` keys a value with that number, read once per request: after a
-  commit the next request reads the new number and computes afresh. Old entries are never read
-  again and age out of the store (`CACHE_THRESHOLD`, `CACHE_DEFAULT_TIMEOUT`).
+- "all": what every plan shows (departments, reporting periods);
+- "plan:<id>": a plan, its areas, actions, milestones, baselines and its counted (submitted,
+  accepted, returned...) progress updates;
+- "drafts:<plan id>" and "drafts:<plan id>:<department id>": drafts, which only the pages that
+  show drafts depend on.
+
+Every transaction that changes a row of a `VERSIONED` model adds one to the rows of the scopes
+it touched as it commits, in the same transaction: a save in plan A never moves plan B's
+version, and writers of different plans never update the same row.
+`remember(name, key, compute, plan=..., drafts=...)` keys a value with the versions of the
+scopes it depends on, read once per request; without a plan, with every version (the value may
+depend on any plan). Old entries are never read again and age out of the store
+(`CACHE_THRESHOLD`, `CACHE_DEFAULT_TIMEOUT`).
 
 Values must be plain, immutable data (frozen dataclasses), never ORM objects: they outlive the
 session that read them. The store is Flask-Caching's: one per process by default
@@ -20,13 +26,14 @@ between every worker (README: "Running beyond one machine").
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from typing import Any, TypeVar
 
 from flask import Flask, g, has_app_context, has_request_context
 from flask_caching import Cache
 from markupsafe import Markup
-from sqlalchemy import insert, select, update
+from sqlalchemy import String, cast, func, inspect, literal, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
 from tracker.db import listen_once
@@ -44,11 +51,11 @@ from tracker.models import (
     ReportingPeriod,
     StrategicArea,
 )
-from tracker.models.data_version import SINGLE_ROW
+from tracker.vocab import WorkflowState
 
 T = TypeVar("T")
 
-# What the cached figures are made of: a change to any of these advances the data version.
+# What the cached figures are made of: a change to any of these advances a data version.
 VERSIONED = (
     Plan,
     StrategicArea,
@@ -60,6 +67,9 @@ VERSIONED = (
     MilestoneForecast,
     BaselineVersion,
 )
+ALL = "all"
+# Workflow states that only their department sees: a change among them is a draft change.
+_PRIVATE = frozenset({WorkflowState.DRAFT.value})
 
 cache = Cache()
 
@@ -69,33 +79,118 @@ cache = Cache()
 _guard = threading.Lock()
 _computing: dict[str, threading.Lock] = {}
 _CHANGED = "versioned_data_changed"
+_TOUCHED = "versioned_rows_touched"
+
+
+def plan_scope(plan_id: int) -> str:
+    """The scope of a plan's data."""
+    return f"plan:{plan_id}"
+
+
+def drafts_scope(plan_id: int, department_id: int | None = None) -> str:
+    """The scope of a plan's drafts (of one department's when given)."""
+    return f"drafts:{plan_id}" if department_id is None else f"drafts:{plan_id}:{department_id}"
 
 
 def init_app(app: Flask) -> None:
-    """Bind the store configured by the CACHE_* settings; advance the version at each commit."""
+    """Bind the store configured by the CACHE_* settings; advance the versions at each commit."""
     cache.init_app(app)
     listen_once(Session, "before_flush", _note_changes)
-    listen_once(Session, "before_commit", _advance_version)
+    listen_once(Session, "before_commit", _advance_versions)
     listen_once(Session, "after_transaction_end", _transaction_ended)
 
 
-def data_version() -> int:
-    """The current data version; read once per request (the value the request started with)."""
-    if has_request_context() and "data_version" in g:
-        return int(g.data_version)
-    value = db.session.scalar(select(DataVersion.value).where(DataVersion.id == SINGLE_ROW)) or 0
-    if has_request_context():
-        g.data_version = value
-    return value
+def _scopes(plan: int | None, drafts: bool, department: int | None) -> tuple[str, ...] | None:
+    """The scopes a value depends on; None: every scope."""
+    if plan is None:
+        return None
+    scopes = [ALL, plan_scope(plan)]
+    if department is not None:
+        scopes.append(drafts_scope(plan, department))
+    elif drafts:
+        scopes.append(drafts_scope(plan))
+    return tuple(scopes)
 
 
-def remember(name: str, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
-    """`compute()`, or its value for `name` and `key` at the current data version if kept.
-    A transaction that changed versioned data and has not committed yet computes without the
-    cache: what it sees may still be rolled back."""
+def data_version(
+    plan: int | None = None,
+    *,
+    drafts: bool = False,
+    department: int | None = None,
+    plan_slug: str | None = None,
+) -> str:
+    """The version of the data of plan `plan` (with its drafts, or one department's), or of
+    the plan called `plan_slug`, or of everything when neither is given; read once per
+    request (the value the request started with, until this request commits a change)."""
+    if plan is None and plan_slug is not None:
+        plan = _loaded_plan_id(plan_slug)
+    scopes = _scopes(plan, drafts, department)
+    known: dict[tuple[str, ...] | str | None, str] = (
+        g.setdefault("data_versions", {}) if has_request_context() else {}
+    )
+    memo = plan_slug if plan is None and plan_slug is not None else scopes
+    if memo in known:
+        return known[memo]
+    if plan is None and plan_slug is not None:
+        found = _slug_version(plan_slug)
+    elif scopes is None:
+        total = db.session.scalar(select(func.coalesce(func.sum(DataVersion.value), 0)))
+        found = f"*{total}"
+    else:
+        rows = db.session.execute(
+            select(DataVersion.scope, DataVersion.value).where(DataVersion.scope.in_(scopes))
+        )
+        values = {scope: value for scope, value in rows}
+        found = ".".join(f"{s}={values.get(s, 0)}" for s in scopes)
+    known[memo] = found
+    return found
+
+
+def _loaded_plan_id(slug: str) -> int | None:
+    """The id of the plan called `slug` when this session has already read it (the page's
+    view usually has): its version is then read by id, with the page's other versions."""
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, Plan):
+            loaded = inspect(obj).dict  # never refresh an expired row: no query here
+            if loaded.get("slug") == slug and isinstance(loaded.get("id"), int):
+                return int(loaded["id"])
+    return None
+
+
+def _slug_version(slug: str) -> str:
+    """The version of the plan called `slug`, read with its id in one query."""
+    plan_id = select(Plan.id).where(Plan.slug == slug).scalar_subquery()
+    plan_key = literal("plan:", String) + cast(plan_id, String)
+    rows = db.session.execute(
+        select(DataVersion.scope, DataVersion.value).where(
+            or_(DataVersion.scope == ALL, DataVersion.scope == plan_key)
+        )
+    )
+    values = {scope: value for scope, value in rows}
+    everything = values.pop(ALL, 0)
+    own = ".".join(f"{s}={v}" for s, v in values.items()) or "plan:?=0"
+    return f"{ALL}={everything}.{own}"
+
+
+def remember(
+    name: str,
+    key: tuple[Hashable, ...],
+    compute: Callable[[], T],
+    *,
+    plan: int | None = None,
+    drafts: bool = False,
+    department: int | None = None,
+    plan_slug: str | None = None,
+) -> T:
+    """`compute()`, or its value for `name` and `key` at the current version of the data of
+    plan `plan` (with its drafts, or department `department`'s, when the value shows them),
+    or of the plan called `plan_slug`, or of everything, if kept. A transaction that changed
+    versioned data and has not committed yet computes without the cache: what it sees may
+    still be rolled back."""
     if db.session.info.get(_CHANGED):
         return compute()
-    full = ":".join([name, str(data_version()), *(repr(part) for part in key)])
+    version = data_version(plan, drafts=drafts, department=department, plan_slug=plan_slug)
+    full = ":".join([name, version, *(repr(part) for part in key)])
     found = cache.get(full)
     if found is None:
         with _guard:
@@ -113,40 +208,112 @@ def remember(name: str, key: tuple[Hashable, ...], compute: Callable[[], T]) -> 
     return value
 
 
-def rendered(name: str, key: tuple[Hashable, ...], render: Callable[[], str]) -> Markup:
+def rendered(
+    name: str,
+    key: tuple[Hashable, ...],
+    render: Callable[[], str],
+    *,
+    plan: int | None = None,
+    drafts: bool = False,
+) -> Markup:
     """HTML from `render()`, kept per data version and language like `remember`: for page
     content whose rendering costs more than its figures. `key` must hold everything else the
     HTML depends on (the request's choices, the role when links depend on it)."""
-    return Markup(remember(name, (*key, current_language()), lambda: str(render())))
+    keyed = (*key, current_language())
+    return Markup(remember(name, keyed, lambda: str(render()), plan=plan, drafts=drafts))
+
+
+def _is_private(update: ProgressUpdate) -> bool:
+    """True when the update was and stays in a state only its department sees."""
+    history = inspect(update).attrs.state.history
+    states = {*history.added, *history.unchanged, *history.deleted, update.state}
+    return states <= _PRIVATE
 
 
 def _note_changes(session: Session, _context: Any, _instances: Any) -> None:
-    """Remember that this transaction changes versioned data (the version moves at commit)."""
-    if not session.info.get(_CHANGED):
-        changed = (*session.new, *session.dirty, *session.deleted)
-        if any(isinstance(obj, VERSIONED) for obj in changed):
-            session.info[_CHANGED] = True
+    """Remember which versioned rows this transaction changes (the versions move at commit),
+    and whether each progress update stays private (a draft)."""
+    changed = [
+        o for o in (*session.new, *session.dirty, *session.deleted) if isinstance(o, VERSIONED)
+    ]
+    if not changed:
+        return
+    session.info[_CHANGED] = True
+    touched: dict[int, tuple[object, bool]] = session.info.setdefault(_TOUCHED, {})
+    for obj in changed:
+        private = isinstance(obj, ProgressUpdate) and _is_private(obj)
+        earlier = touched.get(id(obj))
+        touched[id(obj)] = (obj, private and (earlier is None or earlier[1]))
 
 
-def _advance_version(session: Session) -> None:
-    """data_version.value += 1 as the last statement of a transaction that changed versioned
-    data: on PostgreSQL the row stays locked for the commit only, so concurrent writers do
-    not queue behind each other's whole transaction."""
+def _plans_of_actions(action_ids: Collection[int]) -> dict[int, int]:
+    if not action_ids:
+        return {}
+    rows = db.session.execute(select(Action.id, Action.plan_id).where(Action.id.in_(action_ids)))
+    return {action_id: plan_id for action_id, plan_id in rows}
+
+
+def _touched_scopes(session: Session, touched: Collection[tuple[object, bool]]) -> set[str]:
+    """The scopes of the rows a transaction changed (read after its last flush)."""
+    scopes: set[str] = set()
+    by_action: list[tuple[int | None, str | None, int | None]] = []  # action, kind, department
+    forecasts: list[int] = []
+    for obj, private in touched:
+        if isinstance(obj, Plan):
+            scopes.add(plan_scope(obj.id))
+        elif isinstance(obj, StrategicArea | Action | BaselineVersion):
+            scopes.add(plan_scope(obj.plan_id))
+        elif isinstance(obj, Milestone):
+            by_action.append((obj.action_id, None, None))
+        elif isinstance(obj, ProgressUpdate):
+            by_action.append((obj.action_id, "draft" if private else None, obj.department_id))
+        elif isinstance(obj, MilestoneForecast):
+            forecasts.append(obj.update_id)
+        else:  # departments, reporting periods: every plan shows them
+            scopes.add(ALL)
+    if forecasts:
+        rows = session.execute(
+            select(
+                ProgressUpdate.action_id, ProgressUpdate.state, ProgressUpdate.department_id
+            ).where(ProgressUpdate.id.in_(forecasts))
+        )
+        for of_action, state, of_department in rows:
+            kind = "draft" if state in _PRIVATE else None
+            by_action.append((of_action, kind, of_department))
+    plans = _plans_of_actions({a for a, _, _ in by_action if a is not None})
+    for action_id, kind, department_id in by_action:
+        owner = plans.get(action_id) if action_id is not None else None
+        if owner is None:
+            scopes.add(ALL)  # deleted with its action: the action's own change names the plan
+        elif kind == "draft":
+            scopes.update((drafts_scope(owner), drafts_scope(owner, department_id)))
+        else:
+            scopes.add(plan_scope(owner))
+    return scopes
+
+
+def _advance_versions(session: Session) -> None:
+    """Each touched scope's version += 1 as the last statements of a transaction that changed
+    versioned data: on PostgreSQL a scope's row stays locked for the commit only, and writers
+    of different plans lock different rows (in scope order, so they never deadlock)."""
     session.flush()
     if not session.info.pop(_CHANGED, False):
         return
-    bumped = session.execute(
-        update(DataVersion)
-        .where(DataVersion.id == SINGLE_ROW)
-        .values(value=DataVersion.value + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(bumped, "rowcount", 1) == 0:  # the row was emptied (a truncated test database)
-        session.execute(insert(DataVersion).values(id=SINGLE_ROW, value=1))
+    touched = session.info.pop(_TOUCHED, {})
+    dialect = session.get_bind().dialect.name
+    build = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for scope in sorted(_touched_scopes(session, touched.values())):
+        stmt = build(DataVersion).values(scope=scope, value=1)
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[DataVersion.scope], set_={"value": DataVersion.value + 1}
+            )
+        )
     if has_app_context():
-        g.pop("data_version", None)
+        g.pop("data_versions", None)
 
 
 def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_CHANGED, None)
+        session.info.pop(_TOUCHED, None)

@@ -17,6 +17,7 @@ from tracker.jobs import JOBS
 from tracker.models import Role
 from tracker.reports.cli import report_cli
 from tracker.services.accounts import users as accounts
+from tracker.services.figures import rollups
 from tracker.services.operations import backup as backups
 from tracker.services.plans import files as plan_io
 
@@ -182,6 +183,29 @@ def restore_command(path: Path) -> None:
     click.echo(f"Restored {sum(rows.values())} rows in {len(rows)} tables from {path}.")
 
 
+figures_cli = AppGroup("figures", help="The rollups the plan pages read.")
+
+
+@figures_cli.command("rebuild")
+@click.option("--plan", "plan_slug", default=None, help="Only this plan (its slug).")
+def figures_rebuild_command(plan_slug: str | None) -> None:
+    """Recompute the rollups from the progress updates."""
+    written = rollups.rebuild(plan_slug)
+    click.echo(f"Rebuilt {written} rollup rows.")
+
+
+@figures_cli.command("check")
+@click.option("--plan", "plan_slug", default=None, help="Only this plan (its slug).")
+def figures_check_command(plan_slug: str | None) -> None:
+    """Compare the rollups with a fresh computation; exit 1 listing each difference."""
+    found = rollups.differences(plan_slug)
+    for line in found:
+        click.echo(line)
+    if found:
+        raise click.ClickException(f"{len(found)} differences between rollups and history.")
+    click.echo("Rollups agree with history.")
+
+
 def register(app: Flask) -> None:
     """Attach every command group to the app."""
     app.cli.add_command(backup_command)
@@ -191,3 +215,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(plan_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(report_cli)
+    app.cli.add_command(figures_cli)

@@ -49,16 +49,26 @@ class _Refused(Exception):
         self.html = html
 
 
+def _plan_id(shell: dict[str, Any]) -> int | None:
+    """The id of the plan a page shows (its content is kept per version of that plan's data);
+    None: a page over every plan."""
+    plan = shell.get("plan")
+    plan_id = getattr(plan, "id", None)
+    return plan_id if isinstance(plan_id, int) else None
+
+
 def cached_page(
     page: str,
     key: tuple[Hashable, ...],
     build: Callable[[], Content],
     choices: tuple[str, ...] = (),
+    shows_drafts: bool = False,
     **shell: Any,
 ) -> tuple[str, int]:
     """The page `page` ('plans/overview', 'review/queue'...) and its status: the shell with
     `shell` around the content, rendered with `shell` and `build()`'s context unless the cache
-    holds it for `key`, the query string's `choices`, the language and the role."""
+    holds it for `key`, the query string's `choices`, the language and the role (at the
+    version of the data of the `plan` in `shell`, with its drafts when `shows_drafts`)."""
     chosen = tuple((name, tuple(request.args.getlist(name))) for name in choices)
 
     def content() -> str:
@@ -69,7 +79,9 @@ def cached_page(
         return html
 
     try:
-        html = rendered(f"page-{page}", (*key, chosen, current_user.role), content)
+        keyed = (*key, chosen, current_user.role)
+        plan = _plan_id(shell)
+        html = rendered(f"page-{page}", keyed, content, plan=plan, drafts=shows_drafts)
         status = 200
     except _Refused as refused:
         html, status = Markup(refused.html), 400

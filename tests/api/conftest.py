@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from tests.conftest import rollups_agree_after
 from tests.factories.api import EMAILS, World, build_world
 from tracker.extensions import db
 from tracker.models import Action, Milestone, TokenScope, User
@@ -68,3 +70,8 @@ def milestone_codes(app: Flask) -> dict[str, list[str]]:
         for action, milestone in rows:
             found.setdefault(action, []).append(milestone)
     return found
+
+
+@pytest.fixture(autouse=True)
+def _rollups_agree(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield from rollups_agree_after(request)

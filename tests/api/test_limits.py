@@ -33,4 +33,3 @@ def test_too_many_requests_are_a_429_problem_with_retry_after(
     app.config["API_RATELIMIT_PER_IP"] = "1 per minute"  # a new limit: a new count
     assert api_get(client, "/api/v1/me", planner).status_code == 200
     assert_problem(api_get(client, "/api/v1/me", writers.tokens["acr"]), 429)  # per address
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import AuthActions, make_user, post_form
+from tests.conftest import AuthActions, make_user, post_form, rollups_agree_after
 from tests.factories import ensure_department
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
@@ -143,3 +143,8 @@ def add_update(app: Flask, code: str = "S1.1", department: str = "SSC") -> None:
         for milestone in action.milestones:
             db.session.add(MilestoneForecast(update_id=update.id, milestone_id=milestone.id))
         db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _rollups_agree(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield from rollups_agree_after(request)

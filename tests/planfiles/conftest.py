@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import post_form, sign_in_as
+from tests.conftest import post_form, rollups_agree_after, sign_in_as
 from tests.factories.plans import plan_document
 from tracker.extensions import db
 from tracker.models import Role
@@ -81,3 +82,8 @@ def text_of(response: Any) -> str:
     """The page's text, entities decoded and whitespace collapsed, for assertions."""
     body = html.unescape(response.get_data(as_text=True))
     return " ".join(re.sub(r"<[^>]+>", " ", body).split())
+
+
+@pytest.fixture(autouse=True)
+def _rollups_agree(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield from rollups_agree_after(request)

@@ -169,7 +169,7 @@ def plan(slug: str) -> Response:
     def body() -> str:
         return json_text(serialize.plan_overview(reads.plan_overview(slug, today)))
 
-    return json_response(remember("api-plan", (slug, today), body))
+    return json_response(remember("api-plan", (slug, today), body, plan_slug=slug))
 
 
 @operation(
@@ -187,7 +187,8 @@ def action(slug: str, code: str) -> Response:
     def body() -> str:
         return json_text(serialize.action_detail(reads.action_detail(slug, code, today)))
 
-    return json_response(remember("api-action", (slug, code, today), body))
+    key = (slug, code, today)
+    return json_response(remember("api-action", key, body, plan_slug=slug))
 
 
 @operation(

@@ -29,6 +29,7 @@ from tracker.models import (
     User,
 )
 from tracker.models import WorkflowState as WS
+from tracker.services.figures import rollups
 
 MISSING_RATE = 0.05  # a department skipped the whole quarter
 LATE_RATE = 0.12  # a department submitted the whole quarter after the due date
@@ -256,6 +257,8 @@ def write_drafts(drafts: list[Draft], periods: dict[int, ReportingPeriod]) -> in
     ]
     db.session.execute(insert(_table(MilestoneForecast)), forecasts)
     db.session.execute(insert(_table(Revision)), revisions)
+    # Core inserts bypass the listener that keeps the rollups: recompute the actions written.
+    rollups.refresh(db.session(), {d.values["action_id"] for d in drafts}, None)
     return len(ids)
 
 

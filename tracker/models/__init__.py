@@ -10,6 +10,7 @@ from tracker.models.progress import MilestoneForecast, ProgressUpdate, Reporting
 from tracker.models.reminder import ReminderSent
 from tracker.models.report import AnnualReport, ReportFile
 from tracker.models.review import BaselineDue, BaselineTarget, BaselineVersion, PlanReview
+from tracker.models.rollup import ActionFigure
 from tracker.vocab import (
     ActionStatus,
     ChangeKind,
@@ -22,6 +23,7 @@ from tracker.vocab import (
 
 __all__ = [
     "Action",
+    "ActionFigure",
     "ActionStatus",
     "AnnualReport",
     "ApiToken",

@@ -1,29 +1,21 @@
-"""The data version: one counter that every change to plan or progress data advances."""
+"""Data versions: one counter per scope (everything, a plan, a plan's drafts) that every change
+to the data of that scope advances."""
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, CheckConstraint, event
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.models.base import Base
 
-SINGLE_ROW = 1
-
 
 class DataVersion(Base):
-    """A single row; `tracker.cache` adds one to `value` in every transaction that changes data
-    the pages aggregate, and keys its cached figures with it."""
+    """One row per scope (`tracker.cache`: "all", "plan:<id>", "drafts:<plan id>",
+    "drafts:<plan id>:<department id>"), inserted by the first change of that scope; cached
+    figures are keyed with the versions of the scopes they depend on. Writers in different
+    plans never update the same row."""
 
     __tablename__ = "data_version"
-    __table_args__ = (CheckConstraint(f"id = {SINGLE_ROW}", name="single_row"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    scope: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[int] = mapped_column(default=0)
-
-
-# `create_all` (the tests) gets the row too; the migration inserts it for `db upgrade`.
-event.listen(
-    DataVersion.__table__,
-    "after_create",
-    DDL(f"INSERT INTO data_version (id, value) VALUES ({SINGLE_ROW}, 0)"),  # type: ignore[no-untyped-call]
-)

@@ -43,7 +43,9 @@ def attention(slug: str) -> tuple[str, int]:
         return Content({"attention": needs_attention(plan.id, today)})
 
     late = late_departments(plan.id, today)
-    return cached_page("plans/attention", (slug, today), build, plan=plan, late=late)
+    return cached_page(
+        "plans/attention", (slug, today), build, shows_drafts=True, plan=plan, late=late
+    )
 
 
 def _filters(plan: Plan) -> tuple[ComplianceFilterForm, dict[str, Any] | None]:

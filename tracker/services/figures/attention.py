@@ -138,7 +138,13 @@ class Attention:
 def needs_attention(plan_id: int, today: date) -> Attention:
     """The needs-attention lists of plan `plan_id` on `today`; kept until the data changes
     (`tracker.cache`)."""
-    return remember("attention", (plan_id, today), lambda: _needs_attention(plan_id, today))
+    return remember(
+        "attention",
+        (plan_id, today),
+        lambda: _needs_attention(plan_id, today),
+        plan=plan_id,
+        drafts=True,
+    )
 
 
 def _needs_attention(plan_id: int, today: date) -> Attention:

@@ -126,7 +126,10 @@ def compliance_matrix(
     Raises ValueError when `department` is not assigned to the plan's actions."""
     key = (plan_id, today, first, last, department)
     return remember(
-        "compliance", key, lambda: _compliance_matrix(plan_id, today, first, last, department)
+        "compliance",
+        key,
+        lambda: _compliance_matrix(plan_id, today, first, last, department),
+        plan=plan_id,
     )
 
 

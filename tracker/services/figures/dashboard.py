@@ -187,7 +187,7 @@ def plan_dashboard(frame: PlanFrame, quarter: FiscalQuarter | None = None) -> Da
     """The dashboard of `frame`'s plan for the period of `quarter` (default: the latest); kept
     until the data changes (`tracker.cache`)."""
     key = (frame.plan.id, frame.today, quarter)
-    return remember("dashboard", key, lambda: _dashboard(frame, quarter))
+    return remember("dashboard", key, lambda: _dashboard(frame, quarter), plan=frame.plan.id)
 
 
 def _dashboard(frame: PlanFrame, quarter: FiscalQuarter | None) -> Dashboard:

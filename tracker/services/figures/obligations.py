@@ -176,12 +176,13 @@ def load_scope(plan_id: int, today: date) -> PlanScope:
         .order_by(StrategicArea.position, Action.position, Action.code)
     ).all()
     departments = {d.id: department_ref(d) for _, d in rows}
-    participants = db.session.scalars(
-        select(Department)
-        .join(action_participant, action_participant.c.department_id == Department.id)
+    # Each participating department once (not once per action it takes part in).
+    taking_part = (
+        select(action_participant.c.department_id)
         .join(Action, Action.id == action_participant.c.action_id)
         .where(Action.plan_id == plan_id)
     )
+    participants = db.session.scalars(select(Department).where(Department.id.in_(taking_part)))
     departments.update((d.id, department_ref(d)) for d in participants)
     actions = tuple(_action(a, d.acronym) for a, d in rows)
     return PlanScope(
@@ -204,7 +205,9 @@ def plan_row(slug: str) -> Plan:
 def plan_departments(plan_id: int) -> list[DepartmentRef]:
     """Departments assigned to the plan's actions (leads and participants), by acronym; kept
     until the data changes (`tracker.cache`)."""
-    return remember("plan-departments", (plan_id,), lambda: _plan_departments(plan_id))
+    return remember(
+        "plan-departments", (plan_id,), lambda: _plan_departments(plan_id), plan=plan_id
+    )
 
 
 def _plan_departments(plan_id: int) -> list[DepartmentRef]:

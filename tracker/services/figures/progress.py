@@ -7,7 +7,6 @@ each action stands, by the counted-update rule of `counted`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,7 +18,7 @@ from sqlalchemy.orm import QueryableAttribute
 from tracker.extensions import db
 from tracker.fiscal import DEFAULT_START_MONTH, FiscalQuarter
 from tracker.models import ActionStatus, Department, ProgressUpdate, ReportingPeriod
-from tracker.services.figures import counted
+from tracker.services.figures import counted, rollups
 from tracker.vocab import MilestoneState, ScheduleFlag, WorkflowState
 
 # A department reporting "on track" more than this many points behind the expected percent is
@@ -187,16 +186,33 @@ def chosen_states(
     ]
 
 
+def state_of(row: Any) -> ActionState:
+    """The state a rollup row (`rollups.standing_rows`) gives its action."""
+    return ActionState(
+        update_id=row.update_id,
+        action_id=row.action_id,
+        status=row.status,
+        percent=row.percent,
+        quarter=row.update_quarter,
+        state=row.state,
+        department=row.acronym,
+    )
+
+
 def action_statuses(
     action_ids: Collection[int],
     as_of: FiscalQuarter | None = None,
     states: Sequence[WorkflowState] = counted.COUNTED,
 ) -> dict[int, ActionState]:
-    """Each action's current state in ONE query, by the rule of `counted`: latest accepted
-    update, else latest submitted (`states=counted.ACCEPTED_ONLY`: accepted only), up to
-    quarter `as_of` when given. Actions without such an update are absent."""
+    """Each action's current state, by the rule of `counted`: latest accepted update, else
+    latest submitted (from the rollups, two queries), up to quarter `as_of` when given;
+    `states=counted.ACCEPTED_ONLY`: latest accepted (one query over the updates). Actions
+    without such an update are absent."""
     if not action_ids:
         return {}
+    if tuple(states) == counted.COUNTED:
+        rows = rollups.standing_rows(action_ids, [as_of])[as_of]
+        return {row.action_id: state_of(row) for row in rows}
     chosen = counted.counted_updates(action_ids, [as_of] if as_of else None, states=states)
     return {state.action_id: state for _, state in chosen_states(chosen)}
 
@@ -205,10 +221,8 @@ def statuses_by_quarter(
     action_ids: Collection[int], quarters: Sequence[FiscalQuarter]
 ) -> list[dict[int, ActionState]]:
     """For each of `quarters`, each action's state as of it (`action_statuses` for every
-    quarter, in ONE query)."""
+    quarter, from the rollups in two queries)."""
     if not action_ids or not quarters:
         return [{} for _ in quarters]
-    found: dict[FiscalQuarter | None, dict[int, ActionState]] = defaultdict(dict)
-    for row, state in chosen_states(counted.counted_updates(action_ids, quarters)):
-        found[row.as_of][state.action_id] = state
-    return [found.get(q, {}) for q in quarters]
+    found = rollups.standing_rows(action_ids, quarters)
+    return [{row.action_id: state_of(row) for row in found[q]} for q in quarters]

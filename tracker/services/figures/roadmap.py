@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, Subquery, literal, select, union_all
+from sqlalchemy import select
 
 from tracker.cache import remember
 from tracker.extensions import db
@@ -33,12 +33,11 @@ from tracker.fiscal import FiscalQuarter, quarter_of
 from tracker.models import (
     Milestone,
     MilestoneForecast,
-    ProgressUpdate,
     WorkflowState,
 )
 from tracker.models.org import Bilingual
 from tracker.services.calendar.periods import start_month
-from tracker.services.figures import counted, progress
+from tracker.services.figures import progress, rollups
 from tracker.services.figures.frame import NO_REPORT, ActionInfo, AreaInfo, PlanFrame
 from tracker.services.figures.obligations import PeriodRef
 from tracker.services.plans import baselines
@@ -66,35 +65,12 @@ class Forecast:
     department: str
 
 
-def _names_target(update: type[ProgressUpdate]) -> ColumnElement[bool]:
-    return update.forecast_completion.is_not(None)
-
-
-def _forecasts(action_ids: Collection[int], up_to: FiscalQuarter | None) -> Subquery:
-    """Each action's latest accepted update that names a forecast completion (up to quarter
-    `up_to`): its counted update (`counted`) among those."""
-    return counted.counted_updates(
-        action_ids,
-        [up_to] if up_to else None,
-        states=counted.ACCEPTED_ONLY,
-        extra=_names_target,
-    )
-
-
-def _forecast(row: progress.ChosenRow, state: progress.ActionState) -> Forecast:
-    return Forecast(row.forecast_completion, state.quarter, state.department)
-
-
 def forecast_targets(
     action_ids: Collection[int], up_to: FiscalQuarter | None = None
 ) -> dict[int, Forecast]:
-    """Each action's latest accepted forecast completion (up to quarter `up_to`), one query."""
-    if not action_ids:
-        return {}
-    found = progress.chosen_states(
-        _forecasts(action_ids, up_to), ProgressUpdate.forecast_completion
-    )
-    return {state.action_id: _forecast(row, state) for row, state in found}
+    """Each action's latest accepted forecast completion (up to quarter `up_to`), from the
+    rollups."""
+    return standings(action_ids, up_to).forecasts
 
 
 @dataclass(frozen=True)
@@ -107,19 +83,19 @@ class Standing:
 
 def standings(action_ids: Collection[int], as_of: FiscalQuarter | None = None) -> Standing:
     """`progress.action_statuses` and `forecast_targets` as of quarter `as_of` (None: now),
-    in ONE query."""
+    from the rollups (`rollups.standing_rows`: two queries whatever the history)."""
     if not action_ids:
         return Standing({}, {})
-    status = counted.counted_updates(action_ids, [as_of] if as_of else None)
-    forecast = _forecasts(action_ids, as_of)
-    both = union_all(
-        select(*status.c, literal(False).label("is_forecast")),
-        select(*forecast.c, literal(True).label("is_forecast")),
-    ).subquery("standing")
-    found = progress.chosen_states(both, ProgressUpdate.forecast_completion)
+    rows = rollups.standing_rows(action_ids, [as_of])[as_of]
     return Standing(
-        {s.action_id: s for row, s in found if not row.is_forecast},
-        {s.action_id: _forecast(row, s) for row, s in found if row.is_forecast},
+        {row.action_id: progress.state_of(row) for row in rows},
+        {
+            row.action_id: Forecast(
+                row.forecast_completion, row.forecast_quarter, row.forecast_acronym
+            )
+            for row in rows
+            if row.forecast_update_id is not None
+        },
     )
 
 
@@ -286,7 +262,7 @@ def build_roadmap(frame: PlanFrame, filters: RoadmapFilters) -> Roadmap:
     """The roadmap of `frame`'s plan with `filters` applied (as of a past quarter if asked);
     kept until the data changes (`tracker.cache`)."""
     key = (frame.plan.id, frame.today, filters)
-    return remember("roadmap", key, lambda: _roadmap(frame, filters))
+    return remember("roadmap", key, lambda: _roadmap(frame, filters), plan=frame.plan.id)
 
 
 def _roadmap(frame: PlanFrame, filters: RoadmapFilters) -> Roadmap:

@@ -87,7 +87,8 @@ def _point(
 def progress_trends(frame: PlanFrame) -> list[TrendSeries]:
     """Reported and expected percent for the plan, then each area, quarter by quarter; kept
     until the data changes (`tracker.cache`)."""
-    return remember("trends", (frame.plan.id, frame.today), lambda: _progress_trends(frame))
+    key = (frame.plan.id, frame.today)
+    return remember("trends", key, lambda: _progress_trends(frame), plan=frame.plan.id)
 
 
 def _progress_trends(frame: PlanFrame) -> list[TrendSeries]:
@@ -181,10 +182,14 @@ def _reported_dates(
         )
     )
     chosen = counted.counted_updates([action_id], reported, in_quarter=True, extra=_gives_dates)
+    # Within its quarter, a chosen update's own quarter is the as-of quarter. Asked as "update
+    # in (the chosen ones)", PostgreSQL chooses the few updates first, then their forecasts
+    # (joined to the choice, it evaluated the choice once per forecast of the whole table).
     rows = db.session.execute(
-        select(chosen.c.as_of, MilestoneForecast).join(
-            MilestoneForecast, MilestoneForecast.update_id == chosen.c.update_id
-        )
+        select(ReportingPeriod.quarter, MilestoneForecast)
+        .join(ProgressUpdate, ProgressUpdate.id == MilestoneForecast.update_id)
+        .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
+        .where(MilestoneForecast.update_id.in_(select(chosen.c.update_id)))
     ).all()
     reports: dict[FiscalQuarter, dict[int, MilestoneForecast]] = defaultdict(dict)
     for quarter, forecast in rows:
@@ -209,7 +214,9 @@ def milestone_trend(frame: PlanFrame, code: str | None = None) -> MilestoneTrend
 
     Raises ValueError when `code` is not an action of the plan."""
     key = (frame.plan.id, frame.today, code)
-    return remember("milestone-trend", key, lambda: _milestone_trend(frame, code))
+    return remember(
+        "milestone-trend", key, lambda: _milestone_trend(frame, code), plan=frame.plan.id
+    )
 
 
 def _milestone_trend(frame: PlanFrame, code: str | None) -> MilestoneTrend:

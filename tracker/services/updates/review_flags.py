@@ -90,10 +90,11 @@ def _schedule(
     update: ProgressUpdate, quarter: FiscalQuarter, forecasts: Iterable[MilestoneForecast]
 ) -> list[ReviewFlag]:
     """An "on track" status that the expected percent or a slipped milestone contradicts."""
-    if update.percent_complete is None:
-        return []
+    schedule = update.action.schedule
+    if update.percent_complete is None or schedule is None:
+        return []  # nothing to compare with (an action is scheduled once its plan is active)
     month = start_month()
-    expected = progress.expected_percent(update.action, quarter.end_date(month), month)
+    expected = progress.expected_percent(schedule, quarter.end_date(month), month)
     variance = progress.schedule_variance(update.percent_complete, expected)
     flag = progress.status_flag(update.status, variance, _slipped(update, forecasts))
     if flag == ScheduleFlag.BEHIND_EXPECTED:
@@ -122,7 +123,8 @@ def _milestone_dates(
 ) -> list[ReviewFlag]:
     month = start_month()
     codes: dict[int, Milestone] = {m.id: m for m in update.action.milestones}
-    starts = update.action.start_quarter.start_date(month)
+    start = update.action.start_quarter
+    starts = start.start_date(month) if start is not None else None
     target = update.forecast_completion
     action_ends = target.end_date(month) if target is not None else None
     flags = []
@@ -133,7 +135,7 @@ def _milestone_dates(
         code = milestone.code if milestone is not None else ""
         if f.forecast_on and f.completed_on and f.forecast_on > f.completed_on:
             flags.append(ReviewFlag(FlagKind.FORECAST_AFTER_DONE, milestone=code, on=f.forecast_on))
-        if f.completed_on and f.completed_on < starts:
+        if f.completed_on and starts is not None and f.completed_on < starts:
             flags.append(ReviewFlag(FlagKind.DONE_BEFORE_START, milestone=code, on=f.completed_on))
         if f.completed_on is None and f.forecast_on and action_ends and f.forecast_on > action_ends:
             flags.append(

@@ -1,0 +1,187 @@
+"""Rollups (tracker/services/figures/rollups.py): kept in step with every write, checked against
+history, rebuilt from it, and never lost when two departments write on one action at once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, update
+
+from tests.conftest import rollups_agree_after
+from tests.factories import action_with_milestones, ensure_department, period, plan_areas
+from tests.factories import update as add_update
+from tracker import create_app
+from tracker.extensions import db
+from tracker.fiscal import FiscalQuarter
+from tracker.models import Action, ActionFigure, ProgressUpdate
+from tracker.services.figures import counted, progress, rollups
+
+
+@pytest.fixture(autouse=True)
+def _rollups_agree(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield from rollups_agree_after(request)
+
+
+def _history() -> tuple[int, int, int]:
+    """An action led by SSC with TBS taking part, and updates over three quarters; the ids of
+    the action and of the two departments."""
+    ssc, tbs = ensure_department("SSC"), ensure_department("TBS")
+    (area,) = plan_areas("rolled", 2025, 2027)
+    action, _ = action_with_milestones(area, ssc, [tbs])
+    add_update(action, ssc, "2025-Q1", "accepted", percent=10)
+    add_update(action, tbs, "2025-Q2", "submitted", percent=30)
+    add_update(action, ssc, "2025-Q3", "draft", percent=50)
+    period("2025-Q4")
+    db.session.commit()
+    return action.id, ssc.id, tbs.id
+
+
+def _from_history(action_id: int, quarter: FiscalQuarter) -> progress.ActionState | None:
+    """The counted update as of `quarter`, straight from the updates (the builder)."""
+    chosen = counted.counted_updates([action_id], [quarter])
+    found = progress.chosen_states(chosen)
+    return found[0][1] if found else None
+
+
+def test_rollups_follow_each_write_and_agree_with_the_builder(app: Flask) -> None:
+    with app.app_context():
+        action_id, ssc_id, _ = _history()
+        quarters = [FiscalQuarter(2025, n) for n in (1, 2, 3, 4)]
+        by_quarter = progress.statuses_by_quarter([action_id], quarters)
+        assert [s[action_id].percent for s in by_quarter] == [10, 10, 10, 10]  # accepted wins
+        draft = db.session.scalar(select(ProgressUpdate).where(ProgressUpdate.state == "draft"))
+        assert draft is not None
+        draft.state = "accepted"
+        db.session.commit()
+        by_quarter = progress.statuses_by_quarter([action_id], quarters)
+        assert [s[action_id].percent for s in by_quarter] == [10, 10, 50, 50]
+        for quarter, states in zip(quarters, by_quarter, strict=True):
+            assert states.get(action_id) == _from_history(action_id, quarter)
+        assert rollups.differences() == []
+
+
+def test_a_new_period_and_a_new_lead_move_the_rollups(app: Flask) -> None:
+    with app.app_context():
+        action_id, _, tbs_id = _history()
+        period("2026-Q1")
+        db.session.commit()
+        assert (
+            progress.action_statuses([action_id], FiscalQuarter(2026, 1))[action_id].percent == 10
+        )
+        add_update(
+            db.session.get(Action, action_id),
+            ensure_department("TBS"),
+            "2025-Q1",
+            "accepted",
+            percent=15,
+        )
+        db.session.commit()
+        action = db.session.get(Action, action_id)
+        assert action is not None
+        assert progress.action_statuses([action_id])[action_id].percent == 10  # the lead's first
+        action.lead_department_id = tbs_id
+        db.session.commit()
+        assert progress.action_statuses([action_id])[action_id].percent == 15
+        assert rollups.differences() == []
+
+
+def test_the_check_finds_a_corrupted_rollup_and_rebuild_repairs_it(app: Flask) -> None:
+    with app.app_context():
+        action_id, _, _ = _history()
+        db.session.execute(
+            update(ActionFigure)
+            .where(
+                ActionFigure.action_id == action_id, ActionFigure.quarter == FiscalQuarter(2025, 2)
+            )
+            .values(percent=99)
+        )
+        db.session.commit()
+        found = rollups.differences()
+        assert len(found) == 1 and "percent is 99, expected 10" in found[0]
+    runner = app.test_cli_runner()
+    checked = runner.invoke(args=["figures", "check", "--plan", "rolled"])
+    assert checked.exit_code != 0
+    assert "percent is 99, expected 10" in checked.output
+    rebuilt = runner.invoke(args=["figures", "rebuild", "--plan", "rolled"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "Rebuilt 4 rollup rows." in rebuilt.output
+    assert runner.invoke(args=["figures", "check"]).exit_code == 0
+
+
+def test_a_missing_or_extra_rollup_row_is_a_difference(app: Flask) -> None:
+    with app.app_context():
+        action_id, _, _ = _history()
+        db.session.execute(
+            ActionFigure.__table__.delete().where(ActionFigure.quarter == FiscalQuarter(2025, 4))
+        )
+        db.session.commit()
+        assert any("missing" in line for line in rollups.differences())
+        rollups.rebuild()
+        assert rollups.differences() == []
+
+
+def test_two_departments_submitting_on_one_action_at_once_lose_no_rollup(app: Flask) -> None:
+    with app.app_context():
+        action_id, ssc_id, tbs_id = _history()
+        period_id = period("2025-Q4").id
+        db.session.remove()
+    first_flushed = threading.Event()
+    errors: list[BaseException] = []
+
+    def submit(department_id: int, percent: int, wait: bool) -> None:
+        worker = create_app(
+            {"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "test-secret"},
+            env="testing",
+        )
+        try:
+            with worker.app_context():
+                if wait:
+                    first_flushed.wait(timeout=5)
+                db.session.add(
+                    ProgressUpdate(
+                        action_id=action_id,
+                        department_id=department_id,
+                        period_id=period_id,
+                        state="accepted",
+                        status="on_track",
+                        percent_complete=percent,
+                    )
+                )
+                db.session.flush()
+                if not wait:
+                    first_flushed.set()
+                    threading.Event().wait(0.5)  # the other writer is in its flush meanwhile
+                db.session.commit()
+                db.session.remove()
+                db.engine.dispose()
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+            first_flushed.set()
+
+    threads = [
+        threading.Thread(target=submit, args=(tbs_id, 70, False)),
+        threading.Thread(target=submit, args=(ssc_id, 80, True)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    with app.app_context():
+        assert rollups.differences() == []
+        state = progress.action_statuses([action_id])[action_id]
+        assert (state.percent, state.department) == (80, "SSC")  # the lead's, seen by both
+
+
+def test_the_bench_dataset_gets_rollups_that_agree_with_history(app: Flask) -> None:
+    from bench.generate import Scale, generate
+
+    with app.app_context():
+        generate(db.engine, Scale(departments=3, actions=4, years=2, burst_users=2))
+        assert rollups.differences() != []  # Core inserts: no listener ran
+        written = rollups.rebuild()  # what bench/dataset.py does once the data is generated
+        assert written > 0
+        assert rollups.differences() == []

@@ -1,0 +1,44 @@
+"""Rollups: figures derived from the progress updates, kept in step with them as they change.
+
+They are derived data (`tracker/services/figures/rollups.py` writes them in the transaction that
+moves them, `flask figures rebuild` recomputes them from history, `flask figures check` compares).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker.fiscal import FiscalQuarter
+from tracker.models.base import Base, QuarterType
+
+
+class ActionFigure(Base):
+    """Where one action stands as of one reporting period: its counted update (latest accepted,
+    else latest submitted, up to the period's quarter) and its latest accepted forecast
+    completion. No row: the action has no counted update as of that period."""
+
+    __tablename__ = "action_figure"
+    __table_args__ = (Index("ix_action_figure_quarter_action", "quarter", "action_id"),)
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("action.id", ondelete="CASCADE"), primary_key=True
+    )
+    period_id: Mapped[int] = mapped_column(
+        ForeignKey("reporting_period.id", ondelete="CASCADE"), primary_key=True
+    )
+    quarter: Mapped[FiscalQuarter] = mapped_column(QuarterType())  # the period's quarter
+    # The counted update and what it says.
+    update_id: Mapped[int] = mapped_column(ForeignKey("progress_update.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    percent: Mapped[int]
+    update_quarter: Mapped[FiscalQuarter] = mapped_column(QuarterType())
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    # The latest accepted update naming a forecast completion (roadmap, slippage); NULL: none.
+    forecast_update_id: Mapped[int | None] = mapped_column(
+        ForeignKey("progress_update.id", ondelete="CASCADE")
+    )
+    forecast_completion: Mapped[FiscalQuarter | None] = mapped_column(QuarterType())
+    forecast_quarter: Mapped[FiscalQuarter | None] = mapped_column(QuarterType())
+    forecast_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
