@@ -126,3 +126,20 @@ def test_missing_fonts_are_logged_and_the_report_still_renders(
         content = render(app, snapshot)
     assert "report fonts missing (run `npm ci`)" in caplog.text
     assert "Key messages" in pdf_text(content)
+
+
+def test_a_narrative_written_in_the_other_language_is_marked(app: Flask) -> None:
+    snapshot = snapshot_in(app, "en")
+    [action] = [a for a in snapshot.actions if a.highlight is not None][:1]
+    assert action.highlight is not None
+    french = replace(action.highlight, accomplishments="Étape terminée.", language="fr")
+    english = replace(action.highlight, accomplishments="Milestone done.", language="en")
+
+    def text_with(highlight: Any) -> str:
+        area = next(a for a in snapshot.areas if action in a.actions)
+        shown = replace(action, highlight=highlight)
+        actions = tuple(shown if a is action else a for a in area.actions)
+        return pdf_text(render(app, replace(snapshot, areas=(replace(area, actions=actions),))))
+
+    assert "[FR] Étape terminée." in text_with(french)
+    assert "[EN]" not in text_with(english) and "Milestone done." in text_with(english)

@@ -12,6 +12,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
+from tracker.i18n import language_marker
 from tracker.reports import charts, messages, text
 from tracker.reports.roadmap import layout
 from tracker.reports.snapshot import LATE, MET, MISSED, ActionRow, ReportSnapshot
@@ -206,6 +207,9 @@ def action_row(snapshot: ReportSnapshot, a: ActionRow) -> dict[str, Any]:
                         department=h.department),
             "accomplishments": h.accomplishments.strip(),
             "risks": h.risks.strip(),
+            # Written in the other language: shown as written, marked, e.g. "[FR]".
+            "language": h.language if h.language and h.language != lang else "",
+            "marker": language_marker(h.language, lang),
         }  # fmt: skip
     return {
         "code": a.code,

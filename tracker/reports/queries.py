@@ -203,16 +203,19 @@ def forecasts(update_ids: Collection[int]) -> list[tuple[int, int, date | None, 
     return [(u, m, forecast_on, done) for u, m, forecast_on, done in rows]
 
 
-def narratives(update_ids: Collection[int]) -> dict[int, tuple[str, str]]:
-    """Update id -> (accomplishments, risks)."""
+def narratives(update_ids: Collection[int]) -> dict[int, tuple[str, str, str]]:
+    """Update id -> (accomplishments, risks, the language they were written in)."""
     if not update_ids:
         return {}
     rows = db.session.execute(
-        select(ProgressUpdate.id, ProgressUpdate.accomplishments, ProgressUpdate.risks).where(
-            ProgressUpdate.id.in_(update_ids)
-        )
+        select(
+            ProgressUpdate.id,
+            ProgressUpdate.accomplishments,
+            ProgressUpdate.risks,
+            ProgressUpdate.narrative_language,
+        ).where(ProgressUpdate.id.in_(update_ids))
     )
-    return {update_id: (done, risks) for update_id, done, risks in rows}
+    return {update_id: (done, risks, lang or "") for update_id, done, risks, lang in rows}
 
 
 def state_counts(plan_id: int, year: int) -> dict[str, int]:

@@ -62,6 +62,7 @@ class Highlight:
     department: str
     accomplishments: str
     risks: str
+    language: str = ""  # the language the department wrote in ('' in older reports)
 
 
 @dataclass(frozen=True)
