@@ -51,7 +51,7 @@ def test_my_quarter_lists_returned_updates_first_and_highlights_them(
     add_update(app, world, world.period_id, state=WorkflowState.RETURNED, review_comment="Why?")
     html = login(app, DEPT_EMAIL).get("/updates/").get_data(as_text=True)
     assert "1 update returned to you" in html
-    assert html.index("returned-heading") < html.index('<table class="table">')
+    assert html.index("returned-heading") < html.index('<table class="table')
     assert 'class="row--returned"' in html
     assert f'href="{world.form_url}">Fix S1.1' in html
 
