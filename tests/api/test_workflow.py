@@ -90,7 +90,8 @@ def test_draft_conflict_submit_return_accept_then_the_dashboard_figures(
     }
     clear_cache(app)  # the dashboard's service computes afresh
     with app.test_request_context():
-        dashboard = serialize.plan_overview(reads.plan_overview(SLUG, clock.today()))
+        overview = serialize.plan_overview(reads.plan_overview(SLUG, clock.today()))
+        dashboard = overview.model_dump(mode="json")
     assert plan == dashboard
     with app.app_context():
         update = db.session.scalar(select(ProgressUpdate).where(ProgressUpdate.id == draft["id"]))

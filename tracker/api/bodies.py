@@ -10,11 +10,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from tracker.api.openapi_schemas import QUARTER_PATTERN
 from tracker.models import ActionStatus
 from tracker.services.updates.review import Decision
 from tracker.services.updates.rules import TEXT_MAX
 
+QUARTER_PATTERN = "^[0-9]{4}-Q[1-4]$"
 # No NUL character in any text: PostgreSQL cannot store one, so it is refused here (422).
 NO_NUL = r"^[^\x00]*$"
 Quarter = Annotated[str, StringConstraints(pattern=QUARTER_PATTERN), Field(examples=["2026-Q1"])]
@@ -114,12 +114,3 @@ class QuarterResult(Closed):
     department: str
     counts: dict[str, int]
     items: list[ItemOutcome]
-
-
-MODELS: tuple[type[BaseModel], ...] = (
-    UpdateBody,
-    SubmitBody,
-    ReviewBody,
-    QuarterBody,
-    QuarterResult,
-)

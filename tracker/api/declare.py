@@ -4,7 +4,7 @@ with its pydantic model, and `tracker.api.openapi` builds the OpenAPI document f
 declarations, so the document cannot drift from what the code accepts.
 
     @operation("PUT", "/plans/<slug>/actions/<code>/updates/<quarter>", "Save a draft.",
-               body=UpdateBody, response="Update", roles=(Role.DEPARTMENT,))
+               body=UpdateBody, response=Update, roles=(Role.DEPARTMENT,))
     def save_update(slug: str, code: str, quarter: str, body: UpdateBody) -> Response: ...
 
 Path parameters come from the rule; query parameters are named from `openapi.PARAMETERS`, and a
@@ -57,7 +57,7 @@ class Operation:
     rule: str
     operation_id: str
     summary: str
-    response: str | type[BaseModel]
+    response: type[BaseModel]
     query: tuple[str, ...] = ()
     body: type[BaseModel] | None = None
     errors: tuple[int, ...] = ()
@@ -89,7 +89,7 @@ def operation(
     rule: str,
     summary: str,
     *,
-    response: str | type[BaseModel],
+    response: type[BaseModel],
     query: tuple[str, ...] = (),
     body: type[BaseModel] | None = None,
     errors: tuple[int, ...] = (),

@@ -1,10 +1,10 @@
 """The OpenAPI 3.1 document served at /api/v1/openapi.json, built from the declarations.
 
 Paths, parameters, request bodies and responses come from each operation's declaration
-(`tracker.api.declare`); request bodies are the pydantic models of `tracker.api.bodies`, response
-bodies the schemas of `tracker.api.openapi_schemas`. A test checks that every API route appears
-here and every path here is a route, validates the document, and schemathesis checks the API
-against it.
+(`tracker.api.declare`). Request and response bodies are pydantic models (`tracker.api.bodies`,
+`read_bodies`, `plan_bodies`): the models the views answer with are the schemas shown, so a
+body cannot differ from its description. A test checks that every API route appears here and
+every path here is a route, validates the document, and schemathesis checks the API against it.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from tracker.api.bodies import MODELS
+from tracker.api.bodies import QUARTER_PATTERN
 from tracker.api.declare import OPERATIONS, Link, Operation
-from tracker.api.openapi_schemas import QUARTER_PATTERN, SCHEMAS, Schema, ref
 from tracker.api.params import DEFAULT_PER_PAGE, MAX_PER_PAGE
-from tracker.api.plan_bodies import MODELS as PLAN_MODELS
 from tracker.models import WorkflowState
+
+Schema = dict[str, Any]
 
 VERSION = "1.1.0"
 # The modules whose views declare operations; imported before the document is built.
@@ -46,6 +46,39 @@ Dates are ISO 8601, fiscal quarters are written `2025-Q3` (the year is the calen
 the fiscal year starts), bilingual text is `{"en": ..., "fr": ...}`. Lists are paginated with
 `page` and `per_page` and link to the next and previous pages in the body and the `Link` header.
 """
+
+
+def ref(name: str) -> Schema:
+    """A reference to a schema in components."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+URL: Schema = {"type": "string", "format": "uri-reference"}
+# Problems are built by `tracker.api.problems`; their shape is open (RFC 9457 allows extensions).
+PROBLEM_SCHEMAS: dict[str, Schema] = {
+    "FieldError": {
+        "type": "object",
+        "description": "What is wrong with one parameter.",
+        "additionalProperties": False,
+        "required": ["field", "message"],
+        "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+    },
+    "Problem": {
+        "type": "object",
+        "description": "An error (RFC 9457). `errors` lists what is wrong with each parameter "
+        "or body field; `current_version` is the version now stored, after a conflict.",
+        "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": URL,
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "instance": URL,
+            "errors": {"type": "array", "items": ref("FieldError")},
+            "current_version": {"type": "integer"},
+        },
+    },
+}
 
 
 def _param(
@@ -183,10 +216,6 @@ LINK_HEADER = {
 }
 
 
-def _schema_of(declared: str | type[BaseModel]) -> Schema:
-    return ref(declared if isinstance(declared, str) else declared.__name__)
-
-
 def _parameters(op: Operation) -> list[Schema]:
     names = [name for name, _kind in op.path_parameters()] + list(op.query)
     found: list[Schema] = [{"$ref": f"#/components/parameters/{name}"} for name in names]
@@ -205,7 +234,7 @@ def _link(link: Link) -> Schema:
 def _operation(op: Operation) -> Schema:
     ok: Schema = {
         "description": "OK",
-        "content": {"application/json": {"schema": _schema_of(op.response)}},
+        "content": {"application/json": {"schema": ref(op.response.__name__)}},
     }
     if op.paged:
         ok["headers"] = LINK_HEADER
@@ -231,23 +260,33 @@ def _operation(op: Operation) -> Schema:
     return found
 
 
-def paths() -> dict[str, Any]:
-    """The document's paths, from the operations declared with `tracker.api.declare`."""
+def _declared() -> list[Operation]:
+    """Every operation, once the modules declaring them are imported."""
     for module in VIEW_MODULES:
         import_module(module)
+    return OPERATIONS
+
+
+def paths() -> dict[str, Any]:
+    """The document's paths, from the operations declared with `tracker.api.declare`."""
     found: dict[str, Any] = {}
-    for op in OPERATIONS:
+    for op in _declared():
         found.setdefault(op.path, {})[op.method.lower()] = _operation(op)
     return found
 
 
 def schemas() -> dict[str, Schema]:
-    """The hand-written response schemas and the pydantic models' JSON Schemas."""
+    """The JSON Schemas of the operations' request and response models (and the models they
+    contain), and the problems'."""
+    models: dict[type[BaseModel], None] = {}
+    for op in _declared():
+        models[op.response] = None
+        if op.body is not None:
+            models[op.body] = None
     _, generated = models_json_schema(
-        [(model, "validation") for model in (*MODELS, *PLAN_MODELS)],
-        ref_template="#/components/schemas/{model}",
+        [(model, "validation") for model in models], ref_template="#/components/schemas/{model}"
     )
-    found = dict(SCHEMAS)
+    found = dict(PROBLEM_SCHEMAS)
     for name, schema in generated.get("$defs", {}).items():
         if name in found:
             raise RuntimeError(f"Two API schemas are named {name}")

@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from tracker.api.bodies import NO_NUL, Closed, Quarter
+from tracker.api.read_bodies import Page
 from tracker.vocab import ChangeKind
 
 Version = Annotated[
@@ -119,24 +120,8 @@ class Change(Closed):
     by: str | None = Field(description="Who made it; null for the command line.")
 
 
-class ChangePage(Closed):
+class ChangePage(Page):
     """A page of a plan's change log, newest first."""
 
     items: list[Change]
-    page: int = Field(ge=1)
-    per_page: int = Field(ge=1, le=200)
-    total: int = Field(ge=0)
-    pages: int = Field(ge=0)
-    next: str | None
-    prev: str | None
     plan: str
-
-
-MODELS: tuple[type[BaseModel], ...] = (
-    TargetMove,
-    DueMove,
-    ActionTargets,
-    MilestoneDue,
-    BaselineVersions,
-    ChangePage,
-)

@@ -103,5 +103,5 @@ def change_log(slug: str) -> Response:
     args.finish()
     plan = reads.plan_row(slug)
     pagination = changes.change_pagination(plan.id, chosen, paging.page, paging.per_page)
-    rows = [_change(c).model_dump(mode="json") for c in pagination.items]
-    return paged(pagination, rows, plan=plan.slug)
+    rows = [_change(c) for c in pagination.items]
+    return paged(ChangePage, pagination, rows, plan=plan.slug)

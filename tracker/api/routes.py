@@ -8,11 +8,13 @@ links in the body and a Link header. The writes are in `tracker.api.writes`.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
+from pydantic import BaseModel
 from werkzeug.wrappers import Response
 
 from tracker.access import public, signed_in_user
@@ -21,6 +23,15 @@ from tracker.api.auth import current_token
 from tracker.api.declare import operation, query_args
 from tracker.api.params import PAGING
 from tracker.api.problems import FieldError, InvalidParameters, problem
+from tracker.api.read_bodies import (
+    ActionDetail,
+    Me,
+    Page,
+    PeriodPage,
+    PlanDetail,
+    PlanPage,
+    UpdatePage,
+)
 from tracker.cache import remember
 from tracker.extensions import limiter
 from tracker.models import Role, WorkflowState
@@ -85,38 +96,44 @@ def _page_url(page: int) -> str:
     return url_for(str(request.endpoint), **{**values, "page": page})
 
 
-def paged(pagination: Pagination, items: list[serialize.Json], **extra: object) -> Response:
+P = TypeVar("P", bound=Page)
+
+
+def paged(
+    model: type[P], pagination: Pagination, items: Sequence[BaseModel], **extra: object
+) -> Response:
     """A page of `items` with its position and links, in the body and in a Link header."""
-    body, link = page_body(pagination, items, **extra)
-    return page_response((json_text(body), link))
+    return page_response(page_body(model, pagination, items, **extra))
 
 
 def page_body(
-    pagination: Pagination, items: list[serialize.Json], **extra: object
-) -> tuple[serialize.Json, str]:
-    """The body of a page of `items` and its Link header."""
+    model: type[P], pagination: Pagination, items: Sequence[BaseModel], **extra: object
+) -> tuple[str, str]:
+    """The JSON text of a page (a `model`) of `items`, and its Link header."""
     links = {"next": pagination.next_num if pagination.has_next else None}
     links["prev"] = pagination.prev_num if pagination.has_prev else None
     urls = {rel: _page_url(n) if n else None for rel, n in links.items()}
     urls["first"] = _page_url(1)
     urls["last"] = _page_url(max(pagination.pages, 1))
-    body = {
-        "items": items,
-        "page": pagination.page,
-        "per_page": pagination.per_page,
-        "total": pagination.total,
-        "pages": pagination.pages,
-        "next": urls["next"],
-        "prev": urls["prev"],
-        **extra,
-    }
-    return body, ", ".join(f'<{u}>; rel="{r}"' for r, u in urls.items() if u)
+    body = model.model_validate(
+        {
+            "items": items,
+            "page": pagination.page,
+            "per_page": pagination.per_page,
+            "total": pagination.total,
+            "pages": pagination.pages,
+            "next": urls["next"],
+            "prev": urls["prev"],
+            **extra,
+        }
+    )
+    return json_text(body), ", ".join(f'<{u}>; rel="{r}"' for r, u in urls.items() if u)
 
 
-def json_text(body: serialize.Json) -> str:
-    """`body` as the JSON text `jsonify` would send: kept in the cache as text, so that a hit
-    neither unpickles nor serializes the body again."""
-    return current_app.json.dumps(body)
+def json_text(body: BaseModel) -> str:
+    """`body` as JSON text, written by pydantic (its fields in the model's order): kept in the
+    cache as text, so that a hit neither unpickles nor serializes the body again."""
+    return body.model_dump_json()
 
 
 def page_response(page: tuple[str, str]) -> Response:
@@ -139,26 +156,26 @@ def openapi_document() -> Response:
     return response
 
 
-@operation("GET", "/me", "The signed-in user and the token in use.", response="Me")
+@operation("GET", "/me", "The signed-in user and the token in use.", response=Me)
 def me() -> Response:
     _no_parameters()
-    return jsonify(serialize.me(signed_in_user(), current_token()))
+    return jsonify(serialize.me(signed_in_user(), current_token()).model_dump(mode="json"))
 
 
-@operation("GET", "/plans", "Every plan.", response="PlanPage", query=PAGING, paged=True)
+@operation("GET", "/plans", "Every plan.", response=PlanPage, query=PAGING, paged=True)
 def plan_list() -> Response:
     args = query_args()
     paging = args.paging()
     args.finish()
     pagination = listing.plan_page(paging.page, paging.per_page, signed_in_user())
-    return paged(pagination, [serialize.plan(p) for p in pagination.items])
+    return paged(PlanPage, pagination, [serialize.plan(p) for p in pagination.items])
 
 
 @operation(
     "GET",
     "/plans/<slug>",
     "A plan with its headline figures and every action's current status.",
-    response="PlanDetail",
+    response=PlanDetail,
     errors=(404,),
 )
 def plan(slug: str) -> Response:
@@ -176,7 +193,7 @@ def plan(slug: str) -> Response:
     "GET",
     "/plans/<slug>/actions/<code>",
     "One action with its milestones and current status.",
-    response="ActionDetail",
+    response=ActionDetail,
     errors=(404,),
 )
 def action(slug: str, code: str) -> Response:
@@ -195,7 +212,7 @@ def action(slug: str, code: str) -> Response:
     "GET",
     "/plans/<slug>/updates",
     "A plan's progress updates for one reporting period.",
-    response="UpdatePage",
+    response=UpdatePage,
     query=("period", "department", "state", *PAGING),
     errors=(403, 404),
     paged=True,
@@ -215,8 +232,7 @@ def updates(slug: str) -> Response:
         found = listing.update_page(slug, filters, viewer, paging.page, paging.per_page, today)
         rows = [serialize.update(u, slug) for u in found.pagination.items]
         period = serialize.quarter(found.period.quarter)
-        body, link = page_body(found.pagination, rows, plan=slug, period=period)
-        return json_text(body), link
+        return page_body(UpdatePage, found.pagination, rows, plan=slug, period=period)
 
     # Department users read their own department's updates, everyone else the same page.
     scope = viewer.department_id if viewer.role == Role.DEPARTMENT.value else None
@@ -227,7 +243,7 @@ def updates(slug: str) -> Response:
     "GET",
     "/periods",
     "Reporting periods, oldest first.",
-    response="PeriodPage",
+    response=PeriodPage,
     query=PAGING,
     paged=True,
 )
@@ -241,7 +257,6 @@ def period_list() -> Response:
         found = listing.period_page(paging.page, paging.per_page, today)
         rows = [serialize.period(p, found.today, found.current) for p in found.pagination.items]
         current = serialize.quarter(found.current.quarter) if found.current else None
-        body, link = page_body(found.pagination, rows, current=current)
-        return json_text(body), link
+        return page_body(PeriodPage, found.pagination, rows, current=current)
 
     return page_response(remember("api-periods", (request.full_path, today), page))

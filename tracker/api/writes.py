@@ -25,6 +25,7 @@ from tracker.api.bodies import (
 )
 from tracker.api.declare import Link, operation
 from tracker.api.problems import FieldError, problem
+from tracker.api.read_bodies import Update
 from tracker.extensions import db
 from tracker.models import Action, Plan, ProgressUpdate, Role, StrategicArea
 from tracker.services.errors import NotFound
@@ -71,7 +72,7 @@ def _action_id(slug: str, code: str) -> int:
 
 
 def _update_json(update: ProgressUpdate) -> Response:
-    return jsonify(serialize.update(update, update.action.area.plan.slug))
+    return jsonify(serialize.update(update, update.action.area.plan.slug).model_dump(mode="json"))
 
 
 def _refusal(error: UpdateError, ctx: save.UpdateContext | None = None) -> Response:
@@ -110,7 +111,7 @@ def _input(body: UpdateFields, ctx: save.UpdateContext) -> UpdateInput:
     "PUT",
     UPDATE_RULE,
     "Create or change your department's draft update on an action for a reporting period.",
-    response="Update",
+    response=Update,
     body=UpdateBody,
     errors=(404, 409),
     roles=DEPARTMENT,
@@ -138,7 +139,7 @@ def save_update(slug: str, code: str, quarter: str, body: UpdateBody) -> Respons
     "POST",
     f"{UPDATE_RULE}/submit",
     "Submit your department's draft for review, as read at `version`.",
-    response="Update",
+    response=Update,
     body=SubmitBody,
     errors=(404, 409),
     roles=DEPARTMENT,
@@ -221,7 +222,7 @@ def _quarter_result(record: dict[str, Any]) -> QuarterResult:
     "POST",
     "/updates/<int:update_id>/review",
     "Accept a submitted update, or return it to its department with a comment.",
-    response="Update",
+    response=Update,
     body=ReviewBody,
     errors=(404, 409),
     roles=PLANNERS,
