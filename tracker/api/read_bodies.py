@@ -21,7 +21,9 @@ from tracker.vocab import MilestoneState, ScheduleFlag
 
 Url = Annotated[str, Field(json_schema_extra={"format": "uri-reference"})]
 # A timestamp as `isoformat()` writes it: UTC as "+00:00", as the API always sent it.
-Timestamp = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str)]
+Timestamp = Annotated[
+    datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json")
+]
 Percent = Annotated[int, Field(ge=0, le=100)]
 Version = Annotated[
     int,
