@@ -31,8 +31,8 @@ BUDGETS = {
     "trends": 12,
     # + the late departments with their "Remind" (issue 13): the compliance figures (kept in
     # the cache outside this test) and one query for the last reminders
-    "compliance": 16,
-    "attention": 19,  # + the late departments (issue 13) and the drafts data version (issue 12)
+    "compliance": 17,  # + the id of the last reminder, which keys the kept late departments
+    "attention": 20,  # + late departments and last reminder (issue 13), drafts version (issue 12)
     "department quarter": 8,
     "review queue": 10,  # + the milestones and forecasts the review flags read (issue 13)
     "action page": 12,

@@ -135,3 +135,22 @@ def test_an_archived_plan_has_nobody_to_remind(app: Flask, world: World) -> None
     assert "No department is late" in html and "/remind" not in html
     assert remind(planner, world).status_code == 409
     assert (mails(app), reminders(app)) == ([], 0)
+
+
+def test_each_planner_gets_the_kept_remind_forms_with_their_own_csrf_token(
+    app: Flask, world: World
+) -> None:
+    """The late departments are rendered once and kept; the token in them is the reader's."""
+    url = f"/plans/{world.plan_slug}/compliance"
+    tokens = []
+    for client in (login(app, PLANNER_EMAIL), login(app, PLANNER_EMAIL)):
+        html = client.get(url).get_data(as_text=True)
+        [*in_forms] = set(re.findall(r'name="csrf_token" value="([^"]+)"', html))
+        assert len(in_forms) == 1 and "\x00" not in html
+        tokens.append(in_forms[0])
+        sent = client.post(
+            f"/plans/{world.plan_slug}/remind",
+            data={"csrf_token": in_forms[0], "department": "OTH", "period": PREVIOUS, "next": url},
+        )
+        assert sent.status_code in (302, 409)  # sent, or refused as a repeat: never a CSRF 400
+    assert tokens[0] != tokens[1]

@@ -7,15 +7,19 @@ may remind a late department (`remind`).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from tracker.access import roles, signed_in_user
+from tracker.cache import rendered
 from tracker.models import Plan, Role
 from tracker.pages import Content, cached_page, choices_of
 from tracker.plans import bp
@@ -26,7 +30,12 @@ from tracker.services.figures.attention import needs_attention
 from tracker.services.figures.compliance import CELL_LABELS, compliance_matrix, csv_rows
 from tracker.services.figures.obligations import plan_row
 from tracker.services.operations.mail import MailError
-from tracker.services.operations.nudges import ReminderRefused, late_departments, send_reminder
+from tracker.services.operations.nudges import (
+    ReminderRefused,
+    last_reminder_id,
+    late_departments,
+    send_reminder,
+)
 from tracker.services.spreadsheets.csv_safety import csv_lines
 from tracker.urls import safe_next
 
@@ -42,10 +51,30 @@ def attention(slug: str) -> tuple[str, int]:
     def build() -> Content:
         return Content({"attention": needs_attention(plan.id, today)})
 
-    late = late_departments(plan.id, today)
+    late = _late_section(plan, today, url_for(".attention", slug=slug))
     return cached_page(
         "plans/attention", (slug, today), build, shows_drafts=True, plan=plan, late=late
     )
+
+
+# Stands for the request's CSRF token in the kept HTML of the late departments' forms.
+_TOKEN = "\x00csrf-token\x00"
+
+
+def _late_section(plan: Plan, today: date, back: str) -> Markup:
+    """The late departments with their "Remind" forms. Rendered once per version of the plan's
+    data, reminder sent, hour (a reminder can be sent again a day later) and role (only
+    planners and admins get the forms), not on every request: the compliance figures behind
+    it are large to read back from the cache. Each request puts its own CSRF token in."""
+    role = signed_in_user().role
+    key = (plan.id, today, back, last_reminder_id(plan.id), clock.now().hour, role)
+
+    def render() -> str:
+        late = late_departments(plan.id, today)
+        return render_template("plans/_late.html", late=late, back=back, token=_TOKEN)
+
+    html = rendered("plans/late", key, render, plan=plan.id)
+    return Markup(str(html).replace(_TOKEN, generate_csrf()))
 
 
 def _filters(plan: Plan) -> tuple[ComplianceFilterForm, dict[str, Any] | None]:
@@ -69,7 +98,8 @@ def compliance(slug: str) -> tuple[str, int]:
         return Content(context, filters is not None)
 
     choices = choices_of(ComplianceFilterForm)
-    late = late_departments(plan.id, today) if _filters(plan)[1] is not None else None
+    back = url_for(".compliance", slug=slug)
+    late = _late_section(plan, today, back) if _filters(plan)[1] is not None else None
     return cached_page("plans/compliance", (slug, today), build, choices, plan=plan, late=late)
 
 

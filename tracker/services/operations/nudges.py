@@ -96,6 +96,15 @@ def late_in_active_plans(today: date) -> list[LateDepartment]:
     return [late for plan_id in plans for late in late_departments(plan_id, today)]
 
 
+def last_reminder_id(plan_id: int) -> int:
+    """The id of the plan's latest reminder (0 before any): it changes with every reminder, so
+    a page showing who was reminded can be kept until it does."""
+    latest = db.session.scalar(
+        select(func.max(ReminderSent.id)).where(ReminderSent.plan_id == plan_id)
+    )
+    return int(latest or 0)
+
+
 def last_reminders(plan_id: int, period_id: int) -> dict[int, LastReminder]:
     """Department id -> the latest reminder sent for the plan's period."""
     latest = (
