@@ -37,6 +37,10 @@ def empty_app(tmp_path: Path) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.session.remove()
+        if db.engine.dialect.name == "postgresql":  # leave no old schema to the next test
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
         db.engine.dispose()
 
 

@@ -1,11 +1,9 @@
-"""Migration 0009: existing reports get the language their files were rendered in, and
-versions become unique per plan, year and language."""
+"""Migration 0010_report_language: existing reports get the language their files were rendered
+in, and versions become unique per plan, year and language."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -13,33 +11,11 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from tests.conftest import database_url
-from tracker import create_app
+from tests.test_migrations import empty_app  # noqa: F401 - the fixture
 from tracker.extensions import db
 
 BEFORE = "0009_draft_actions"
 REVISION = "0010_report_language"
-
-
-@pytest.fixture
-def empty_app(tmp_path: Path) -> Iterator[Flask]:
-    """An app on an empty database; on PostgreSQL the schema is dropped again afterwards."""
-    app = create_app(
-        {"DATABASE_URL": database_url(tmp_path), "SECRET_KEY": "test-secret"}, env="testing"
-    )
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-    yield app
-    with app.app_context():
-        db.session.remove()
-        if db.engine.dialect.name == "postgresql":  # leave no old schema to the next test
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        db.engine.dispose()
 
 
 def _insert_reports(rows: list[tuple[int, int, dict[str, object]]]) -> None:
@@ -68,7 +44,7 @@ def _languages() -> list[tuple[int, str, int]]:
         return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
-def test_existing_reports_keep_their_language_and_numbers(empty_app: Flask) -> None:
+def test_existing_reports_keep_their_language_and_numbers(empty_app: Flask) -> None:  # noqa: F811
     with empty_app.app_context():
         upgrade(revision=BEFORE)
         _insert_reports([(1, 1, {"language": "en"}), (2, 2, {"language": "fr"}), (3, 3, {})])
