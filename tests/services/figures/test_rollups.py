@@ -131,11 +131,12 @@ def test_two_departments_submitting_on_one_action_at_once_lose_no_rollup(app: Fl
     first_flushed = threading.Event()
     errors: list[BaseException] = []
 
-    def submit(department_id: int, percent: int, wait: bool) -> None:
-        worker = create_app(
-            {"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "test-secret"},
-            env="testing",
-        )
+    # Each writer is a separate app with its own engine, as two servers would be; the apps are
+    # built here so that each thread only writes (and anything it raises reaches `errors`).
+    settings = {"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "test-secret"}
+    workers = [create_app(settings, env="testing") for _ in range(2)]
+
+    def submit(worker: Flask, department_id: int, percent: int, wait: bool) -> None:
         try:
             with worker.app_context():
                 if wait:
@@ -162,13 +163,14 @@ def test_two_departments_submitting_on_one_action_at_once_lose_no_rollup(app: Fl
             first_flushed.set()
 
     threads = [
-        threading.Thread(target=submit, args=(tbs_id, 70, False)),
-        threading.Thread(target=submit, args=(ssc_id, 80, True)),
+        threading.Thread(target=submit, args=(workers[0], tbs_id, 70, False)),
+        threading.Thread(target=submit, args=(workers[1], ssc_id, 80, True)),
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
     assert errors == []
     with app.app_context():
         assert rollups.differences() == []
