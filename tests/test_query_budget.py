@@ -37,7 +37,8 @@ BUDGETS = {
     "review queue": 10,  # + the milestones and forecasts the review flags read (issue 13)
     "action page": 12,
     "reports list": 10,
-    "API: plan": 10,  # the plan tree: areas, actions, leads, participants, milestones
+    # the plan tree: areas, actions, leads, milestones, participant ids and their departments
+    "API: plan": 11,
     "API: action": 8,
     "API: updates": 10,
     "API: periods": 8,
