@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import CheckConstraint, DateTime, MetaData, String, TypeDecorator
@@ -65,7 +66,14 @@ class QuarterType(TypeDecorator[FiscalQuarter]):
         return str(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> FiscalQuarter | None:
-        return None if value is None else FiscalQuarter.parse(value)
+        return None if value is None else _stored_quarter(value)
+
+
+@lru_cache(maxsize=4096)
+def _stored_quarter(text: str) -> FiscalQuarter:
+    """A stored quarter, parsed once per process: a trend reads tens of thousands of them and
+    there are only a few hundred (FiscalQuarter is immutable, so one object serves them all)."""
+    return FiscalQuarter.parse(text)
 
 
 def one_of(column: str, values: type[StrEnum], name: str) -> CheckConstraint:
