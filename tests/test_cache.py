@@ -305,3 +305,28 @@ def test_a_draft_moves_only_the_pages_that_show_drafts(
         found = dashboard.plan_dashboard(load_frame("a", TODAY))
         assert len(shown) == 2  # the submit moves the plan's figures
         assert found.total.average_percent == 20
+
+
+def test_a_submission_keeps_the_plans_tree_and_a_change_of_the_tree_moves_it(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.services.figures import frame
+    from tracker.services.plans.participants import set_participants
+
+    built = _counting(monkeypatch, frame, "_load_frame")
+    planner = make_user(app, Role.PLANNER, "tree-planner@example.gc.ca")
+    with app.app_context():
+        _, _, action_a, _ = _two_plans()
+        ssc, tbs = ensure_department("SSC"), ensure_department("TBS")
+        assert load_frame("a", TODAY).actions[0].departments == ("SSC",)
+        update(db.session.get(Action, action_a), ssc, "2025-Q1", "submitted", percent=40)
+        db.session.commit()
+        load_frame("a", TODAY)
+        assert len(built) == 1  # progress: the tree is kept
+        action = db.session.get(Action, action_a)
+        plan = db.session.get(Plan, action.plan_id)
+        # Participants are written without the ORM; the change log names the plan.
+        assert set_participants(plan, action, [tbs], db.session.get(User, planner))
+        db.session.commit()
+        assert load_frame("a", TODAY).actions[0].departments == ("SSC", "TBS")  # lead, participant
+        assert len(built) == 2

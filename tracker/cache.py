@@ -6,6 +6,10 @@ plan's data changes. So the data has versions by scope (`data_version` rows):
 - "all": what every plan shows (departments, reporting periods);
 - "plan:<id>": a plan, its areas, actions, milestones, baselines and its counted (submitted,
   accepted, returned...) progress updates;
+- "tree:<id>": the plan's tree only (the plan, its areas, actions, participants, milestones and
+  baselines), which a change of the tree advances with "plan:<id>" and a progress update does
+  not: what is read from the tree alone (`remember(..., tree=True)`) outlives the quarter's
+  submissions;
 - "drafts:<plan id>" and "drafts:<plan id>:<department id>": drafts, which only the pages that
   show drafts depend on.
 
@@ -47,6 +51,7 @@ from tracker.models import (
     Milestone,
     MilestoneForecast,
     Plan,
+    PlanChange,
     ProgressUpdate,
     ReportingPeriod,
     StrategicArea,
@@ -66,8 +71,13 @@ VERSIONED = (
     ProgressUpdate,
     MilestoneForecast,
     BaselineVersion,
+    # Every change of a plan's tree is logged, including those written without the ORM (an
+    # action's participants): the log's row names the plan.
+    PlanChange,
 )
 ALL = "all"
+EVERYTHING = "*"  # the version of everything: the sum of every scope's
+_VALUES = "data_versions"  # each scope's value as this request read it (in `g`)
 # Workflow states that only their department sees: a change among them is a draft change.
 _PRIVATE = frozenset({WorkflowState.DRAFT.value})
 
@@ -87,6 +97,11 @@ def plan_scope(plan_id: int) -> str:
     return f"plan:{plan_id}"
 
 
+def tree_scope(plan_id: int) -> str:
+    """The scope of a plan's tree (without its progress)."""
+    return f"tree:{plan_id}"
+
+
 def drafts_scope(plan_id: int, department_id: int | None = None) -> str:
     """The scope of a plan's drafts (of one department's when given)."""
     return f"drafts:{plan_id}" if department_id is None else f"drafts:{plan_id}:{department_id}"
@@ -100,10 +115,14 @@ def init_app(app: Flask) -> None:
     listen_once(Session, "after_transaction_end", _transaction_ended)
 
 
-def _scopes(plan: int | None, drafts: bool, department: int | None) -> tuple[str, ...] | None:
+def _scopes(
+    plan: int | None, drafts: bool, department: int | None, tree: bool = False
+) -> tuple[str, ...] | None:
     """The scopes a value depends on; None: every scope."""
     if plan is None:
         return None
+    if tree:
+        return (ALL, tree_scope(plan))
     scopes = [ALL, plan_scope(plan)]
     if department is not None:
         scopes.append(drafts_scope(plan, department))
@@ -118,32 +137,33 @@ def data_version(
     drafts: bool = False,
     department: int | None = None,
     plan_slug: str | None = None,
+    tree: bool = False,
 ) -> str:
-    """The version of the data of plan `plan` (with its drafts, or one department's), or of
-    the plan called `plan_slug`, or of everything when neither is given; read once per
-    request (the value the request started with, until this request commits a change)."""
+    """The version of the data of plan `plan` (with its drafts, or one department's; of its
+    tree only with `tree`), or of the plan called `plan_slug`, or of everything when neither
+    is given. Each scope's value is read once per request (the value the request started
+    with, until this request commits a change), a plan's "all", "plan:" and "tree:" scopes
+    together, so that a page keyed on several of them reads them in one query."""
+    values: dict[str, int] = g.setdefault(_VALUES, {}) if has_request_context() else {}
     if plan is None and plan_slug is not None:
-        plan = _loaded_plan_id(plan_slug)
-    scopes = _scopes(plan, drafts, department)
-    known: dict[tuple[str, ...] | str | None, str] = (
-        g.setdefault("data_versions", {}) if has_request_context() else {}
-    )
-    memo = plan_slug if plan is None and plan_slug is not None else scopes
-    if memo in known:
-        return known[memo]
-    if plan is None and plan_slug is not None:
-        found = _slug_version(plan_slug)
-    elif scopes is None:
-        total = db.session.scalar(select(func.coalesce(func.sum(DataVersion.value), 0)))
-        found = f"*{total}"
-    else:
+        plan = _loaded_plan_id(plan_slug) or _plan_id_reading_versions(plan_slug, values)
+        if plan is None:  # no such plan (yet): keyed on everything, which its creation moves
+            return data_version()
+    scopes = _scopes(plan, drafts, department, tree)
+    if scopes is None:
+        if EVERYTHING not in values:
+            total = db.session.scalar(select(func.coalesce(func.sum(DataVersion.value), 0)))
+            values[EVERYTHING] = int(total or 0)
+        return f"{EVERYTHING}{values[EVERYTHING]}"
+    missing = [scope for scope in scopes if scope not in values]
+    if missing and plan is not None:
+        asked = {*missing, ALL, plan_scope(plan), tree_scope(plan)}
         rows = db.session.execute(
-            select(DataVersion.scope, DataVersion.value).where(DataVersion.scope.in_(scopes))
+            select(DataVersion.scope, DataVersion.value).where(DataVersion.scope.in_(asked))
         )
-        values = {scope: value for scope, value in rows}
-        found = ".".join(f"{s}={values.get(s, 0)}" for s in scopes)
-    known[memo] = found
-    return found
+        values.update(dict.fromkeys(asked, 0))
+        values.update({scope: value for scope, value in rows})
+    return ".".join(f"{scope}={values[scope]}" for scope in scopes)
 
 
 def _loaded_plan_id(slug: str) -> int | None:
@@ -157,19 +177,26 @@ def _loaded_plan_id(slug: str) -> int | None:
     return None
 
 
-def _slug_version(slug: str) -> str:
-    """The version of the plan called `slug`, read with its id in one query."""
-    plan_id = select(Plan.id).where(Plan.slug == slug).scalar_subquery()
-    plan_key = literal("plan:", String) + cast(plan_id, String)
+def _plan_id_reading_versions(slug: str, values: dict[str, int]) -> int | None:
+    """The id of the plan called `slug`, None when there is none; its scopes' values (and
+    everything's) go into `values`, read in the same query."""
+    key = literal("plan:", String) + cast(Plan.id, String)
+    tree_key = literal("tree:", String) + cast(Plan.id, String)
     rows = db.session.execute(
-        select(DataVersion.scope, DataVersion.value).where(
-            or_(DataVersion.scope == ALL, DataVersion.scope == plan_key)
+        select(Plan.id, DataVersion.scope, DataVersion.value)
+        .select_from(Plan)
+        .outerjoin(
+            DataVersion,
+            or_(DataVersion.scope == ALL, DataVersion.scope == key, DataVersion.scope == tree_key),
         )
-    )
-    values = {scope: value for scope, value in rows}
-    everything = values.pop(ALL, 0)
-    own = ".".join(f"{s}={v}" for s, v in values.items()) or "plan:?=0"
-    return f"{ALL}={everything}.{own}"
+        .where(Plan.slug == slug)
+    ).all()
+    if not rows:
+        return None
+    plan_id = int(rows[0][0])
+    values.update(dict.fromkeys((ALL, plan_scope(plan_id), tree_scope(plan_id)), 0))
+    values.update({scope: value for _, scope, value in rows if scope is not None})
+    return plan_id
 
 
 def remember(
@@ -181,15 +208,19 @@ def remember(
     drafts: bool = False,
     department: int | None = None,
     plan_slug: str | None = None,
+    tree: bool = False,
 ) -> T:
     """`compute()`, or its value for `name` and `key` at the current version of the data of
-    plan `plan` (with its drafts, or department `department`'s, when the value shows them),
-    or of the plan called `plan_slug`, or of everything, if kept. A transaction that changed
+    plan `plan` (with its drafts, or department `department`'s, when the value shows them;
+    of its tree only with `tree`), or of the plan called `plan_slug`, or of everything, if
+    kept. A transaction that changed
     versioned data and has not committed yet computes without the cache: what it sees may
     still be rolled back."""
     if db.session.info.get(_CHANGED):
         return compute()
-    version = data_version(plan, drafts=drafts, department=department, plan_slug=plan_slug)
+    version = data_version(
+        plan, drafts=drafts, department=department, plan_slug=plan_slug, tree=tree
+    )
     full = ":".join([name, version, *(repr(part) for part in key)])
     found = cache.get(full)
     if found is None:
@@ -260,11 +291,11 @@ def _touched_scopes(session: Session, touched: Collection[tuple[object, bool]]) 
     forecasts: list[int] = []
     for obj, private in touched:
         if isinstance(obj, Plan):
-            scopes.add(plan_scope(obj.id))
-        elif isinstance(obj, StrategicArea | Action | BaselineVersion):
-            scopes.add(plan_scope(obj.plan_id))
+            scopes.update((plan_scope(obj.id), tree_scope(obj.id)))
+        elif isinstance(obj, StrategicArea | Action | BaselineVersion | PlanChange):
+            scopes.update((plan_scope(obj.plan_id), tree_scope(obj.plan_id)))
         elif isinstance(obj, Milestone):
-            by_action.append((obj.action_id, None, None))
+            by_action.append((obj.action_id, "tree", None))
         elif isinstance(obj, ProgressUpdate):
             by_action.append((obj.action_id, "draft" if private else None, obj.department_id))
         elif isinstance(obj, MilestoneForecast):
@@ -287,6 +318,8 @@ def _touched_scopes(session: Session, touched: Collection[tuple[object, bool]]) 
             scopes.add(ALL)  # deleted with its action: the action's own change names the plan
         elif kind == "draft":
             scopes.update((drafts_scope(owner), drafts_scope(owner, department_id)))
+        elif kind == "tree":
+            scopes.update((plan_scope(owner), tree_scope(owner)))
         else:
             scopes.add(plan_scope(owner))
     return scopes
@@ -310,7 +343,7 @@ def _advance_versions(session: Session) -> None:
             )
         )
     if has_app_context():
-        g.pop("data_versions", None)
+        g.pop(_VALUES, None)
 
 
 def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:

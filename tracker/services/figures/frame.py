@@ -174,8 +174,10 @@ def _periods(plan: PlanRef, today: date) -> tuple[PeriodRef, ...]:
 
 def load_frame(slug: str, today: date) -> PlanFrame:
     """The plan called `slug` as plain data (404 when there is none), in five queries; kept
-    until the data changes (`tracker.cache`)."""
-    return remember("frame", (slug, today), lambda: _load_frame(slug, today), plan_slug=slug)
+    until its tree changes (`tracker.cache`): progress updates leave it as it is."""
+    return remember(
+        "frame", (slug, today), lambda: _load_frame(slug, today), plan_slug=slug, tree=True
+    )
 
 
 def _load_frame(slug: str, today: date) -> PlanFrame:
