@@ -330,3 +330,18 @@ def test_a_submission_keeps_the_plans_tree_and_a_change_of_the_tree_moves_it(
         db.session.commit()
         assert load_frame("a", TODAY).actions[0].departments == ("SSC", "TBS")  # lead, participant
         assert len(built) == 2
+
+
+def test_keeping_a_new_version_drops_the_older_one(app: Flask) -> None:
+    from tracker.cache import cache
+
+    with app.app_context():
+        plan = PlanFactory(slug="kept")
+        db.session.commit()
+        remember("kept-value", ("k",), lambda: "first", plan=plan.id)
+        (first_key,) = [k for k in cache.cache._cache if "kept-value" in k]  # type: ignore[attr-defined]
+        plan.title_en = "Renamed"
+        db.session.commit()
+        assert remember("kept-value", ("k",), lambda: "second", plan=plan.id) == "second"
+        keys = [k for k in cache.cache._cache if "kept-value" in k]  # type: ignore[attr-defined]
+        assert len(keys) == 1 and keys[0] != first_key

@@ -88,6 +88,10 @@ cache = Cache()
 # other values (a page's content its figures), never its own key, so the waits cannot cycle.
 _guard = threading.Lock()
 _computing: dict[str, threading.Lock] = {}
+# The full key of the value this process last kept for each name and key; forgotten (not the
+# values) past _KEPT_LIMIT names and keys, since some keys come from URLs.
+_kept: dict[str, str] = {}
+_KEPT_LIMIT = 4096
 _CHANGED = "versioned_data_changed"
 _TOUCHED = "versioned_rows_touched"
 
@@ -213,15 +217,17 @@ def remember(
     """`compute()`, or its value for `name` and `key` at the current version of the data of
     plan `plan` (with its drafts, or department `department`'s, when the value shows them;
     of its tree only with `tree`), or of the plan called `plan_slug`, or of everything, if
-    kept. A transaction that changed
-    versioned data and has not committed yet computes without the cache: what it sees may
-    still be rolled back."""
+    kept. A transaction that changed versioned data and has not committed yet computes
+    without the cache: what it sees may still be rolled back. Keeping a new version's value
+    drops the one this process kept for an older version: a write stream would otherwise fill
+    the store with pages no one will read again."""
     if db.session.info.get(_CHANGED):
         return compute()
     version = data_version(
         plan, drafts=drafts, department=department, plan_slug=plan_slug, tree=tree
     )
-    full = ":".join([name, version, *(repr(part) for part in key)])
+    what = ":".join([name, *(repr(part) for part in key)])
+    full = f"{what}@{version}"
     found = cache.get(full)
     if found is None:
         with _guard:
@@ -232,6 +238,13 @@ def remember(
                 if found is None:
                     found = (compute(),)  # a tuple, so that None can be kept too
                     cache.set(full, found)
+                    with _guard:
+                        if len(_kept) >= _KEPT_LIMIT:
+                            _kept.clear()
+                        older = _kept.get(what)
+                        _kept[what] = full
+                    if older is not None and older != full:
+                        cache.delete(older)
         finally:
             with _guard:
                 _computing.pop(full, None)
