@@ -112,7 +112,14 @@ def percent_text(points: float | Decimal | None, decimals: int = 0) -> str:
     locale's own spacing: '62.8%' / '62,8 %' (U+00A0 before the sign); 'n/a' for None."""
     if points is None:
         return str(gettext("n/a"))
-    locale = _locale()
+    return _percent(str(_locale()), points, decimals)
+
+
+@lru_cache(maxsize=8192)
+def _percent(locale_name: str, points: float | Decimal, decimals: int) -> str:
+    """`percent_text` once per locale, value and precision: a page shows the same few
+    hundred percentages again and again."""
+    locale = Locale.parse(locale_name)
     pattern = copy.copy(locale.percent_formats[None])
     pattern.frac_prec = (decimals, decimals)
     return str(pattern.apply(Decimal(str(points)) / 100, locale))
