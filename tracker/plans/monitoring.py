@@ -23,6 +23,7 @@ from tracker.cache import rendered
 from tracker.models import Plan, Role
 from tracker.pages import Content, cached_page, choices_of
 from tracker.plans import bp
+from tracker.plans.compliance_cells import cell_html
 from tracker.plans.compliance_chart import compliance_chart
 from tracker.plans.monitoring_forms import ComplianceFilterForm, RemindForm
 from tracker.services.calendar import clock
@@ -94,7 +95,14 @@ def compliance(slug: str) -> tuple[str, int]:
         form, filters = _filters(plan)
         data = compliance_matrix(plan.id, today, **filters) if filters is not None else None
         chart = compliance_chart(data) if data else None
-        context = {"form": form, "compliance": data, "labels": CELL_LABELS, "chart": chart}
+        cells = cell_html(data) if data else {}
+        context = {
+            "form": form,
+            "compliance": data,
+            "labels": CELL_LABELS,
+            "cells": cells,
+            "chart": chart,
+        }
         return Content(context, filters is not None)
 
     choices = choices_of(ComplianceFilterForm)

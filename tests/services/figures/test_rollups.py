@@ -16,7 +16,7 @@ from tests.factories import update as add_update
 from tracker import create_app
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
-from tracker.models import Action, ActionFigure, ProgressUpdate
+from tracker.models import Action, ActionFigure, ObligationFigure, ProgressUpdate
 from tracker.services.figures import counted, progress, rollups
 
 
@@ -107,8 +107,59 @@ def test_the_check_finds_a_corrupted_rollup_and_rebuild_repairs_it(app: Flask) -
     assert "percent is 99, expected 10" in checked.output
     rebuilt = runner.invoke(args=["figures", "rebuild", "--plan", "rolled"])
     assert rebuilt.exit_code == 0, rebuilt.output
-    assert "Rebuilt 4 rollup rows." in rebuilt.output
+    # 4 action rollups (2025-Q1 to Q4) and 3 update slots (the draft's too).
+    assert "Rebuilt 7 rollup rows." in rebuilt.output
     assert runner.invoke(args=["figures", "check"]).exit_code == 0
+
+
+def test_the_check_finds_a_corrupted_update_slot_and_rebuild_repairs_it(app: Flask) -> None:
+    with app.app_context():
+        action_id, _, tbs_id = _history()
+        db.session.execute(
+            update(ObligationFigure)
+            .where(
+                ObligationFigure.action_id == action_id, ObligationFigure.department_id == tbs_id
+            )
+            .values(state="returned")
+        )
+        db.session.commit()
+        found = rollups.differences()
+        assert len(found) == 1 and "state is 'returned', expected 'submitted'" in found[0]
+    runner = app.test_cli_runner()
+    checked = runner.invoke(args=["figures", "check", "--plan", "rolled"])
+    assert checked.exit_code != 0
+    assert "state is 'returned', expected 'submitted'" in checked.output
+    assert runner.invoke(args=["figures", "rebuild", "--plan", "rolled"]).exit_code == 0
+    assert runner.invoke(args=["figures", "check"]).exit_code == 0
+
+
+def test_a_missing_or_extra_update_slot_is_a_difference(app: Flask) -> None:
+    with app.app_context():
+        action_id, ssc_id, _ = _history()
+        db.session.execute(
+            ObligationFigure.__table__.delete().where(ObligationFigure.department_id == ssc_id)
+        )
+        db.session.commit()
+        found = rollups.differences()
+        assert len(found) == 2 and all("missing" in line for line in found)
+        rollups.rebuild()
+        assert rollups.differences() == []
+
+
+def test_update_slots_follow_drafts_submissions_and_deletions(app: Flask) -> None:
+    with app.app_context():
+        action_id, ssc_id, _ = _history()
+        draft = db.session.scalars(
+            select(ProgressUpdate).where(ProgressUpdate.state == "draft")
+        ).one()
+        draft.state = "submitted"
+        db.session.commit()
+        slot = db.session.get(ObligationFigure, (action_id, ssc_id, draft.period_id))
+        assert slot is not None and slot.state == "submitted"
+        db.session.delete(draft)
+        db.session.commit()
+        assert db.session.get(ObligationFigure, (action_id, ssc_id, draft.period_id)) is None
+        assert rollups.differences() == []
 
 
 def test_a_missing_or_extra_rollup_row_is_a_difference(app: Flask) -> None:

@@ -29,7 +29,7 @@ from tracker.models import (
     ActionStatus,
     Milestone,
     MilestoneForecast,
-    ProgressUpdate,
+    ObligationFigure,
     ReportingPeriod,
     WorkflowState,
 )
@@ -172,7 +172,7 @@ def _missing(scope: PlanScope, closed: list[PeriodRef]) -> tuple[DepartmentMissi
     actions = {a.id: (n, a) for n, a in enumerate(scope.actions)}
     found: dict[int, list[tuple[int, int, MissingUpdate]]] = defaultdict(list)
     outstanding = owed_updates(scope, closed).where(
-        or_(ProgressUpdate.state.is_(None), ProgressUpdate.state.not_in(COUNTED_STATES))
+        or_(ObligationFigure.state.is_(None), ObligationFigure.state.not_in(COUNTED_STATES))
     )
     for department_id, action_id, period_id, state, _ in db.session.execute(outstanding):
         period, (position, action) = periods[period_id], actions[action_id]
@@ -288,12 +288,13 @@ def _silent(scope: PlanScope, last_two: list[PeriodRef]) -> tuple[SilentAction, 
         return ()
     older, newer = last_two[0].quarter, last_two[1].quarter
     recent = select(ReportingPeriod.id).where(ReportingPeriod.quarter >= older)
+    slot = ObligationFigure  # the updates' states, from the update slots' rollup
     spoke = set(
         db.session.scalars(
-            select(ProgressUpdate.action_id)
-            .join(Action, Action.id == ProgressUpdate.action_id)
-            .where(Action.plan_id == scope.plan.id, ProgressUpdate.state.in_(COUNTED_STATES))
-            .where(ProgressUpdate.period_id.in_(recent))
+            select(slot.action_id)
+            .join(Action, Action.id == slot.action_id)
+            .where(Action.plan_id == scope.plan.id, slot.state.in_(COUNTED_STATES))
+            .where(slot.period_id.in_(recent))
             .distinct()
         )
     )
@@ -303,11 +304,11 @@ def _silent(scope: PlanScope, last_two: list[PeriodRef]) -> tuple[SilentAction, 
         if scope.active(a, older) and scope.active(a, newer) and a.id not in spoke
     ]
     rows = db.session.execute(
-        select(ProgressUpdate.action_id, func.max(ReportingPeriod.quarter))
-        .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
-        .where(ProgressUpdate.action_id.in_([a.id for a in silent]))
-        .where(ProgressUpdate.state.in_(COUNTED_STATES))
-        .group_by(ProgressUpdate.action_id)
+        select(slot.action_id, func.max(ReportingPeriod.quarter))
+        .join(ReportingPeriod, ReportingPeriod.id == slot.period_id)
+        .where(slot.action_id.in_([a.id for a in silent]))
+        .where(slot.state.in_(COUNTED_STATES))
+        .group_by(slot.action_id)
     )
     last_reported: dict[int, FiscalQuarter] = {action_id: quarter for action_id, quarter in rows}
     return tuple(SilentAction(a, last_reported.get(a.id)) for a in silent)

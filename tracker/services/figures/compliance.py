@@ -9,7 +9,8 @@ owed, when a submission is on time, and which time zone the due date ends in):
 - not_applicable: the department owed nothing that quarter.
 Columns run from the plan's first quarter to the latest period that has opened (so the current
 quarter shows as pending). Rates are on-time updates over owed updates of past-due periods.
-Six queries whatever the plan's size.
+Six queries whatever the plan's size. `latest_overdue` counts one period only: the late
+departments (`operations.nudges`) need no more than that column.
 """
 
 from __future__ import annotations
@@ -113,6 +114,16 @@ class Compliance:
     rate: Rate
 
 
+@dataclass(frozen=True)
+class Overdue:
+    """Who still owes updates for a plan's latest past-due period (the matrix's last past-due
+    column): departments by acronym with their missing count; `period` None when none is due."""
+
+    plan: PlanRef
+    period: PeriodRef | None
+    missing: tuple[tuple[DepartmentRef, int], ...]
+
+
 def compliance_matrix(
     plan_id: int,
     today: date,
@@ -165,6 +176,29 @@ def _compliance_matrix(
         quarter_rates,
         sum(quarter_rates, NO_RATE),
     )
+
+
+def latest_overdue(plan_id: int, today: date) -> Overdue:
+    """The missing updates of the plan's latest past-due period by department, counted as the
+    matrix counts them but for that period only; kept until the data changes."""
+    return remember(
+        "compliance-overdue",
+        (plan_id, today),
+        lambda: _latest_overdue(plan_id, today),
+        plan=plan_id,
+    )
+
+
+def _latest_overdue(plan_id: int, today: date) -> Overdue:
+    scope = load_scope(plan_id, today)
+    overdue = [p for p in scope.periods if p.past_due(today)]
+    if not overdue:
+        return Overdue(scope.plan, None, ())
+    period = overdue[-1]
+    counts = _counts(owed_updates(scope, (period,)), (period,))
+    departments = sorted(scope.departments.values(), key=lambda d: d.acronym)
+    cells = ((d, _cell(counts.get((d.id, period.id)), True)) for d in departments)
+    return Overdue(scope.plan, period, tuple((d, c.missing) for d, c in cells if c.missing))
 
 
 def _counts(owed: OwedUpdates, periods: tuple[PeriodRef, ...]) -> dict[Key, tuple[int, int, int]]:

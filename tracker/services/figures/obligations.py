@@ -17,6 +17,8 @@ It is *on time* when submitted by the end of the due date in the application's t
 time. A period is *past due* the day after its due date.
 
 Everything is read with a fixed number of set-based queries; results are plain frozen data.
+The state and submission time of each department's update are read from the update slots'
+rollup (`slot_rollups`, kept in step with the updates), not from the updates themselves.
 """
 
 from __future__ import annotations
@@ -50,8 +52,8 @@ from tracker.models import (
     Action,
     ActionStatus,
     Department,
+    ObligationFigure,
     Plan,
-    ProgressUpdate,
     ReportingPeriod,
     StrategicArea,
     WorkflowState,
@@ -314,8 +316,8 @@ def owed_updates(
             assigned.c.department_id,
             Action.id.label("action_id"),
             ReportingPeriod.id.label("period_id"),
-            ProgressUpdate.state,
-            ProgressUpdate.submitted_at,
+            ObligationFigure.state,
+            ObligationFigure.submitted_at,
         )
         .select_from(assigned)
         .join(Action, Action.id == assigned.c.action_id)
@@ -332,11 +334,11 @@ def owed_updates(
             ),
         )
         .outerjoin(
-            ProgressUpdate,
+            ObligationFigure,
             and_(
-                ProgressUpdate.action_id == Action.id,
-                ProgressUpdate.department_id == assigned.c.department_id,
-                ProgressUpdate.period_id == ReportingPeriod.id,
+                ObligationFigure.action_id == Action.id,
+                ObligationFigure.department_id == assigned.c.department_id,
+                ObligationFigure.period_id == ReportingPeriod.id,
             ),
         )
     )

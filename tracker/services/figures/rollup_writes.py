@@ -5,6 +5,8 @@ change (anything but a draft staying a draft), an action whose lead department c
 reporting period. Once the flush has written them, `_recompute` recomputes those actions' rows
 from the earliest quarter touched (`rollups.refresh`, the counted-update builder, under a
 per-action lock on PostgreSQL), so the rest of the transaction and its commit agree with it.
+Every progress update added, changed or deleted (drafts too: attention names a missing
+update's draft) also gets its update slot's row replaced (`slot_rollups.refresh_updates`).
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from sqlalchemy.orm import Session, SessionTransaction
 from tracker.db import listen_once
 from tracker.fiscal import FiscalQuarter
 from tracker.models import Action, ProgressUpdate, ReportingPeriod
-from tracker.services.figures import counted
+from tracker.services.figures import counted, slot_rollups
 from tracker.services.figures.rollups import chunks, refresh
 
 _PENDING = "rollups_pending"
+_SLOTS = "rollups_slots"
 _COUNTED = frozenset(s.value for s in counted.COUNTED)
 
 
@@ -47,6 +50,8 @@ def _note(session: Session, _context: Any, _instances: Any) -> None:
     """Note what this flush changes that moves rollups (resolved to ids before the commit)."""
     pending: list[object] | None = None
     for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, ProgressUpdate):
+            session.info.setdefault(_SLOTS, []).append(obj)
         moves = (
             (isinstance(obj, ProgressUpdate) and _counts(obj))
             or (isinstance(obj, Action) and obj not in session.new and _lead_changed(obj))
@@ -60,8 +65,12 @@ def _note(session: Session, _context: Any, _instances: Any) -> None:
 
 def _recompute(session: Session, _context: Any) -> None:
     """After each flush, recompute the noted actions' rollups from the earliest quarter each
-    was touched at: what the transaction reads next, the pages' figures included, agrees with
-    what it wrote."""
+    was touched at, and the noted updates' slots: what the transaction reads next, the pages'
+    figures included, agrees with what it wrote."""
+    slots = session.info.pop(_SLOTS, [])
+    if slots:
+        # None: added, then rolled back to a savepoint before it was written.
+        slot_rollups.refresh_updates(session, {u.id for u in slots if u.id is not None})
     if not session.info.get(_PENDING):
         return
     noted = session.info.pop(_PENDING, [])
@@ -114,3 +123,4 @@ def _earliest(
 def _forget(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
+        session.info.pop(_SLOTS, None)

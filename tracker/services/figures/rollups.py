@@ -18,7 +18,8 @@ COMMITTED: each statement reads what has committed when it starts): no rollup is
 writers are serialised by BEGIN IMMEDIATE (`tracker.db`).
 
 `rebuild` recomputes them from history (`flask figures rebuild`), `differences` compares them
-with a fresh computation (`flask figures check`).
+with a fresh computation (`flask figures check`); both cover the update slots' rollup
+(`slot_rollups`, what compliance and attention read) too.
 """
 
 from __future__ import annotations
@@ -47,12 +48,13 @@ from tracker.models import (
     Action,
     ActionFigure,
     Department,
+    ObligationFigure,
     Plan,
     ProgressUpdate,
     ReportingPeriod,
 )
 from tracker.models.base import QuarterType
-from tracker.services.figures import counted
+from tracker.services.figures import counted, slot_rollups
 
 # A row of `standing_rows`: the columns of COLUMNS, then the two acronyms.
 StandingRow = Row[*tuple[Any, ...]]
@@ -173,16 +175,20 @@ def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 
 def rebuild(plan_slug: str | None = None) -> int:
     """Recompute every rollup row (of the plan called `plan_slug`) from history and commit;
-    the number of rows written."""
+    the number of rows written (action rollups and update slots together)."""
     ids = _action_ids(plan_slug)
     if plan_slug is None:  # rows of actions that no longer exist cascade; nothing else stays
         db.session.execute(delete(ActionFigure))
+        db.session.execute(delete(ObligationFigure))
     for chunk in chunks(ids):
         refresh(db.session(), chunk, None)
-    written = select(func.count()).select_from(ActionFigure)
-    if plan_slug is not None:
-        written = written.where(ActionFigure.action_id.in_(ids))
-    count = db.session.scalar(written) or 0
+        slot_rollups.refresh_actions(db.session(), chunk)
+    count = 0
+    for table in (ActionFigure, ObligationFigure):
+        written = select(func.count()).select_from(table)
+        if plan_slug is not None:
+            written = written.where(table.action_id.in_(ids))
+        count += db.session.scalar(written) or 0
     db.session.commit()
     return count
 
@@ -201,14 +207,16 @@ def differences(plan_slug: str | None = None) -> list[str]:
         fresh = {(r[0], r[1]): tuple(r) for r in db.session.execute(fresh_rows(chunk))}
         for key in sorted(stored.keys() | fresh.keys()):
             found.extend(_describe(key, stored.get(key), fresh.get(key)))
+        found.extend(slot_rollups.differences(db.session(), chunk))
     if plan_slug is None:
-        orphans = db.session.scalar(
-            select(func.count())
-            .select_from(ActionFigure)
-            .where(ActionFigure.action_id.not_in(select(Action.id)))
-        )
-        if orphans:
-            found.append(f"{orphans} rollup rows of actions that do not exist")
+        for table in (ActionFigure, ObligationFigure):
+            orphans = db.session.scalar(
+                select(func.count())
+                .select_from(table)
+                .where(table.action_id.not_in(select(Action.id)))
+            )
+            if orphans:
+                found.append(f"{orphans} {table.__tablename__} rows of actions that do not exist")
     return found
 
 

@@ -27,7 +27,7 @@ from tracker.models import Department, Plan, PlanStatus, ReminderSent, Role, Use
 from tracker.services.audit.events import add_event
 from tracker.services.calendar import clock
 from tracker.services.errors import Conflict, Forbidden, NotFound
-from tracker.services.figures.compliance import compliance_matrix
+from tracker.services.figures.compliance import latest_overdue
 from tracker.services.figures.obligations import DepartmentRef, PeriodRef, PlanRef
 from tracker.services.operations import reminders
 from tracker.services.operations.mail import MailError, send_mail
@@ -70,21 +70,18 @@ class LateDepartment:
 
 
 def late_departments(plan_id: int, today: date) -> list[LateDepartment]:
-    """The plan's late departments, by acronym, with their latest reminder (three queries on top
-    of the cached compliance figures)."""
-    matrix = compliance_matrix(plan_id, today)
-    overdue = [n for n, p in enumerate(matrix.periods) if p.past_due(today)]
-    if not overdue or matrix.plan.status != PlanStatus.ACTIVE.value:
+    """The plan's late departments, by acronym, with their latest reminder, on top of the
+    cached count of the latest past-due period (`compliance.latest_overdue`)."""
+    overdue = latest_overdue(plan_id, today)
+    period = overdue.period
+    if period is None or overdue.plan.status != PlanStatus.ACTIVE.value:
         return []  # draft and archived plans owe nothing: departments do not report on them
-    n = overdue[-1]
-    period = matrix.periods[n]
-    owing = [(row.department, row.cells[n].missing) for row in matrix.rows if row.cells[n].missing]
     last, now = last_reminders(plan_id, period.id), clock.now()
     found = []
-    for department, missing in owing:
+    for department, missing in overdue.missing:
         reminded = last.get(department.id)
         free = reminded is None or now >= reminded.again_at
-        found.append(LateDepartment(matrix.plan, department, period, missing, reminded, free))
+        found.append(LateDepartment(overdue.plan, department, period, missing, reminded, free))
     return found
 
 
