@@ -217,6 +217,6 @@ def reset_burst(app: Flask, slots: list[BurstSlot], quarter: FiscalQuarter) -> N
             db.session.execute(delete(ProgressUpdate).where(ProgressUpdate.id.in_(ids)))
             # Core deletes bypass the rollups' listener: recompute the actions it touched.
             touched = {row.action_id for row in rows if row.id in set(ids)}
-            rollups.refresh(db.session(), touched, quarter)
+            rollups.refresh_bypassed(db.session(), touched, quarter)
             db.session.commit()
         db.session.remove()

@@ -258,7 +258,7 @@ def write_drafts(drafts: list[Draft], periods: dict[int, ReportingPeriod]) -> in
     db.session.execute(insert(_table(MilestoneForecast)), forecasts)
     db.session.execute(insert(_table(Revision)), revisions)
     # Core inserts bypass the listener that keeps the rollups: recompute the actions written.
-    rollups.refresh(db.session(), {d.values["action_id"] for d in drafts}, None)
+    rollups.refresh_bypassed(db.session(), {d.values["action_id"] for d in drafts})
     return len(ids)
 
 
