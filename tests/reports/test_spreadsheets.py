@@ -197,3 +197,27 @@ def test_child_processes_render_the_same_files_as_one_process(app: Flask, plan_i
         values = [[[c.value for c in row] for row in b[name].iter_rows()] for b in books]
         assert values[0] == values[1], name
     assert forked["csv"].filename == "rep_2024-25_fr_v3.csv"
+
+
+def test_one_process_draws_the_pdf_first_and_frees_its_memory_before_the_spreadsheets(
+    app: Flask, plan_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    steps: list[str] = []
+    monkeypatch.setattr(files, "_pdf", lambda *args: steps.append("pdf") or b"%PDF-")
+    monkeypatch.setattr(files, "release_memory", lambda: steps.append("release"))
+    spreadsheets = files._spreadsheets
+
+    def recorded(*args: object) -> dict[str, bytes]:
+        steps.append("spreadsheets")
+        return spreadsheets(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(files, "_spreadsheets", recorded)
+    with app.app_context():
+        app.config["REPORT_RENDER_PROCESSES"] = 0
+        rendered = files.render_files(snapshot_of(app, "en"), 1, plan_id)
+    assert steps == ["pdf", "release", "spreadsheets", "release"]
+    assert [f.format for f in rendered] == ["pdf", "xlsx", "csv", "milestones"]
+
+
+def test_releasing_memory_is_harmless_wherever_it_runs() -> None:
+    files.release_memory()  # glibc or not: no error

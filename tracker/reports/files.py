@@ -3,19 +3,23 @@
 The year's updates are streamed from the database once, in the caller's read transaction;
 each row is turned into cells once and goes both to the updates CSV and to the workbook's
 raw-data sheet (spooled as sheet XML to a temporary file), so both files show the same rows
-and memory stays flat whatever the size of the year. The PDF needs only the snapshot: with
-`REPORT_RENDER_PROCESSES = 1` it is drawn in a forked child while this process reads the rows.
-The child never touches the database (it inherits the app context, not a connection); it
-costs a second Python process's memory, so the default renders everything here (see
-docs/reports.md for the figures).
+and memory stays flat whatever the size of the year. The PDF needs only the snapshot. By
+default everything is rendered here, the PDF first: its layout is the largest step, and the
+memory it frees is handed back before the spreadsheets and the insert, which would otherwise
+add to its peak. With `REPORT_RENDER_PROCESSES = 1` the PDF is drawn in a forked child while
+this process reads the rows; the child never touches the database (it inherits the app
+context, not a connection) but costs a second Python process's memory (see docs/reports.md
+for the figures).
 """
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
 import multiprocessing
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from flask import Flask, current_app
@@ -99,16 +103,34 @@ def _spreadsheets(snapshot: ReportSnapshot, version: int, plan_id: int) -> dict[
     }
 
 
+def release_memory() -> None:
+    """Free what a finished rendering left behind (WeasyPrint's boxes hold reference cycles)
+    and hand glibc's free heap pages back to the system, so that the next step reuses them
+    rather than adding to the process's peak."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the pages stay in the process for reuse
+        pass
+
+
 def render_files(snapshot: ReportSnapshot, version: int, plan_id: int) -> list[RenderedFile]:
     """The files of one report, all from the same snapshot and the same rows."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     child = _pdf_child(app)
     try:
-        pending: Future[bytes] | None = None
-        if child is not None:
+        if child is None:
+            # The PDF first: the memory its layout frees is reused by the spreadsheets and the
+            # insert instead of adding to their peak.
+            pdf_bytes = _pdf(snapshot, version)
+            release_memory()
+            contents = _spreadsheets(snapshot, version, plan_id)
+            contents["pdf"] = pdf_bytes
+            release_memory()  # before the caller's insert copies the files
+        else:
             pending = child.submit(_pdf, snapshot, version)
-        contents = _spreadsheets(snapshot, version, plan_id)
-        contents["pdf"] = pending.result() if pending is not None else _pdf(snapshot, version)
+            contents = _spreadsheets(snapshot, version, plan_id)
+            contents["pdf"] = pending.result()
     finally:
         if child is not None:
             child.shutdown(wait=True, cancel_futures=True)

@@ -13,6 +13,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from tracker.reports.libraries import load_weasyprint
 from tracker.reports.pdf_closing import closing_context
 from tracker.reports.pdf_context import report_context
 from tracker.reports.snapshot import ReportSnapshot
@@ -100,6 +101,7 @@ def render_html(snapshot: ReportSnapshot, version: int) -> tuple[str, str]:
 def render_pdf(snapshot: ReportSnapshot, version: int) -> bytes:
     """The PDF's bytes, in the snapshot's language."""
     # Imported here: WeasyPrint loads Pango and its fonts, which only report rendering needs.
+    load_weasyprint()
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
