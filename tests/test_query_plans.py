@@ -31,11 +31,7 @@ SQLITE_FULL_SCAN = re.compile(r"^SCAN (progress_update|revision)\b")
 PG_FULL_SCAN = re.compile(r"Seq Scan on (progress_update|revision)\b")
 # Known hotspots: the case fails until the page's service is fixed (strict: then it must pass).
 # They are SQLite plans; PostgreSQL's planner already finds an index for them.
-KNOWN_SCANS = {
-    "attention": "silent actions (services/figures/attention.py): SELECT DISTINCT action_id over "
-    "the plan's counted updates of recent periods scans the whole index; drive it from the "
-    "recent periods (period_id IN ... with ix_progress_update_period_state) or per action",
-}
+KNOWN_SCANS: dict[str, str] = {}  # none left: attention's silent actions read the slots rollup
 
 
 @pytest.fixture(scope="module")
