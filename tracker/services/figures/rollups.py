@@ -233,15 +233,7 @@ def _describe(
     key: tuple[int, int], stored: tuple[Any, ...] | None, fresh: tuple[Any, ...] | None
 ) -> list[str]:
     where = f"action {key[0]}, period {key[1]}"
-    if stored is None:
-        return [f"{where}: missing (expected update {fresh[3] if fresh else None})"]
-    if fresh is None:
-        return [f"{where}: stored (update {stored[3]}) but no counted update"]
-    return [
-        f"{where}: {name} is {old!r}, expected {new!r}"
-        for name, old, new in zip(COLUMNS, stored, fresh, strict=True)
-        if old != new
-    ]
+    return slot_rollups.describe(where, COLUMNS, stored, fresh, "no counted update")
 
 
 # Reading them.

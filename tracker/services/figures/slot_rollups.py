@@ -84,12 +84,24 @@ def differences(session: Session, action_ids: Sequence[int]) -> list[str]:
 
 def _describe(key: Key, stored: tuple[Any, ...] | None, fresh: tuple[Any, ...] | None) -> list[str]:
     where = f"slot of action {key[0]}, department {key[1]}, period {key[2]}"
+    return describe(where, COLUMNS, stored, fresh, "no update")
+
+
+def describe(
+    where: str,
+    columns: Sequence[str],
+    stored: tuple[Any, ...] | None,
+    fresh: tuple[Any, ...] | None,
+    absent: str,
+) -> list[str]:
+    """How a stored rollup row differs from the fresh one (update id in the fourth column), as
+    text; `absent` names what history lacks when only the stored row exists."""
     if stored is None:
         return [f"{where}: missing (expected update {fresh[3] if fresh else None})"]
     if fresh is None:
-        return [f"{where}: stored (update {stored[3]}) but no update"]
+        return [f"{where}: stored (update {stored[3]}) but {absent}"]
     return [
         f"{where}: {name} is {old!r}, expected {new!r}"
-        for name, old, new in zip(COLUMNS, stored, fresh, strict=True)
+        for name, old, new in zip(columns, stored, fresh, strict=True)
         if old != new
     ]
