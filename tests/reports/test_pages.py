@@ -18,6 +18,8 @@ from tracker import create_app
 from tracker.extensions import db
 from tracker.models import AnnualReport, Role
 from tracker.reports import service
+from tracker.reports.files import RenderedFile
+from tracker.reports.snapshot import ReportSnapshot
 
 PLANNER, OVERSIGHT, ADMIN, DEPT = (
     "planner@example.gc.ca",
@@ -25,6 +27,29 @@ PLANNER, OVERSIGHT, ADMIN, DEPT = (
     "admin@example.gc.ca",
     "dept@example.gc.ca",
 )
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[tuple[object, ...], list[RenderedFile]]:
+    return {}
+
+
+@pytest.fixture(autouse=True)
+def render_each_report_once(
+    monkeypatch: pytest.MonkeyPatch, rendered: dict[tuple[object, ...], list[RenderedFile]]
+) -> None:
+    """These tests are about listing, downloading and verifying a report's files, not about what
+    the files say (test_renderers and test_pdf read them): each distinct report of the module's
+    world is rendered once, for real, and its files are stored again by the later tests."""
+    render = service.render_files
+
+    def once(snapshot: ReportSnapshot, version: int, plan_id: int) -> list[RenderedFile]:
+        key = (plan_id, version, snapshot.fiscal_year, snapshot.language)
+        if key not in rendered:
+            rendered[key] = render(snapshot, version, plan_id)
+        return rendered[key]
+
+    monkeypatch.setattr(service, "render_files", once)
 
 
 @pytest.fixture
