@@ -23,18 +23,17 @@ from tracker.fiscal import FiscalQuarter
 from tracker.models import (
     Action,
     ActionStatus,
-    Department,
     Milestone,
     MilestoneForecast,
     Plan,
     PlanStatus,
     StrategicArea,
     WorkflowState,
-    action_participant,
 )
 from tracker.services.calendar.periods import start_month
 from tracker.services.errors import NotFound
 from tracker.services.figures import progress, roadmap
+from tracker.services.plans import participants
 
 
 def list_plans(include_drafts: bool = True) -> list[Plan]:
@@ -72,33 +71,19 @@ def get_plan(slug: str) -> Plan:
     )
     if plan is None:
         raise NotFound()
-    load_participants([action for area in plan.areas for action in area.actions])
+    load_participants(plan.id, [action for area in plan.areas for action in area.actions])
     return plan
 
 
-def load_participants(actions: Sequence[Action]) -> None:
-    """Fill each action's `participants` in two light queries. A plan's actions share its
-    departments: loading them through the relationship builds a Department row per action and
-    department (9,900 for 100 actions of 100 departments), reading pairs of ids does not."""
+def load_participants(plan_id: int, actions: Sequence[Action]) -> None:
+    """Fill the `participants` of `actions`, actions of plan `plan_id`, in one light query
+    (`participants.participants_by_action`): through the relationship, the 9,900 participant
+    pairs of 100 actions of 100 departments would each become a Department row."""
     if not actions:
         return
-    pairs = db.session.execute(
-        select(action_participant.c.action_id, action_participant.c.department_id).where(
-            action_participant.c.action_id.in_([action.id for action in actions])
-        )
-    ).all()
-    departments = {
-        department.id: department
-        for department in db.session.scalars(
-            select(Department).where(Department.id.in_({pair[1] for pair in pairs}))
-        )
-    }
-    by_action: dict[int, list[Department]] = defaultdict(list)
-    for action_id, department_id in pairs:
-        by_action[action_id].append(departments[department_id])
+    found = participants.participants_by_action(plan_id, lambda department: department)
     for action in actions:
-        found = sorted(by_action[action.id], key=lambda department: department.acronym)
-        set_committed_value(action, "participants", found)
+        set_committed_value(action, "participants", found.get(action.id, []))
 
 
 def get_action_and_plan(slug: str, code: str) -> tuple[Action, Plan]:
