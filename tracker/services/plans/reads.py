@@ -34,6 +34,10 @@ from tracker.services.calendar.periods import start_month
 from tracker.services.errors import NotFound
 from tracker.services.figures import progress, roadmap
 from tracker.services.plans import participants
+from tracker.services.plans.outline import ActionItem, plan_outline
+
+# An action as the figures read it: the model (an action's page) or plain (a plan's overview).
+Listed = Action | ActionItem
 
 
 def list_plans(include_drafts: bool = True) -> list[Plan]:
@@ -121,7 +125,7 @@ def get_action(slug: str, code: str) -> Action:
 class ActionRow:
     """One action with its derived figures (status, expected percent, variance, slippage)."""
 
-    action: Action
+    action: Listed
     state: progress.ActionState | None
     expected: float
     variance: float | None
@@ -185,7 +189,7 @@ def _accepted_forecasts(
 
 
 def _milestones(
-    action: Action, forecasts: dict[int, MilestoneForecast], today: date
+    action: Listed, forecasts: dict[int, MilestoneForecast], today: date
 ) -> list[tuple[Milestone, progress.MilestoneProgress]]:
     """Each milestone with its progress; the plan's completion date wins over the forecast's."""
     result = []
@@ -199,7 +203,7 @@ def _milestones(
     return result
 
 
-def _rows(actions: Sequence[Action], today: date) -> dict[int, ActionRow]:
+def _rows(actions: Sequence[Listed], today: date) -> dict[int, ActionRow]:
     """Derived figures of `actions` by action id, in two queries."""
     standing = roadmap.standings([a.id for a in actions])
     states, targets = standing.states, standing.forecasts
@@ -249,16 +253,19 @@ def headline(rows: Collection[ActionRow]) -> Headline:
 
 
 def plan_overview(slug: str, today: date) -> PlanOverview:
-    """A plan, its headline figures and every action's derived figures, area by area."""
-    plan = get_plan(slug)
-    rows = _rows([a for area in plan.areas for a in area.actions], today)
-    areas = [AreaRows(area, [rows[a.id] for a in area.actions]) for area in plan.areas]
+    """A plan, its headline figures and every action's derived figures, area by area (the
+    actions as plain data: `outline.plan_outline`)."""
+    plan = plan_row(slug)
+    outline = plan_outline(plan.id)
+    rows = _rows([a for _, actions in outline for a in actions], today)
+    areas = [AreaRows(area, [rows[a.id] for a in actions]) for area, actions in outline]
     return PlanOverview(plan, headline(list(rows.values())), areas, today)
 
 
 @dataclass(frozen=True)
 class ActionDetail:
     plan: Plan
+    action: Action
     row: ActionRow
     expected_by_milestones: float | None
     today: date
@@ -269,4 +276,4 @@ def action_detail(slug: str, code: str, today: date) -> ActionDetail:
     action = get_action(slug, code)
     row = _rows([action], today)[action.id]
     by_milestones = progress.expected_percent_by_milestones(action.milestones, today)
-    return ActionDetail(action.area.plan, row, by_milestones, today)
+    return ActionDetail(action.area.plan, action, row, by_milestones, today)
