@@ -235,13 +235,11 @@ class Reported(Protocol):
     def percent(self) -> int: ...
 
 
-def percents_by_quarter(
-    action_ids: Collection[int], quarters: Sequence[FiscalQuarter]
+def percents_by_period(
+    action_ids: Collection[int], period_ids: Sequence[int]
 ) -> list[dict[int, Reported]]:
-    """For each of `quarters`, the status and percent of each action's counted update as of it
-    (`action_statuses` for every quarter, from the rollups in one query, with only those two
-    columns)."""
-    if not action_ids or not quarters:
-        return [{} for _ in quarters]
-    found = rollups.percent_rows(action_ids, quarters)
-    return [{row.action_id: row for row in found[q]} for q in quarters]
+    """For each of the reporting periods `period_ids`, the status and percent of each action's
+    counted update as of the period's quarter (`action_statuses` for every quarter, from the
+    rollups in one query, with only those two columns)."""
+    found = rollups.percent_rows(action_ids, period_ids)
+    return [{row.action_id: row for row in found[p]} for p in period_ids]

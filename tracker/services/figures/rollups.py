@@ -24,7 +24,7 @@ with a fresh computation (`flask figures check`); both cover the update slots' r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -253,56 +253,53 @@ def _asked(quarters: Sequence[FiscalQuarter | None]) -> Subquery:
     return (rows[0] if len(rows) == 1 else union_all(*rows)).subquery("asked")
 
 
-def _rows_as_of(
-    action_ids: Collection[int],
-    quarters: Sequence[FiscalQuarter | None],
-    columns: Sequence[Any],
-    joined: Callable[[Select[Any]], Select[Any]] = lambda stmt: stmt,
-) -> dict[FiscalQuarter | None, list[Row[Any]]]:
-    """`columns` of the rollup rows of `action_ids` as of each of `quarters` (None: now), the
-    statement extended by `joined` (more joins); one query whatever the history."""
-    found: dict[FiscalQuarter | None, list[Row[Any]]] = {q: [] for q in quarters}
-    if not action_ids or not quarters:
-        return found
-    asked = _asked(quarters)
-    stmt = (
-        select(*columns, asked.c.asked)
-        .select_from(asked)
-        .join(ActionFigure, ActionFigure.quarter == asked.c.effective)
-        .where(ActionFigure.action_id.in_(action_ids))
-    )
-    for row in db.session.execute(joined(stmt)):
-        found[row.asked].append(row)
-    return found
-
-
 def standing_rows(
     action_ids: Collection[int], quarters: Sequence[FiscalQuarter | None]
 ) -> dict[FiscalQuarter | None, list[StandingRow]]:
     """The rollup rows of `action_ids` as of each of `quarters` (None: now), with the acronyms
     of the counted update's department (`acronym`) and the forecast's (`forecast_acronym`);
     one query whatever the history."""
+    found: dict[FiscalQuarter | None, list[StandingRow]] = {q: [] for q in quarters}
+    if not action_ids or not quarters:
+        return found
+    asked = _asked(quarters)
     department, forecaster = aliased(Department), aliased(Department)
-    return _rows_as_of(
-        action_ids,
-        quarters,
-        [
+    rows = db.session.execute(
+        select(
             *(getattr(ActionFigure, c) for c in COLUMNS),
             department.acronym.label("acronym"),
             forecaster.acronym.label("forecast_acronym"),
-        ],
-        lambda stmt: stmt.join(department, department.id == ActionFigure.department_id).outerjoin(
-            forecaster, forecaster.id == ActionFigure.forecast_department_id
-        ),
+            asked.c.asked,
+        )
+        .select_from(asked)
+        .join(ActionFigure, ActionFigure.quarter == asked.c.effective)
+        .join(department, department.id == ActionFigure.department_id)
+        .outerjoin(forecaster, forecaster.id == ActionFigure.forecast_department_id)
+        .where(ActionFigure.action_id.in_(action_ids))
     )
+    for row in rows:
+        found[row.asked].append(row)
+    return found
 
 
 def percent_rows(
-    action_ids: Collection[int], quarters: Sequence[FiscalQuarter | None]
-) -> dict[FiscalQuarter | None, list[Row[Any]]]:
-    """`action_id`, `status` and `percent` of the rollup rows of `action_ids` as of each of
-    `quarters` (None: now): what an average of reported percents needs, without the other
-    columns and the joins of `standing_rows` (40 quarters of 100 actions are 4,000 rows)."""
-    return _rows_as_of(
-        action_ids, quarters, [ActionFigure.action_id, ActionFigure.status, ActionFigure.percent]
+    action_ids: Collection[int], period_ids: Sequence[int]
+) -> dict[int, list[StandingRow]]:
+    """`action_id`, `status` and `percent` of the rollup rows of `action_ids` for each of the
+    periods `period_ids`, by period id: what an average of reported percents needs, without
+    the other columns and the joins of `standing_rows` (the trends read 40 periods of 100
+    actions, 4,000 rows); one query."""
+    found: dict[int, list[StandingRow]] = {p: [] for p in period_ids}
+    if not action_ids or not period_ids:
+        return found
+    rows = db.session.execute(
+        select(
+            ActionFigure.period_id,
+            ActionFigure.action_id,
+            ActionFigure.status,
+            ActionFigure.percent,
+        ).where(ActionFigure.period_id.in_(period_ids), ActionFigure.action_id.in_(action_ids))
     )
+    for row in rows:
+        found[row.period_id].append(row)
+    return found

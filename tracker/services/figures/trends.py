@@ -3,7 +3,7 @@
 - For every opened period of the plan, each action's counted update as of that quarter (the rule
   of `counted`: latest accepted, else latest submitted; within a kind: latest quarter, the lead
   department's, the newest), from one query for all quarters at once
-  (`progress.percents_by_quarter`). Reported percent is the mean over the actions that
+  (`progress.percents_by_period`). Reported percent is the mean over the actions that
   reported and are not cancelled; expected percent is the mean of `progress.expected_percent`
   at the quarter's end over the same actions (from the start to the current target).
 - The milestone trend analysis of one action: for each quarter with a report that gives
@@ -66,21 +66,19 @@ class TrendSeries:
 def _point(
     quarter: FiscalQuarter,
     actions: Sequence[ActionInfo],
-    picks: dict[int, progress.Reported],
+    reported: dict[int, int],
     expected: dict[int, float],
 ) -> TrendPoint:
-    reported = [
-        (a, picks[a.id])
-        for a in actions
-        if a.id in picks and picks[a.id].status != ActionStatus.CANCELLED.value
-    ]
-    if not reported:
+    """The point of `actions` in `quarter`, from the percents the actions reported (cancelled
+    ones left out) and those their schedules expected."""
+    counted = [a.id for a in actions if a.id in reported]
+    if not counted:
         return TrendPoint(quarter, None, None, 0)
     return TrendPoint(
         quarter,
-        fmean(u.percent for _, u in reported),
-        fmean(expected[a.id] for a, _ in reported),
-        len(reported),
+        fmean(reported[a] for a in counted),
+        fmean(expected[a] for a in counted),
+        len(counted),
     )
 
 
@@ -101,9 +99,20 @@ def _expected_by_quarter(
     return [{a: found[n] for a, found in by_action.items()} for n in range(len(ends))]
 
 
+def _reported_by_period(frame: PlanFrame) -> list[dict[int, int]]:
+    """For each of the frame's periods, the percent each action reported as of it (its
+    counted update), cancelled actions left out."""
+    cancelled = ActionStatus.CANCELLED.value
+    picks = progress.percents_by_period(frame.action_ids, [p.id for p in frame.periods])
+    return [
+        {action: r.percent for action, r in reported.items() if r.status != cancelled}
+        for reported in picks
+    ]
+
+
 def _progress_trends(frame: PlanFrame) -> list[TrendSeries]:
     quarters = [p.quarter for p in frame.periods]
-    picks = progress.percents_by_quarter(frame.action_ids, quarters)
+    reported = _reported_by_period(frame)
     month = start_month()
     expected = _expected_by_quarter(frame.actions, [q.end_date(month) for q in quarters])
     scopes: list[tuple[AreaInfo | None, list[ActionInfo]]] = [(None, list(frame.actions))]
@@ -111,7 +120,7 @@ def _progress_trends(frame: PlanFrame) -> list[TrendSeries]:
     return [
         TrendSeries(
             area,
-            tuple(_point(q, actions, picks[n], expected[n]) for n, q in enumerate(quarters)),
+            tuple(_point(q, actions, reported[n], expected[n]) for n, q in enumerate(quarters)),
         )
         for area, actions in scopes
     ]
