@@ -1,7 +1,8 @@
 """Reading plans for the pages: a plan's overview and an action's page, with derived figures.
 
-Each builder runs a fixed number of queries whatever the number of actions: the plan tree with
-selectinload, one `roadmap.standings` query (statuses and forecast targets), one query for the
+Each builder runs a fixed number of queries whatever the number of actions: the plan's actions
+(as plain data, `outline.plan_outline`, for an overview; the action with selectinload for an
+action's page), one `roadmap.standings` query (statuses and forecast targets), one query for the
 milestone forecasts.
 """
 
