@@ -37,7 +37,7 @@ BUDGETS = {
     "review queue": 10,  # + the milestones and forecasts the review flags read (issue 13)
     "action page": 12,
     "reports list": 10,
-    # the plan tree: areas, actions, leads, milestones, participant ids and their departments
+    # the plan's outline: areas, actions, leads, milestones, participants (a row per department)
     "API: plan": 11,
     "API: action": 8,
     "API: updates": 10,

@@ -14,10 +14,10 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from babel import Locale
+from babel import Locale, dates
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import format_date, get_locale, get_translations, gettext, to_user_timezone
+from flask_babel import get_locale, get_translations, gettext, to_user_timezone
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -144,7 +144,15 @@ def date_text(day: date | datetime | None, form: str = "long") -> str:
         return ""
     if isinstance(day, datetime):  # the day it was where the reader is
         day = to_user_timezone(day).date()
-    return str(format_date(day, form))
+    return _date(str(_locale()), day, form)
+
+
+@lru_cache(maxsize=8192)
+def _date(locale_name: str, day: date, form: str) -> str:
+    """`date_text` once per locale, day and form (Flask-Babel's `format_date` with the date
+    formats it is given by default, which this app keeps): a roadmap shows some 600 dates,
+    most of them again and again, and Babel reads its pattern anew at each call."""
+    return str(dates.format_date(day, form, locale=Locale.parse(locale_name)))
 
 
 def language_marker(written_in: str | None, shown_in: str | None = None) -> str:

@@ -13,7 +13,6 @@ from flask import url_for
 from tracker.api import read_bodies as body
 from tracker.fiscal import FiscalQuarter
 from tracker.models import (
-    Action,
     ActionStatus,
     ApiToken,
     Department,
@@ -28,7 +27,7 @@ from tracker.models import (
 )
 from tracker.services.calendar import periods
 from tracker.services.figures import progress
-from tracker.services.plans.reads import ActionDetail, ActionRow, Headline, PlanOverview
+from tracker.services.plans.reads import ActionDetail, ActionRow, Headline, Listed, PlanOverview
 from tracker.vocab import MilestoneState, ScheduleFlag
 
 
@@ -91,7 +90,7 @@ def _current(row: ActionRow) -> body.CurrentStatus | None:
     )
 
 
-def _action_core(action: Action, row: ActionRow, slug: str) -> dict[str, object]:
+def _action_core(action: Listed, row: ActionRow, slug: str) -> dict[str, object]:
     milestones = [p for _, p in row.milestones]
     return {
         "code": action.code,
@@ -158,7 +157,7 @@ def _milestone(item: Milestone, state: progress.MilestoneProgress) -> body.Miles
 
 def action_detail(detail: ActionDetail) -> body.ActionDetail:
     """One action with its description, current standing and milestones."""
-    action = detail.row.action
+    action = detail.action
     return body.ActionDetail.model_validate(
         {
             **_action_core(action, detail.row, detail.plan.slug),

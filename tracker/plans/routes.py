@@ -41,7 +41,7 @@ def action(slug: str, code: str) -> tuple[str, int]:
 
     def build() -> Content:
         detail = reads.action_detail(slug, code, today)
-        return Content({"action": detail.row.action, "detail": detail})
+        return Content({"action": detail.action, "detail": detail})
 
     # The history shown depends on the viewer's department (department users see their own).
     key = (slug, code, today, viewer.department_id)

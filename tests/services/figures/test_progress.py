@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -57,6 +57,14 @@ def test_expected_percent(
 ) -> None:
     action = scheduled(start, target)
     assert progress.expected_percent(action, at, start_month) == pytest.approx(expected)
+
+
+def test_expected_percents_at_many_dates_equal_expected_percent_at_each() -> None:
+    """The trends compute each action's schedule once for 40 quarter ends: the same floats."""
+    action = scheduled("2025-Q1", "2025-Q4")
+    dates = [date(2025, 3, 31) + timedelta(days=n) for n in range(0, 400, 7)]
+    expected = [progress.expected_percent(action, at, 4) for at in dates]
+    assert progress.expected_percents(action, dates, 4) == expected
 
 
 def test_expected_percent_uses_the_current_target_not_the_baseline() -> None:

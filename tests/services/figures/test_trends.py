@@ -101,10 +101,11 @@ def test_states_by_quarter_follow_the_status_rule(app: Flask, seed: int) -> None
     with app.app_context():
         periods = [period(f"2024-Q{n}") for n in range(1, 5)]
         ids = random_history(seed)
-        picks = progress.statuses_by_quarter(ids, [p.quarter for p in periods])
+        picks = progress.percents_by_period(ids, [p.id for p in periods])
         for n, p in enumerate(periods):
             rule = progress.action_statuses(ids, p.quarter)
-            assert rule == picks[n], p.quarter
+            found = {a: (r.status, r.percent) for a, r in picks[n].items()}
+            assert found == {a: (s.status, s.percent) for a, s in rule.items()}, p.quarter
 
 
 def test_milestone_trend_default_and_dates(app: Flask) -> None:

@@ -7,7 +7,6 @@ are those of the plan's fiscal years that have opened by `today` (as on the comp
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,7 +21,6 @@ from tracker.models import (
     Department,
     ReportingPeriod,
     StrategicArea,
-    action_participant,
 )
 from tracker.models.org import Bilingual
 from tracker.services.figures.obligations import (
@@ -32,6 +30,7 @@ from tracker.services.figures.obligations import (
     plan_ref,
     plan_row,
 )
+from tracker.services.plans import participants
 
 # The status of an action without any submitted or accepted update (yet, or as of a quarter).
 NO_REPORT = "no_report"
@@ -118,23 +117,9 @@ def _areas(plan_id: int) -> tuple[AreaInfo, ...]:
     return tuple(AreaInfo(a.id, a.code, a.position, a.colour, a.name_en, a.name_fr) for a in found)
 
 
-def _participants(plan_id: int) -> dict[int, list[str]]:
-    """Participant acronyms by action id, sorted."""
-    rows = db.session.execute(
-        select(action_participant.c.action_id, Department.acronym)
-        .join(Department, Department.id == action_participant.c.department_id)
-        .join(Action, Action.id == action_participant.c.action_id)
-        .where(Action.plan_id == plan_id)
-        .order_by(Department.acronym)
-    )
-    found: dict[int, list[str]] = defaultdict(list)
-    for action_id, acronym in rows:
-        found[action_id].append(acronym)
-    return found
-
-
 def _actions(plan_id: int) -> tuple[ActionInfo, ...]:
-    participants = _participants(plan_id)
+    # Participant acronyms by action id, sorted.
+    acronyms = participants.participants_by_action(plan_id, lambda d: d.acronym)
     rows = db.session.execute(
         select(Action, Department.acronym)
         .join(StrategicArea, StrategicArea.id == Action.area_id)
@@ -151,7 +136,7 @@ def _actions(plan_id: int) -> tuple[ActionInfo, ...]:
             a.title_fr,
             a.area_id,
             lead,
-            tuple(participants.get(a.id, ())),
+            tuple(acronyms.get(a.id, ())),
             s.start_quarter,
             s.baseline_target,
             s.current_target,

@@ -59,13 +59,21 @@ class Due(Protocol):
 def expected_percent(action: Scheduled, at: date, start_month: int = DEFAULT_START_MONTH) -> float:
     """Percent complete expected at `at`, linear from the start quarter's first day (0) to the
     current target quarter's last day (100); 0 before, 100 after."""
+    return expected_percents(action, [at], start_month)[0]
+
+
+def expected_percents(
+    action: Scheduled, dates: Sequence[date], start_month: int = DEFAULT_START_MONTH
+) -> list[float]:
+    """`expected_percent` at each of `dates`, the action's first and last day computed once
+    (a plan's trends ask it of 100 actions at 40 quarter ends)."""
     start = action.start_quarter.start_date(start_month)
     end = action.current_target.end_date(start_month)
-    if at <= start:
-        return 0.0
-    if at >= end:
-        return 100.0
-    return 100.0 * (at - start).days / (end - start).days
+    span = (end - start).days
+    return [
+        0.0 if at <= start else 100.0 if at >= end else 100.0 * (at - start).days / span
+        for at in dates
+    ]
 
 
 def expected_percent_by_milestones(milestones: Collection[Due], at: date) -> float | None:
@@ -217,12 +225,21 @@ def action_statuses(
     return {state.action_id: state for _, state in chosen_states(chosen)}
 
 
-def statuses_by_quarter(
-    action_ids: Collection[int], quarters: Sequence[FiscalQuarter]
-) -> list[dict[int, ActionState]]:
-    """For each of `quarters`, each action's state as of it (`action_statuses` for every
-    quarter, from the rollups in two queries)."""
-    if not action_ids or not quarters:
-        return [{} for _ in quarters]
-    found = rollups.standing_rows(action_ids, quarters)
-    return [{row.action_id: state_of(row) for row in found[q]} for q in quarters]
+class Reported(Protocol):
+    """What an action reported as of a quarter: its counted update's status and percent."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def percent(self) -> int: ...
+
+
+def percents_by_period(
+    action_ids: Collection[int], period_ids: Sequence[int]
+) -> list[dict[int, Reported]]:
+    """For each of the reporting periods `period_ids`, the status and percent of each action's
+    counted update as of the period's quarter (`action_statuses` for every quarter, from the
+    rollups in one query, with only those two columns)."""
+    found = rollups.percent_rows(action_ids, period_ids)
+    return [{row.action_id: row for row in found[p]} for p in period_ids]

@@ -280,3 +280,26 @@ def standing_rows(
     for row in rows:
         found[row.asked].append(row)
     return found
+
+
+def percent_rows(
+    action_ids: Collection[int], period_ids: Sequence[int]
+) -> dict[int, list[StandingRow]]:
+    """`action_id`, `status` and `percent` of the rollup rows of `action_ids` for each of the
+    periods `period_ids`, by period id: what an average of reported percents needs, without
+    the other columns and the joins of `standing_rows` (the trends read 40 periods of 100
+    actions, 4,000 rows); one query."""
+    found: dict[int, list[StandingRow]] = {p: [] for p in period_ids}
+    if not action_ids or not period_ids:
+        return found
+    rows = db.session.execute(
+        select(
+            ActionFigure.period_id,
+            ActionFigure.action_id,
+            ActionFigure.status,
+            ActionFigure.percent,
+        ).where(ActionFigure.period_id.in_(period_ids), ActionFigure.action_id.in_(action_ids))
+    )
+    for row in rows:
+        found[row.period_id].append(row)
+    return found

@@ -7,10 +7,12 @@ reported stays in the action's history (updates are kept per department).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TypeVar
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import String, cast, delete, func, insert, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from tracker.extensions import db
@@ -29,6 +31,8 @@ from tracker.services.calendar import clock
 from tracker.services.calendar.periods import start_month
 from tracker.services.plans import changes
 
+T = TypeVar("T")
+
 
 def next_open_quarter(today: date) -> FiscalQuarter:
     """The quarter of the next reporting period to open after `today`."""
@@ -39,6 +43,28 @@ def next_open_quarter(today: date) -> FiscalQuarter:
         .limit(1)
     )
     return found or quarter_of(today, start_month()).next()
+
+
+def participants_by_action(plan_id: int, value: Callable[[Department], T]) -> dict[int, list[T]]:
+    """`value` of each participant (besides the lead) of each action of the plan `plan_id`, in
+    acronym order, by action id; actions without any are absent. One row per department, with
+    the ids of its actions joined by the database, and `value` asked once per department: 100
+    actions of 100 departments have 9,900 participant pairs, which as result rows (or as
+    Department rows through the relationship) cost more than everything else a plan page
+    reads."""
+    pairs = action_participant.c
+    rows = db.session.execute(
+        select(Department, func.aggregate_strings(cast(pairs.action_id, String), ","))
+        .join(action_participant, pairs.department_id == Department.id)
+        .where(pairs.action_id.in_(select(Action.id).where(Action.plan_id == plan_id)))
+        .group_by(Department.id)
+    ).all()
+    found: dict[int, list[T]] = defaultdict(list)
+    for department, joined in sorted(rows, key=lambda row: row[0].acronym):
+        shown = value(department)
+        for action_id in joined.split(","):
+            found[int(action_id)].append(shown)
+    return found
 
 
 def set_participants(

@@ -1,7 +1,8 @@
 """Reading plans for the pages: a plan's overview and an action's page, with derived figures.
 
-Each builder runs a fixed number of queries whatever the number of actions: the plan tree with
-selectinload, one `roadmap.standings` query (statuses and forecast targets), one query for the
+Each builder runs a fixed number of queries whatever the number of actions: the plan's actions
+(as plain data, `outline.plan_outline`, for an overview; the action with selectinload for an
+action's page), one `roadmap.standings` query (statuses and forecast targets), one query for the
 milestone forecasts.
 """
 
@@ -23,18 +24,21 @@ from tracker.fiscal import FiscalQuarter
 from tracker.models import (
     Action,
     ActionStatus,
-    Department,
     Milestone,
     MilestoneForecast,
     Plan,
     PlanStatus,
     StrategicArea,
     WorkflowState,
-    action_participant,
 )
 from tracker.services.calendar.periods import start_month
 from tracker.services.errors import NotFound
 from tracker.services.figures import progress, roadmap
+from tracker.services.plans import participants
+from tracker.services.plans.outline import ActionItem, plan_outline
+
+# An action as the figures read it: the model (an action's page) or plain (a plan's overview).
+Listed = Action | ActionItem
 
 
 def list_plans(include_drafts: bool = True) -> list[Plan]:
@@ -72,33 +76,19 @@ def get_plan(slug: str) -> Plan:
     )
     if plan is None:
         raise NotFound()
-    load_participants([action for area in plan.areas for action in area.actions])
+    load_participants(plan.id, [action for area in plan.areas for action in area.actions])
     return plan
 
 
-def load_participants(actions: Sequence[Action]) -> None:
-    """Fill each action's `participants` in two light queries. A plan's actions share its
-    departments: loading them through the relationship builds a Department row per action and
-    department (9,900 for 100 actions of 100 departments), reading pairs of ids does not."""
+def load_participants(plan_id: int, actions: Sequence[Action]) -> None:
+    """Fill the `participants` of `actions`, actions of plan `plan_id`, in one light query
+    (`participants.participants_by_action`): through the relationship, the 9,900 participant
+    pairs of 100 actions of 100 departments would each become a Department row."""
     if not actions:
         return
-    pairs = db.session.execute(
-        select(action_participant.c.action_id, action_participant.c.department_id).where(
-            action_participant.c.action_id.in_([action.id for action in actions])
-        )
-    ).all()
-    departments = {
-        department.id: department
-        for department in db.session.scalars(
-            select(Department).where(Department.id.in_({pair[1] for pair in pairs}))
-        )
-    }
-    by_action: dict[int, list[Department]] = defaultdict(list)
-    for action_id, department_id in pairs:
-        by_action[action_id].append(departments[department_id])
+    found = participants.participants_by_action(plan_id, lambda department: department)
     for action in actions:
-        found = sorted(by_action[action.id], key=lambda department: department.acronym)
-        set_committed_value(action, "participants", found)
+        set_committed_value(action, "participants", found.get(action.id, []))
 
 
 def get_action_and_plan(slug: str, code: str) -> tuple[Action, Plan]:
@@ -136,7 +126,7 @@ def get_action(slug: str, code: str) -> Action:
 class ActionRow:
     """One action with its derived figures (status, expected percent, variance, slippage)."""
 
-    action: Action
+    action: Listed
     state: progress.ActionState | None
     expected: float
     variance: float | None
@@ -200,7 +190,7 @@ def _accepted_forecasts(
 
 
 def _milestones(
-    action: Action, forecasts: dict[int, MilestoneForecast], today: date
+    action: Listed, forecasts: dict[int, MilestoneForecast], today: date
 ) -> list[tuple[Milestone, progress.MilestoneProgress]]:
     """Each milestone with its progress; the plan's completion date wins over the forecast's."""
     result = []
@@ -214,7 +204,7 @@ def _milestones(
     return result
 
 
-def _rows(actions: Sequence[Action], today: date) -> dict[int, ActionRow]:
+def _rows(actions: Sequence[Listed], today: date) -> dict[int, ActionRow]:
     """Derived figures of `actions` by action id, in two queries."""
     standing = roadmap.standings([a.id for a in actions])
     states, targets = standing.states, standing.forecasts
@@ -264,16 +254,19 @@ def headline(rows: Collection[ActionRow]) -> Headline:
 
 
 def plan_overview(slug: str, today: date) -> PlanOverview:
-    """A plan, its headline figures and every action's derived figures, area by area."""
-    plan = get_plan(slug)
-    rows = _rows([a for area in plan.areas for a in area.actions], today)
-    areas = [AreaRows(area, [rows[a.id] for a in area.actions]) for area in plan.areas]
+    """A plan, its headline figures and every action's derived figures, area by area (the
+    actions as plain data: `outline.plan_outline`)."""
+    plan = plan_row(slug)
+    outline = plan_outline(plan.id)
+    rows = _rows([a for _, actions in outline for a in actions], today)
+    areas = [AreaRows(area, [rows[a.id] for a in actions]) for area, actions in outline]
     return PlanOverview(plan, headline(list(rows.values())), areas, today)
 
 
 @dataclass(frozen=True)
 class ActionDetail:
     plan: Plan
+    action: Action
     row: ActionRow
     expected_by_milestones: float | None
     today: date
@@ -284,4 +277,4 @@ def action_detail(slug: str, code: str, today: date) -> ActionDetail:
     action = get_action(slug, code)
     row = _rows([action], today)[action.id]
     by_milestones = progress.expected_percent_by_milestones(action.milestones, today)
-    return ActionDetail(action.area.plan, row, by_milestones, today)
+    return ActionDetail(action.area.plan, action, row, by_milestones, today)
