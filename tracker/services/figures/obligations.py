@@ -56,7 +56,6 @@ from tracker.models import (
     Plan,
     ReportingPeriod,
     StrategicArea,
-    WorkflowState,
     action_participant,
 )
 from tracker.models.base import UTCDateTime
@@ -64,9 +63,9 @@ from tracker.models.org import Bilingual
 from tracker.services.calendar.periods import start_month
 from tracker.services.errors import NotFound
 from tracker.services.figures import progress
+from tracker.services.figures.slot_rollups import COUNTED_STATES as COUNTED_STATES
 
 OwedUpdates = Select[int, int, int, str | None, datetime | None]
-COUNTED_STATES = (WorkflowState.SUBMITTED.value, WorkflowState.ACCEPTED.value)
 FINISHED_STATUSES = frozenset({ActionStatus.COMPLETED.value, ActionStatus.CANCELLED.value})
 
 
@@ -272,6 +271,17 @@ def _periods(plan: PlanRef, today: date) -> tuple[PeriodRef, ...]:
         .order_by(ReportingPeriod.quarter)
     )
     return tuple(PeriodRef(p.id, p.quarter, p.due_on, deadline_of(p.due_on)) for p in periods)
+
+
+def assignments(plan_id: int) -> list[tuple[int, int | None, FiscalQuarter | None]]:
+    """(action id, department id, since) of the plan's assignments, and of each of its actions
+    (the department None: a draft's action without a lead yet)."""
+    assigned = _assignments(plan_id).subquery()
+    stmt = select(assigned.c.action_id, assigned.c.department_id, assigned.c.since)
+    return [
+        (a, d, FiscalQuarter.parse(since) if since else None)
+        for a, d, since in db.session.execute(stmt)
+    ]
 
 
 def _assignments(plan_id: int) -> CompoundSelect[int, int, str | None]:
