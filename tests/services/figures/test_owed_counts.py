@@ -27,7 +27,7 @@ from tracker.models import (
     ReportingPeriod,
     action_participant,
 )
-from tracker.services.figures import rollups
+from tracker.services.figures import owed_counts, rollups
 from tracker.services.figures.obligations import (
     COUNTED_STATES,
     PeriodRef,
@@ -172,6 +172,22 @@ def test_a_removed_participants_and_a_former_leads_reports_are_not_owed(app: Fla
     with app.app_context():
         (bbb_id,) = ids("BBB")
         assert all(dept != bbb_id for dept, _ in counts)
+
+
+def test_lookups_split_over_several_statements_agree(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A few values per statement: every lookup takes several, a slot may be read twice.
+    monkeypatch.setattr(owed_counts, "VALUES", 4)
+    plan_id = build_comply(app)
+    with app.app_context():
+        aaa = db.session.scalars(select(Department).where(Department.acronym == "AAA")).one()
+        report(action("A3"), aaa, "2025-Q2", "accepted", at("2025-10-01T12:00:00+00:00"))
+        a1 = action("A1")
+        a1.retired_at = datetime(2025, 8, 20, 15, tzinfo=UTC)
+        a1.retirement_reason = "Merged"
+        db.session.commit()
+    agree(app, plan_id)
 
 
 def test_a_moved_due_date_moves_on_time(app: Flask) -> None:

@@ -30,18 +30,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import (
-    CTE,
     ColumnElement,
-    Integer,
-    Select,
     and_,
-    column,
-    false,
-    literal,
     or_,
     select,
-    union_all,
-    values,
 )
 
 from tracker.extensions import db
@@ -56,12 +48,10 @@ from tracker.services.figures.slot_rollups import COUNTED_STATES
 
 Cell = tuple[int, int]  # department id, period id
 Slot = tuple[int, int, int]  # action id, department id, period id
-Lookup = Select[str, int, int, int]
-# Keys per lookup, and lookups per statement (at most 24,000 values: well under SQLite's and
-# PostgreSQL's limits on bound parameters).
-LOOKUPS = 2_000
-PARTS = 4
-LATE, NOT_OWED = "late", "not owed"
+# Bound values per statement of the lookups of slots (well under SQLite's limit, 32,766, and
+# PostgreSQL's, 65,535).
+VALUES = 10_000
+Term = tuple[ColumnElement[bool], int]  # a condition and how many values it binds
 
 
 @dataclass(frozen=True)
@@ -114,8 +104,8 @@ def cell_counts(
     scope: PlanScope, periods: Sequence[PeriodRef], department_id: int | None = None
 ) -> dict[Cell, CellCounts]:
     """(department id, period id) -> its counts, for the cells owing anything in `periods`
-    (of one department); four queries whatever the plan's size (more only past thousands of
-    exceptions, `LOOKUPS`)."""
+    (of one department); three queries whatever the plan's size (more only past thousands of
+    values, `VALUES`)."""
     return _counts(windows(scope, department_id), periods, department_id)
 
 
@@ -160,15 +150,22 @@ def missing_slots(
         for period in short.get(dept, ())
         if first <= period.quarter.ordinal <= last
     ]
-    states: dict[Slot, str] = {}
+    by_cell: dict[Cell, list[int]] = {}
+    for action_id, dept, period_id in owed_slots:
+        by_cell.setdefault((dept, period_id), []).append(action_id)
+    # One condition per cell, answered through the primary key: one lookup per action.
     slot = ObligationFigure
-    for chunk in _chunks(sorted(owed_slots)):
-        keys = _keys(("action_id", "department_id", "period_id"), chunk)
-        on = and_(*(getattr(slot, name) == keys.c[name] for name in keys.c.keys()))
+    terms = [
+        (
+            and_(slot.action_id.in_(actions), slot.department_id == dept, slot.period_id == period),
+            len(actions) + 2,
+        )
+        for (dept, period), actions in sorted(by_cell.items())
+    ]
+    states: dict[Slot, str] = {}
+    for batch in _batches(terms):
         rows = db.session.execute(
-            select(slot.action_id, slot.department_id, slot.period_id, slot.state)
-            .select_from(keys)
-            .join(slot, on)
+            select(slot.action_id, slot.department_id, slot.period_id, slot.state).where(batch)
         )
         states.update(((a, d, p), state) for a, d, p, state in rows)
     for action_id, dept, period_id in owed_slots:
@@ -218,83 +215,79 @@ def _lookups(
     periods: Sequence[PeriodRef],
     tally: dict[Cell, int],
     department_id: int | None,
-) -> tuple[set[Slot], list[Slot]]:
-    """The counted slots of `periods` that are not owed, and those submitted after their
-    period's deadline, each looked up through an index, in one statement (more only past
-    thousands of keys). Not owed: those of a department not assigned to the action, of a
-    period outside the action's active quarters (all of a never scheduled action's), of a
-    late participant before its `since`."""
-    active = owing.active
-    departments = sorted({d for d, _ in tally})  # those with counted slots at all
-    unassigned = [
-        (a, d) for a in owing.action_ids for d in departments if (a, d) not in owing.by_pair
-    ]
-    never = (0, -1)  # the run of an action not scheduled
-    outside = [
-        (p.id, a)
-        for p in periods
-        for a in owing.action_ids
-        if not active.get(a, never)[0] <= p.quarter.ordinal <= active.get(a, never)[1]
-    ]
-    early = [
-        (a, d, p.id)
-        for (a, d), (first, _last) in owing.by_pair.items()
-        if first > active[a][0]
-        for p in periods
-        if active[a][0] <= p.quarter.ordinal < first
-    ]
+) -> tuple[set[Slot], set[Slot]]:
+    """The counted slots of `periods` that are not owed, and the owed ones submitted after
+    their period's deadline, in one statement (more only past `VALUES` values) whose every term
+    is an index lookup. Not owed: those of a department not assigned to the action, of a period
+    outside the action's active quarters (all of a never scheduled action's), of a late
+    participant before its `since`."""
     slot = ObligationFigure
-
-    def part(kind: str, keys: CTE | None, *condition: ColumnElement[bool]) -> Lookup:
-        stmt = select(
-            literal(kind).label("kind"), slot.action_id, slot.department_id, slot.period_id
-        )
-        if keys is not None:  # driven by the keys: one index lookup each
-            on = (getattr(slot, name) == keys.c[name] for name in keys.c.keys())
-            stmt = stmt.select_from(keys).join(slot, and_(*on))
-        stmt = stmt.where(*condition, slot.state.in_(COUNTED_STATES))
-        if department_id is not None:
-            stmt = stmt.where(slot.department_id == department_id)
-        return stmt
-
-    after = or_(
-        false(), *(and_(slot.period_id == p.id, slot.submitted_at >= p.deadline) for p in periods)
-    )
-    keyed: list[tuple[tuple[str, ...], list[tuple[int, ...]]]] = [
-        (("action_id", "department_id"), list(unassigned)),
-        (("period_id", "action_id"), list(outside)),
-        (("action_id", "department_id", "period_id"), list(early)),
-    ]
-    parts = [part(LATE, None, after, slot.period_id.in_([p.id for p in periods]))] + [
-        part(NOT_OWED, _keys(names, chunk, n))
-        for n, (names, chunk) in enumerate(
-            (names, chunk) for names, keys in keyed for chunk in _chunks(keys)
-        )
+    by_id = {p.id: p for p in periods}
+    late_terms: list[Term] = [
+        (and_(slot.period_id == p.id, slot.submitted_at >= p.deadline), 2) for p in periods
     ]
     not_owed: set[Slot] = set()
-    late: list[Slot] = []
-    by_id = {p.id: p for p in periods}
-    for start in range(0, len(parts), PARTS):
-        batch = parts[start : start + PARTS]
-        rows = db.session.execute(batch[0] if len(batch) == 1 else union_all(*batch))
-        for kind, a, d, p in rows:
-            if p not in by_id:
+    late: set[Slot] = set()  # (a slot meeting terms of two statements is read twice)
+    for batch in _batches(late_terms + _not_owed_terms(owing, periods, tally)):
+        stmt = select(slot.action_id, slot.department_id, slot.period_id, slot.submitted_at).where(
+            batch, slot.state.in_(COUNTED_STATES)
+        )
+        if department_id is not None:
+            stmt = stmt.where(slot.department_id == department_id)
+        for a, d, period_id, submitted_at in db.session.execute(stmt):
+            period = by_id.get(period_id)
+            if period is None:  # another period's slot of an unassigned department
                 continue
-            if kind == LATE:
-                late.append((a, d, p))
-            elif not owing.owes(a, d, by_id[p].quarter):
-                not_owed.add((a, d, p))
+            if not owing.owes(a, d, period.quarter):
+                not_owed.add((a, d, period_id))
+            elif submitted_at is not None and submitted_at >= period.deadline:
+                late.add((a, d, period_id))
     return not_owed, late
 
 
-def _keys(names: Sequence[str], keys: Sequence[tuple[int, ...]], n: int = 0) -> CTE:
-    """`keys` as a table (`keys<n>`) of the columns `names`, to drive index lookups: SQLite
-    reads the whole table for a row-value IN list, and cannot name a VALUES list's columns
-    but in a WITH clause."""
-    listed = values(*(column(name, Integer) for name in names), name=f"keys{n}")
-    return listed.data(list(keys)).cte(f"keys{n}")
+def _not_owed_terms(
+    owing: Windows, periods: Sequence[PeriodRef], tally: dict[Cell, int]
+) -> list[Term]:
+    """Conditions covering the slots of `periods` that are not owed (and a few owed ones with
+    them), one per action or late participant, each answered through an index."""
+    slot = ObligationFigure
+    active = owing.active
+    departments = sorted({d for d, _ in tally})  # those with counted slots at all
+    ordinals = [(p.id, p.quarter.ordinal) for p in periods]
+    terms: list[Term] = []
+    for a in owing.action_ids:
+        # Departments not assigned to the action (the primary key's first two columns).
+        others = [d for d in departments if (a, d) not in owing.by_pair]
+        if others:
+            terms.append(
+                (and_(slot.action_id == a, slot.department_id.in_(others)), len(others) + 1)
+            )
+        # Periods outside its active quarters (the index on period and action).
+        first, last = active.get(a, (0, -1))  # never active: not scheduled
+        outside = [p for p, ordinal in ordinals if not first <= ordinal <= last]
+        if outside:
+            terms.append((and_(slot.period_id.in_(outside), slot.action_id == a), len(outside) + 1))
+    for (a, d), (first, _last) in owing.by_pair.items():
+        # A late participant's periods before its `since` (the primary key).
+        start = active[a][0]
+        before = [p for p, ordinal in ordinals if start <= ordinal < first] if first > start else []
+        if before:
+            in_before = slot.period_id.in_(before)
+            terms.append(
+                (and_(slot.action_id == a, slot.department_id == d, in_before), len(before) + 2)
+            )
+    return terms
 
 
-def _chunks(values: Sequence[tuple[int, ...]]) -> Iterator[Sequence[tuple[int, ...]]]:
-    for start in range(0, len(values), LOOKUPS):
-        yield values[start : start + LOOKUPS]
+def _batches(terms: Sequence[Term]) -> Iterator[ColumnElement[bool]]:
+    """`terms` OR-ed together in as few conditions as keep each under `VALUES` values."""
+    batch: list[ColumnElement[bool]] = []
+    size = 0
+    for term, values in terms:
+        if batch and size + values > VALUES:
+            yield or_(*batch)
+            batch, size = [], 0
+        batch.append(term)
+        size += values
+    if batch:
+        yield or_(*batch)
