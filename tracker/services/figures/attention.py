@@ -287,14 +287,16 @@ def _silent(scope: PlanScope, last_two: list[PeriodRef]) -> tuple[SilentAction, 
     older, newer = last_two[0].quarter, last_two[1].quarter
     recent = select(ReportingPeriod.id).where(ReportingPeriod.quarter >= older)
     slot = ObligationFigure  # the updates' states, from the update slots' rollup
+    # Per action, the first counted slot of a recent period found (the index on period and
+    # action), not every one of them.
+    spoke_in_them = (
+        select(slot.action_id)
+        .where(slot.action_id == Action.id, slot.period_id.in_(recent))
+        .where(slot.state.in_(COUNTED_STATES))
+        .exists()
+    )
     spoke = set(
-        db.session.scalars(
-            select(slot.action_id)
-            .join(Action, Action.id == slot.action_id)
-            .where(Action.plan_id == scope.plan.id, slot.state.in_(COUNTED_STATES))
-            .where(slot.period_id.in_(recent))
-            .distinct()
-        )
+        db.session.scalars(select(Action.id).where(Action.plan_id == scope.plan.id, spoke_in_them))
     )
     silent = [
         a

@@ -42,6 +42,7 @@ from sqlalchemy import (
     or_,
     select,
     union,
+    union_all,
 )
 from sqlalchemy.orm import aliased
 
@@ -276,17 +277,14 @@ def _periods(plan: PlanRef, today: date) -> tuple[PeriodRef, ...]:
 def assignments(plan_id: int) -> list[tuple[int, int | None, FiscalQuarter | None]]:
     """(action id, department id, since) of the plan's assignments, and of each of its actions
     (the department None: a draft's action without a lead yet)."""
-    assigned = _assignments(plan_id).subquery()
-    stmt = select(assigned.c.action_id, assigned.c.department_id, assigned.c.since)
-    return [
-        (a, d, FiscalQuarter.parse(since) if since else None)
-        for a, d, since in db.session.execute(stmt)
-    ]
+    rows = db.session.execute(_assignments(plan_id, every=True))
+    return [(a, d, FiscalQuarter.parse(since) if since else None) for a, d, since in rows]
 
 
-def _assignments(plan_id: int) -> CompoundSelect[int, int, str | None]:
+def _assignments(plan_id: int, every: bool = False) -> CompoundSelect[int, int, str | None]:
     """(action_id, department_id, since) for every lead and participant of the plan's actions;
-    `since`: the quarter a late participant owes from (NULL: from the action's start)."""
+    `since`: the quarter a late participant owes from (NULL: from the action's start). With
+    `every`, a row per lead and per participant (UNION ALL: no sort to drop the duplicates)."""
     leads = select(
         Action.id.label("action_id"),
         Action.lead_department_id.label("department_id"),
@@ -297,7 +295,7 @@ def _assignments(plan_id: int) -> CompoundSelect[int, int, str | None]:
         action_participant.c.department_id,
         cast(action_participant.c.since_quarter, String(7)).label("since"),
     ).join(Action, Action.id == action_participant.c.action_id)
-    return union(
+    return (union_all if every else union)(
         leads.where(Action.plan_id == plan_id), takes_part.where(Action.plan_id == plan_id)
     )
 
