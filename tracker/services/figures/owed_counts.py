@@ -12,14 +12,16 @@ per plan, department and period, how many slots hold a counted update, owed or n
 slots that are not owed are read one by one and taken away, exactly: those of a department
 not assigned to the action (a removed participant, a former lead), of a period outside the
 action's active quarters (before its start, after it finished or was retired) and of a late
-participant before its `since`. They are few, and each is found through an index (no scan).
-A submission is late when made after its period's deadline: the late counted slots are read
-through an index on (period, submission time) and count against on-time only where owed.
+participant before its `since`. One statement finds them, with a condition per action (or late
+participant) that an index answers (no scan), and with them the counted slots submitted after
+their period's deadline (the index on period and submission time), which count against on-time
+only where owed. The deadline is applied when reading, as in `obligations`: a due date moved,
+or another time zone, needs no rewrite.
 
 `missing_slots` lists the owed slots of past-due periods that are not submitted: only in the
-cells whose submitted count falls short of their owed count, one index lookup per owed slot
-there, not a scan of all of them. The figures are those of `obligations.owed_updates` (the
-tests compare both).
+cells whose submitted count falls short of their owed count (a condition per such cell on the
+primary key), not a scan of all of them. The figures are those of `obligations.owed_updates`
+(tests/services/figures/test_owed_counts.py compares both, rule by rule).
 """
 
 from __future__ import annotations
@@ -29,21 +31,12 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import (
-    ColumnElement,
-    and_,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.models import ObligationFigure, ObligationTally
-from tracker.services.figures.obligations import (
-    PeriodRef,
-    PlanScope,
-    assignments,
-)
+from tracker.services.figures.obligations import PeriodRef, PlanScope, assignments
 from tracker.services.figures.slot_rollups import COUNTED_STATES
 
 Cell = tuple[int, int]  # department id, period id
@@ -112,19 +105,16 @@ def cell_counts(
 def _counts(
     owing: Windows, periods: Sequence[PeriodRef], department_id: int | None
 ) -> dict[Cell, CellCounts]:
+    """The counts of `cell_counts` given the windows: the tally's counted slots less those not
+    owed, on time unless owed and late."""
     owed = _owed(owing, periods)
     if not owed:
         return {}
     tally = _tally(owing.scope.plan.id, periods, department_id)
     not_owed, late_slots = _lookups(owing, periods, tally, department_id)
     submitted = Counter(tally)
-    for _action, dept, period_id in not_owed:
-        submitted[(dept, period_id)] -= 1
-    by_id = {p.id: p for p in periods}
-    late: Counter[Cell] = Counter()
-    for action_id, dept, period_id in late_slots:
-        if owing.owes(action_id, dept, by_id[period_id].quarter):
-            late[(dept, period_id)] += 1
+    submitted.subtract((dept, period_id) for _action, dept, period_id in not_owed)
+    late = Counter((dept, period_id) for _action, dept, period_id in late_slots)
     return {
         cell: CellCounts(n, submitted[cell], submitted[cell] - late[cell])
         for cell, n in owed.items()
