@@ -244,14 +244,15 @@ def _not_owed_terms(
     active = owing.active
     departments = sorted({d for d, _ in tally})  # those with counted slots at all
     ordinals = [(p.id, p.quarter.ordinal) for p in periods]
+    in_periods = slot.period_id.in_([p for p, _ in ordinals])
     terms: list[Term] = []
     for a in owing.action_ids:
-        # Departments not assigned to the action (the primary key's first two columns).
+        # Departments not assigned to the action (the primary key).
         others = [d for d in departments if (a, d) not in owing.by_pair]
         if others:
-            terms.append(
-                (and_(slot.action_id == a, slot.department_id.in_(others)), len(others) + 1)
-            )
+            in_others = slot.department_id.in_(others)
+            size = len(others) + len(ordinals) + 1
+            terms.append((and_(slot.action_id == a, in_others, in_periods), size))
         # Periods outside its active quarters (the index on period and action).
         first, last = active.get(a, (0, -1))  # never active: not scheduled
         outside = [p for p, ordinal in ordinals if not first <= ordinal <= last]
