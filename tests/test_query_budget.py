@@ -31,8 +31,12 @@ BUDGETS = {
     "trends": 12,
     # + the late departments with their "Remind" (issue 13): the compliance figures (kept in
     # the cache outside this test) and one query for the last reminders
-    "compliance": 17,  # + the id of the last reminder, which keys the kept late departments
-    "attention": 20,  # + late departments and last reminder (issue 13), drafts version (issue 12)
+    "compliance": 21,  # + the id of the last reminder, which keys the kept late departments
+    "attention": 24,  # + late departments and last reminder (issue 13), drafts version (issue 12)
+    # (compliance and attention, issue 12: + the assignments, the slots' tally and the lookup
+    # of the counted slots not owed, twice (the matrix or missing updates, and the late
+    # departments), instead of reading every owed slot; attention + the slots of the cells
+    # short of updates)
     "department quarter": 8,
     "review queue": 10,  # + the milestones and forecasts the review flags read (issue 13)
     "action page": 12,

@@ -10,7 +10,7 @@ from tracker.models.progress import MilestoneForecast, ProgressUpdate, Reporting
 from tracker.models.reminder import ReminderSent
 from tracker.models.report import AnnualReport, ReportFile
 from tracker.models.review import BaselineDue, BaselineTarget, BaselineVersion, PlanReview
-from tracker.models.rollup import ActionFigure, ObligationFigure
+from tracker.models.rollup import ActionFigure, ObligationFigure, ObligationTally
 from tracker.vocab import (
     ActionStatus,
     ChangeKind,
@@ -41,6 +41,7 @@ __all__ = [
     "Milestone",
     "MilestoneForecast",
     "ObligationFigure",
+    "ObligationTally",
     "Plan",
     "PlanChange",
     "PlanReview",

@@ -53,8 +53,16 @@ class ObligationFigure(Base):
     for that slot (not even a draft)."""
 
     __tablename__ = "obligation_figure"
-    # SQLite: rows stored in key order, so a slot is read in one lookup (a third faster at 400k).
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        # A period's slots of some actions: the counted slots outside an action's active
+        # quarters, and the slots of the cells with missing updates (`owed_counts`).
+        Index("ix_obligation_figure_period_action", "period_id", "action_id"),
+        # A period's slots submitted after a given instant: the late ones (`owed_counts`).
+        Index("ix_obligation_figure_period_submitted", "period_id", "submitted_at"),
+        # SQLite: rows stored in key order, so a slot is read in one lookup (a third faster at
+        # 400k).
+        {"sqlite_with_rowid": False},
+    )
 
     action_id: Mapped[int] = mapped_column(
         ForeignKey("action.id", ondelete="CASCADE"), primary_key=True
@@ -68,3 +76,22 @@ class ObligationFigure(Base):
     )
     state: Mapped[str] = mapped_column(String(20))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ObligationTally(Base):
+    """How many of a department's update slots on a plan's actions for one reporting period
+    hold a counted update (submitted or accepted), whether owed or not: the matrix's
+    submitted counts read in one row per cell instead of one per slot (`owed_counts` takes
+    away the counted slots that are not owed). Kept with the slots (`slot_rollups`); no row:
+    none."""
+
+    __tablename__ = "obligation_tally"
+
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True
+    )
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), primary_key=True)
+    period_id: Mapped[int] = mapped_column(
+        ForeignKey("reporting_period.id", ondelete="CASCADE"), primary_key=True
+    )
+    counted: Mapped[int]

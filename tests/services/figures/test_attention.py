@@ -151,7 +151,10 @@ def test_query_count_does_not_grow(app: Flask) -> None:
             counts.append(len(statements))
             assert found.missing_count > 0
     assert counts[0] == counts[1]
-    assert counts[0] <= 12  # ten queries, the data version and the BEGIN on SQLite
+    # Thirteen queries (the missing updates: the assignments, the slots' tally, one lookup of
+    # the counted slots not owed and one of the slots of the cells short of updates), the data
+    # version and the BEGIN on SQLite.
+    assert counts[0] <= 15
 
 
 def test_a_retired_action_is_missing_only_up_to_its_retirement(app: Flask) -> None:

@@ -16,7 +16,7 @@ from tests.factories import update as add_update
 from tracker import create_app
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
-from tracker.models import Action, ActionFigure, ObligationFigure, ProgressUpdate
+from tracker.models import Action, ActionFigure, ObligationFigure, ObligationTally, ProgressUpdate
 from tracker.services.figures import counted, progress, rollups
 
 
@@ -127,10 +127,31 @@ def test_the_check_finds_a_corrupted_update_slot_and_rebuild_repairs_it(app: Fla
         db.session.commit()
         found = rollups.differences()
         assert len(found) == 1 and "state is 'returned', expected 'submitted'" in found[0]
+    check_fails_and_rebuild_repairs(app, "state is 'returned', expected 'submitted'")
+
+
+def test_the_check_finds_a_corrupted_slot_tally_and_rebuild_repairs_it(app: Flask) -> None:
+    with app.app_context():
+        _, ssc_id, _ = _history()
+        db.session.execute(
+            update(ObligationTally)
+            .where(ObligationTally.department_id == ssc_id)
+            .values(counted=ObligationTally.counted + 1)
+        )
+        db.session.commit()
+        found = rollups.differences()
+        assert found == [
+            f"tally of plan 1, department {ssc_id}, period 1: counted is 2, expected 1"
+        ]
+    check_fails_and_rebuild_repairs(app, "counted is 2, expected 1")
+
+
+def check_fails_and_rebuild_repairs(app: Flask, says: str) -> None:
+    """`flask figures check` of plan "rolled" fails saying `says`; a rebuild repairs it."""
     runner = app.test_cli_runner()
     checked = runner.invoke(args=["figures", "check", "--plan", "rolled"])
     assert checked.exit_code != 0
-    assert "state is 'returned', expected 'submitted'" in checked.output
+    assert says in checked.output
     assert runner.invoke(args=["figures", "rebuild", "--plan", "rolled"]).exit_code == 0
     assert runner.invoke(args=["figures", "check"]).exit_code == 0
 

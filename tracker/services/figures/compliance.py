@@ -9,8 +9,10 @@ owed, when a submission is on time, and which time zone the due date ends in):
 - not_applicable: the department owed nothing that quarter.
 Columns run from the plan's first quarter to the latest period that has opened (so the current
 quarter shows as pending). Rates are on-time updates over owed updates of past-due periods.
-Six queries whatever the plan's size. `latest_overdue` counts one period only: the late
-departments (`operations.nudges`) need no more than that column.
+The counts come from `owed_counts` (interval arithmetic over the assignments, and the slots'
+tally): a fixed handful of queries whatever the plan's size, none reading every slot.
+`latest_overdue` counts one period only: the late departments (`operations.nudges`) need no
+more than that column.
 """
 
 from __future__ import annotations
@@ -21,22 +23,17 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
 from tracker import i18n
 from tracker.cache import remember
-from tracker.extensions import db
 from tracker.i18n import current_language, quarter_label
 from tracker.services.figures.obligations import (
-    COUNTED_STATES,
     DepartmentRef,
-    OwedUpdates,
     PeriodRef,
     PlanRef,
-    deadline_by_period,
     load_scope,
-    owed_updates,
 )
+from tracker.services.figures.owed_counts import CellCounts, cell_counts
 
 ON_TIME = "on_time"
 LATE = "late"
@@ -157,7 +154,7 @@ def _compliance_matrix(
         if not departments:
             raise ValueError(f"department {department!r} has no action in this plan")
     only = departments[0].id if department is not None else None
-    counts = _counts(owed_updates(scope, periods, only), periods) if periods else {}
+    counts = cell_counts(scope, periods, only) if periods else {}
     rows = []
     for dept in departments:
         cells = tuple(_cell(counts.get((dept.id, p.id)), p.past_due(today)) for p in periods)
@@ -195,31 +192,16 @@ def _latest_overdue(plan_id: int, today: date) -> Overdue:
     if not overdue:
         return Overdue(scope.plan, None, ())
     period = overdue[-1]
-    counts = _counts(owed_updates(scope, (period,)), (period,))
+    counts = cell_counts(scope, (period,))
     departments = sorted(scope.departments.values(), key=lambda d: d.acronym)
     cells = ((d, _cell(counts.get((d.id, period.id)), True)) for d in departments)
     return Overdue(scope.plan, period, tuple((d, c.missing) for d, c in cells if c.missing))
 
 
-def _counts(owed: OwedUpdates, periods: tuple[PeriodRef, ...]) -> dict[Key, tuple[int, int, int]]:
-    """(department id, period id) -> (owed, submitted, on time), aggregated in the database."""
-    rows = owed.subquery()
-    counted = rows.c.state.in_(COUNTED_STATES)
-    deadline = deadline_by_period(rows.c.period_id, periods)
-    on_time = counted & (rows.c.submitted_at.is_(None) | (rows.c.submitted_at < deadline))
-    stmt = select(
-        rows.c.department_id,
-        rows.c.period_id,
-        func.count(),
-        func.count().filter(counted),
-        func.count().filter(on_time),
-    ).group_by(rows.c.department_id, rows.c.period_id)
-    return {(d, p): (n, s, t) for d, p, n, s, t in db.session.execute(stmt)}
-
-
-def _cell(counts: tuple[int, int, int] | None, past_due: bool) -> Cell:
+def _cell(counts: CellCounts | None, past_due: bool) -> Cell:
     """Classify one department-quarter from its counts."""
-    owed, submitted, on_time = counts or (0, 0, 0)
+    counts = counts or CellCounts(0, 0, 0)
+    owed, submitted, on_time = counts.owed, counts.submitted, counts.on_time
     late, outstanding = submitted - on_time, owed - submitted
     missing, pending = (outstanding, 0) if past_due else (0, outstanding)
     if owed == 0:

@@ -42,6 +42,7 @@ from sqlalchemy import (
     or_,
     select,
     union,
+    union_all,
 )
 from sqlalchemy.orm import aliased
 
@@ -56,7 +57,6 @@ from tracker.models import (
     Plan,
     ReportingPeriod,
     StrategicArea,
-    WorkflowState,
     action_participant,
 )
 from tracker.models.base import UTCDateTime
@@ -64,9 +64,9 @@ from tracker.models.org import Bilingual
 from tracker.services.calendar.periods import start_month
 from tracker.services.errors import NotFound
 from tracker.services.figures import progress
+from tracker.services.figures.slot_rollups import COUNTED_STATES as COUNTED_STATES
 
 OwedUpdates = Select[int, int, int, str | None, datetime | None]
-COUNTED_STATES = (WorkflowState.SUBMITTED.value, WorkflowState.ACCEPTED.value)
 FINISHED_STATUSES = frozenset({ActionStatus.COMPLETED.value, ActionStatus.CANCELLED.value})
 
 
@@ -274,9 +274,17 @@ def _periods(plan: PlanRef, today: date) -> tuple[PeriodRef, ...]:
     return tuple(PeriodRef(p.id, p.quarter, p.due_on, deadline_of(p.due_on)) for p in periods)
 
 
-def _assignments(plan_id: int) -> CompoundSelect[int, int, str | None]:
+def assignments(plan_id: int) -> list[tuple[int, int | None, FiscalQuarter | None]]:
+    """(action id, department id, since) of the plan's assignments, and of each of its actions
+    (the department None: a draft's action without a lead yet)."""
+    rows = db.session.execute(_assignments(plan_id, every=True))
+    return [(a, d, FiscalQuarter.parse(since) if since else None) for a, d, since in rows]
+
+
+def _assignments(plan_id: int, every: bool = False) -> CompoundSelect[int, int, str | None]:
     """(action_id, department_id, since) for every lead and participant of the plan's actions;
-    `since`: the quarter a late participant owes from (NULL: from the action's start)."""
+    `since`: the quarter a late participant owes from (NULL: from the action's start). With
+    `every`, a row per lead and per participant (UNION ALL: no sort to drop the duplicates)."""
     leads = select(
         Action.id.label("action_id"),
         Action.lead_department_id.label("department_id"),
@@ -287,7 +295,7 @@ def _assignments(plan_id: int) -> CompoundSelect[int, int, str | None]:
         action_participant.c.department_id,
         cast(action_participant.c.since_quarter, String(7)).label("since"),
     ).join(Action, Action.id == action_participant.c.action_id)
-    return union(
+    return (union_all if every else union)(
         leads.where(Action.plan_id == plan_id), takes_part.where(Action.plan_id == plan_id)
     )
 

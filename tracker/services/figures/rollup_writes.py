@@ -6,11 +6,14 @@ reporting period. Once the flush has written them, `_recompute` recomputes those
 from the earliest quarter touched (`rollups.refresh`, the counted-update builder, under a
 per-action lock on PostgreSQL), so the rest of the transaction and its commit agree with it.
 Every progress update added, changed or deleted (drafts too: attention names a missing
-update's draft) also gets its update slot's row replaced (`slot_rollups.refresh_updates`).
+update's draft) also gets its update slot's row replaced (`slot_rollups.refresh_updates`), and
+the slots' tally the difference: `_note` reads the counted cells of the stored ones before the
+flush, since a deleted update's slot goes with it (ON DELETE CASCADE).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import inspect, select
@@ -24,6 +27,7 @@ from tracker.services.figures.rollups import chunks, refresh
 
 _PENDING = "rollups_pending"
 _SLOTS = "rollups_slots"
+_SLOTS_BEFORE = "rollups_slots_before"
 _COUNTED = frozenset(s.value for s in counted.COUNTED)
 
 
@@ -49,9 +53,12 @@ def _lead_changed(action: Action) -> bool:
 def _note(session: Session, _context: Any, _instances: Any) -> None:
     """Note what this flush changes that moves rollups (resolved to ids before the commit)."""
     pending: list[object] | None = None
+    stored: list[int] = []
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, ProgressUpdate):
             session.info.setdefault(_SLOTS, []).append(obj)
+            if obj not in session.new and obj.id is not None:
+                stored.append(obj.id)
         moves = (
             (isinstance(obj, ProgressUpdate) and _counts(obj))
             or (isinstance(obj, Action) and obj not in session.new and _lead_changed(obj))
@@ -61,6 +68,9 @@ def _note(session: Session, _context: Any, _instances: Any) -> None:
             if pending is None:
                 pending = session.info.setdefault(_PENDING, [])
             pending.append(obj)
+    if stored:  # their slots' counted cells, before a deleted update's slot goes with it
+        before = session.info.setdefault(_SLOTS_BEFORE, Counter())
+        before.update(slot_rollups.counted_cells(session, stored))
 
 
 def _recompute(session: Session, _context: Any) -> None:
@@ -68,9 +78,11 @@ def _recompute(session: Session, _context: Any) -> None:
     was touched at, and the noted updates' slots: what the transaction reads next, the pages'
     figures included, agrees with what it wrote."""
     slots = session.info.pop(_SLOTS, [])
+    before = session.info.pop(_SLOTS_BEFORE, Counter())
     if slots:
         # None: added, then rolled back to a savepoint before it was written.
-        slot_rollups.refresh_updates(session, {u.id for u in slots if u.id is not None})
+        written = {u.id for u in slots if u.id is not None}
+        slot_rollups.refresh_updates(session, written, before)
     if not session.info.get(_PENDING):
         return
     noted = session.info.pop(_PENDING, [])
@@ -124,3 +136,4 @@ def _forget(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
         session.info.pop(_SLOTS, None)
+        session.info.pop(_SLOTS_BEFORE, None)

@@ -49,6 +49,7 @@ from tracker.models import (
     ActionFigure,
     Department,
     ObligationFigure,
+    ObligationTally,
     Plan,
     ProgressUpdate,
     ReportingPeriod,
@@ -164,11 +165,13 @@ def refresh(session: Session, action_ids: Collection[int], since: FiscalQuarter 
 def refresh_bypassed(
     session: Session, action_ids: Collection[int], since: FiscalQuarter | None = None
 ) -> None:
-    """Both rollups of `action_ids` recomputed (the action rows from quarter `since` on), after
-    Core inserts or deletes of their updates, which the listener of `rollup_writes` does not
-    see; in the session's transaction."""
+    """Both rollups of `action_ids` recomputed (the action rows from quarter `since` on), and
+    the slot tally of their plans, after Core inserts or deletes of their updates, which the
+    listener of `rollup_writes` does not see; in the session's transaction."""
     refresh(session, action_ids, since)
     slot_rollups.refresh_actions(session, sorted(set(action_ids)))
+    plans = session.scalars(select(Action.plan_id).where(Action.id.in_(action_ids)).distinct())
+    slot_rollups.recount_tallies(session, list(plans))
 
 
 def _action_ids(plan_slug: str | None) -> list[int]:
@@ -184,12 +187,14 @@ def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 
 
 def rebuild(plan_slug: str | None = None) -> int:
-    """Recompute every rollup row (of the plan called `plan_slug`) from history and commit;
-    the number of rows written (action rollups and update slots together)."""
+    """Recompute every rollup row (of the plan called `plan_slug`) from history, and the slot
+    tally of the plans, and commit; the number of rows written (action rollups and update
+    slots together, the tally aside)."""
     ids = _action_ids(plan_slug)
     if plan_slug is None:  # rows of actions that no longer exist cascade; nothing else stays
         db.session.execute(delete(ActionFigure))
         db.session.execute(delete(ObligationFigure))
+        db.session.execute(delete(ObligationTally))
     for chunk in chunks(ids):
         refresh_bypassed(db.session(), chunk)
     count = 0
@@ -217,6 +222,10 @@ def differences(plan_slug: str | None = None) -> list[str]:
         for key in sorted(stored.keys() | fresh.keys()):
             found.extend(_describe(key, stored.get(key), fresh.get(key)))
         found.extend(slot_rollups.differences(db.session(), chunk))
+    plans = select(Plan.id)
+    if plan_slug is not None:
+        plans = plans.where(Plan.slug == plan_slug)
+    found.extend(slot_rollups.tally_differences(db.session(), list(db.session.scalars(plans))))
     if plan_slug is None:
         for table in (ActionFigure, ObligationFigure):
             orphans = db.session.scalar(
