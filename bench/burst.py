@@ -123,13 +123,16 @@ def signed_in(port: int, slots: list[BurstSlot]) -> list[Client]:
 
 
 def _run(port: int, slots: list[BurstSlot], quarter: FiscalQuarter,
-         start: Callable[[int], object]) -> Burst:  # fmt: skip
-    """Every user in its own thread, each released by `start(n)`."""
+         start: Callable[[int, float], object]) -> Burst:  # fmt: skip
+    """Every user in its own thread, each released by `start(n, origin)`: `origin` is a moment
+    just after every thread has started, taken once the users are signed in (200 sign-ins hash
+    200 passwords: on a slow machine they take longer than an arrival window)."""
     clients = signed_in(port, slots)
     tally = Tally()
+    origin = time.perf_counter() + 1.0
 
     def user(n: int) -> None:
-        start(n)
+        start(n, origin)
         one_user(clients[n], slots[n], n, quarter, tally)
 
     threads = [threading.Thread(target=user, args=(n,)) for n in range(len(slots))]
@@ -148,7 +151,7 @@ def _run(port: int, slots: list[BurstSlot], quarter: FiscalQuarter,
 def run_burst(port: int, slots: list[BurstSlot], quarter: FiscalQuarter) -> Burst:
     """Sign the users in, then send every save and submit at once."""
     barrier = threading.Barrier(len(slots))
-    return _run(port, slots, quarter, lambda _n: barrier.wait())
+    return _run(port, slots, quarter, lambda _n, _origin: barrier.wait())
 
 
 def run_arrival(port: int, slots: list[BurstSlot], quarter: FiscalQuarter,
@@ -161,9 +164,8 @@ def run_arrival(port: int, slots: list[BurstSlot], quarter: FiscalQuarter,
     for _ in slots:
         moment += rng.expovariate(rate)
         offsets.append(moment)
-    origin = time.perf_counter() + 1.0  # every thread started and waiting by then
 
-    def wait(n: int) -> None:
+    def wait(n: int, origin: float) -> None:
         time.sleep(max(0.0, origin + offsets[n] - time.perf_counter()))
 
     return _run(port, slots, quarter, wait)
