@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Flask, current_app, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
+# The headers every response carries unless its view set them otherwise.
+FIXED_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
 
 def content_security_policy() -> str:
     """The CSP: no inline script, only our origin plus configured script sources."""
-    script_sources = " ".join(["'self'", *current_app.config.get("CSP_SCRIPT_SOURCES", ())])
+    return _policy(tuple(current_app.config.get("CSP_SCRIPT_SOURCES", ())))
+
+
+@cache
+def _policy(script_sources: tuple[str, ...]) -> str:
+    """The CSP text for these script sources (built once: every response carries it)."""
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src {script_sources}",
+            " ".join(["script-src", "'self'", *script_sources]),
             "style-src 'self'",
             "img-src 'self' data:",
             "font-src 'self'",
@@ -34,17 +51,15 @@ def _signed_in_page() -> bool:
 def add_security_headers(response: Response) -> Response:
     """after_request hook."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", content_security_policy())
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if _signed_in_page() and "Cache-Control" not in headers:
+    present = {key.lower() for key in headers.keys()}  # noqa: SIM118 (Headers iterates pairs)
+    if "content-security-policy" not in present:
+        headers.add("Content-Security-Policy", content_security_policy())
+    headers.extend([(key, value) for key, value in FIXED_HEADERS if key.lower() not in present])
+    if "cache-control" not in present and _signed_in_page():
         # A page for one signed-in user: no shared proxy or browser history may keep a copy.
-        headers["Cache-Control"] = "no-store"
-    if current_app.config.get("HSTS"):
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        headers.add("Cache-Control", "no-store")
+    if current_app.config.get("HSTS") and HSTS[0].lower() not in present:
+        headers.add(*HSTS)
     return response
 
 
