@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import AuthActions, make_user
+from tests.conftest import NO_CACHE, AuthActions, make_user
 from tests.factories import (
     PlanFactory,
     action_with_milestones,
@@ -59,6 +59,26 @@ def test_a_value_is_computed_once_per_data_version(app: Flask) -> None:
         db.session.commit()
         assert remember("answer", ("x",), compute) == 3  # the data changed
     assert len(calls) == 3
+
+
+@pytest.mark.parametrize("app_overrides", [NO_CACHE])
+def test_a_request_computes_a_value_once_even_without_a_store(app: Flask) -> None:
+    """The sections of one page share what they compute (the miss path, cache disabled), until
+    the request changes the data."""
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    with app.test_request_context("/"):
+        assert remember("answer", ("x",), compute) == 1
+        assert remember("answer", ("x",), compute) == 1  # not stored, but this request has it
+        PlanFactory(slug="p")
+        db.session.commit()
+        assert remember("answer", ("x",), compute) == 2  # the data changed
+    with app.test_request_context("/"):
+        assert remember("answer", ("x",), compute) == 3  # another request: nothing kept
 
 
 def test_none_is_kept_and_errors_are_not(app: Flask) -> None:

@@ -78,6 +78,7 @@ VERSIONED = (
 ALL = "all"
 EVERYTHING = "*"  # the version of everything: the sum of every scope's
 _VALUES = "data_versions"  # each scope's value as this request read it (in `g`)
+_REMEMBERED = "remembered"  # the values this request used, by name, key and version (in `g`)
 # Workflow states that only their department sees: a change among them is a draft change.
 _PRIVATE = frozenset({WorkflowState.DRAFT.value})
 
@@ -228,6 +229,10 @@ def remember(
     )
     what = ":".join([name, *(repr(part) for part in key)])
     full = f"{what}@{version}"
+    used = request_memo(_REMEMBERED)
+    if full in used:  # asked again by another part of the page: neither stored nor computed
+        kept: T = used[full]
+        return kept
     found = cache.get(full)
     if found is None:
         with _guard:
@@ -249,7 +254,17 @@ def remember(
             with _guard:
                 _computing.pop(full, None)
     value: T = found[0]
+    used[full] = value
     return value
+
+
+def request_memo(name: str) -> dict[Any, Any]:
+    """A dict that lives as long as the current request (in `g`), for values several parts of
+    one page compute from the same inputs; outside a request, a new empty dict each time."""
+    if not has_request_context():
+        return {}
+    memo: dict[Any, Any] = g.setdefault(f"memo:{name}", {})
+    return memo
 
 
 def rendered(

@@ -166,7 +166,14 @@ def deadline_of(due_on: date) -> datetime:
 
 
 def load_scope(plan_id: int, today: date) -> PlanScope:
-    """The plan's scope in five queries whatever its size."""
+    """The plan's scope in five queries whatever its size; once per request and data version
+    (a page's sections share it), kept until the data changes (`tracker.cache`)."""
+    return remember(
+        "plan-scope", (plan_id, today), lambda: _load_scope(plan_id, today), plan=plan_id
+    )
+
+
+def _load_scope(plan_id: int, today: date) -> PlanScope:
     plan = plan_ref(db.get_or_404(Plan, plan_id))
     lead = aliased(Department)
     rows = db.session.execute(

@@ -29,10 +29,11 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
+from tracker.cache import request_memo
 from tracker.extensions import db
 from tracker.fiscal import FiscalQuarter
 from tracker.models import ObligationFigure, ObligationTally
@@ -74,7 +75,19 @@ class Windows:
 
 
 def windows(scope: PlanScope, department_id: int | None = None) -> Windows:
-    """The owing windows of the plan's assignments (of one department): one query."""
+    """The owing windows of the plan's assignments (of one department): one query, once per
+    request for a given scope (the compliance page's matrix and overdue list share them)."""
+    memo = request_memo("owed-windows")
+    if id(scope) not in memo:
+        memo[id(scope)] = (scope, _windows(scope))  # holding the scope keeps its id unique
+    every: Windows = memo[id(scope)][1]
+    if department_id is None:
+        return every
+    mine = {pair: run for pair, run in every.by_pair.items() if pair[1] == department_id}
+    return replace(every, by_pair=mine)
+
+
+def _windows(scope: PlanScope) -> Windows:
     active = {  # scheduled actions only: the others owe nothing
         a.id: (a.start_quarter.ordinal, (scope.last_active(a) or scope.plan.last_quarter).ordinal)
         for a in scope.actions
@@ -83,7 +96,7 @@ def windows(scope: PlanScope, department_id: int | None = None) -> Windows:
     found: dict[tuple[int, int], tuple[int, int]] = {}
     for action_id, dept, since in rows:
         run = active.get(action_id)
-        if run is None or dept is None or department_id not in (None, dept):
+        if run is None or dept is None:
             continue
         first = max(run[0], since.ordinal) if since else run[0]
         known = found.get((action_id, dept))
