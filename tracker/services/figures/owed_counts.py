@@ -182,14 +182,17 @@ def _owed(owing: Windows, periods: Sequence[PeriodRef]) -> Counter[Cell]:
     department, then running sums)."""
     quarters = [p.quarter.ordinal for p in periods]
     steps: dict[int, list[int]] = {}
-    for (_action, dept), (first, last) in owing.by_pair.items():
+    # Most of a department's windows are the same run (the plan's actions mostly share their
+    # quarters): each distinct run is placed once, with its count.
+    runs = Counter((dept, first, last) for (_action, dept), (first, last) in owing.by_pair.items())
+    for (dept, first, last), count in runs.items():
         start, stop = bisect_left(quarters, first), bisect_right(quarters, last)
         if start < stop:
             row = steps.get(dept)
             if row is None:
                 row = steps[dept] = [0] * (len(periods) + 1)
-            row[start] += 1
-            row[stop] -= 1
+            row[start] += count
+            row[stop] -= count
     owed: Counter[Cell] = Counter()
     for dept, row in steps.items():
         running = 0
