@@ -31,12 +31,12 @@ BUDGETS = {
     "trends": 12,
     # + the late departments with their "Remind" (issue 13): the compliance figures (kept in
     # the cache outside this test) and one query for the last reminders
-    "compliance": 21,  # + the id of the last reminder, which keys the kept late departments
-    "attention": 24,  # + late departments and last reminder (issue 13), drafts version (issue 12)
+    "compliance": 15,  # + the id of the last reminder, which keys the kept late departments
+    "attention": 19,  # + late departments and last reminder (issue 13), drafts version (issue 12)
     # (compliance and attention, issue 12: + the assignments, the slots' tally and the lookup
-    # of the counted slots not owed, twice (the matrix or missing updates, and the late
-    # departments), instead of reading every owed slot; attention + the slots of the cells
-    # short of updates)
+    # of the counted slots not owed, instead of reading every owed slot; the plan's scope and
+    # the assignments are read once a request, shared by the matrix or missing updates and the
+    # late departments; attention + the slots of the cells short of updates)
     "department quarter": 8,
     "review queue": 10,  # + the milestones and forecasts the review flags read (issue 13)
     "action page": 12,
