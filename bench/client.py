@@ -45,8 +45,11 @@ class Client:
             self._local.conn = conn
         return conn
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Reply:
-        """Send one request on this thread's connection (reconnecting once if it was closed)."""
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None, keep_cookies: bool = True
+    ) -> Reply:
+        """Send one request on this thread's connection (reconnecting once if it was closed);
+        `keep_cookies=False` leaves the session as it was (see `post`)."""
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if self.bearer:
             headers["Authorization"] = f"Bearer {self.bearer}"
@@ -67,7 +70,7 @@ class Client:
                 if attempt == 2:
                     raise
         for name, value in response.getheaders():
-            if name.lower() == "set-cookie":
+            if keep_cookies and name.lower() == "set-cookie":
                 key, _, rest = value.partition("=")
                 self.cookies[key.strip()] = rest.split(";", 1)[0]
         return Reply(response.status, response.getheader("Location") or "", data)
@@ -75,8 +78,12 @@ class Client:
     def get(self, path: str) -> Reply:
         return self.request("GET", path)
 
-    def post(self, path: str, form: dict[str, str]) -> Reply:
-        return self.request("POST", path, form)
+    def post(self, path: str, form: dict[str, str], keep_cookies: bool = True) -> Reply:
+        """POST a form. A browser follows a save's redirect, whose page takes the save's flash
+        message out of the session; a client that posts again and again without doing so
+        (`keep_cookies=False`: the session cookie of the reply is dropped instead) would send
+        a cookie one message longer each time."""
+        return self.request("POST", path, form, keep_cookies)
 
     def login(self, email: str, password: str) -> None:
         """Sign in through the real login form; raise if it does not redirect."""

@@ -123,8 +123,9 @@ def measure_saves(port: int, slots: list[BurstSlot], quarter: FiscalQuarter,
     def save(slot: BurstSlot, i: int) -> bool:
         values = form(pages[slot], slot, i, quarter, send=False)
         values["version"] = str(i)
-        return _status(clients[slot.department_id].post(form_path(quarter, slot), values).status,
-                       302)  # fmt: skip
+        reply = clients[slot.department_id].post(form_path(quarter, slot), values,
+                                                 keep_cookies=False)  # fmt: skip
+        return _status(reply.status, 302)
 
     return Saves(form_load, _threads(slots, seconds, save))
 
