@@ -1,4 +1,4 @@
-"""Database engine behaviour: SQLite pragmas and locking, and the append-only guard."""
+"""Database engine behaviour: SQLite pragmas and locking, PostgreSQL JIT, the append-only guard."""
 
 from __future__ import annotations
 
@@ -51,6 +51,19 @@ def init_app(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        elif engine.dialect.name == "postgresql" and not app.config["POSTGRES_JIT"]:
+            _disable_jit(engine)
+
+
+def _disable_jit(engine: Engine) -> None:
+    """No JIT compilation on this engine's connections (config.POSTGRES_JIT): measured on a
+    rollup refresh, 360 ms of compiling for a query that runs in 3 ms without it."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        dbapi_connection.commit()  # psycopg opened a transaction for the SET: end it
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
