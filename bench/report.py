@@ -55,6 +55,7 @@ class Result:
     queries: dict[str, int]
     loads: dict[str, Load] = field(default_factory=dict)
     misses: dict[str, Load] = field(default_factory=dict)
+    alone: dict[str, Load] = field(default_factory=dict)  # misses one request at a time
     during: dict[str, Load] = field(default_factory=dict)
     saves: Saves | None = None
     stream: Stream | None = None
@@ -162,7 +163,20 @@ def _misses(result: Result, trivial: Load) -> list[str]:
             load = result.misses[page.label]
             lines.append(_row(page.label, page.role, result.queries[page.label], load, trivial,
                               _verdict(load, trivial, P95_PAGE_MS, None)))  # fmt: skip
-    return lines
+    return lines + _alone(result)
+
+
+def _alone(result: Result) -> list[str]:
+    """The miss path again with one connection: what a miss costs without a queue (16
+    connections on a few cores wait for each other's misses)."""
+    if not result.alone:
+        return []
+    cells = [
+        f"{label} {1000 * load.percentile(50):.0f}/{1000 * load.percentile(95):.0f}"
+        for label, load in result.alone.items()
+    ]
+    return ["", "The same misses one request at a time (information: p50/p95 ms, no queue): "
+            + ", ".join(cells) + "."]  # fmt: skip
 
 
 def _during(result: Result, trivial: Load) -> list[str]:

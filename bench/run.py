@@ -48,6 +48,7 @@ SAVE_SLOTS = 16  # one thread per slot saving its draft again and again
 # The miss path: these pages and API reads again on a server with the cache disabled.
 MISS_PAGES = ("plan dashboard", "roadmap", "trends", "compliance", "attention", "action page",
               "API: plan", "API: action", "API: updates", "API: periods")  # fmt: skip
+ALONE_REQUESTS = 20  # each miss page again, one request at a time
 
 
 def free_port() -> int:
@@ -199,6 +200,8 @@ def main() -> None:
             for page in pages:
                 if page.label in MISS_PAGES:
                     result.misses[page.label] = measure(clients[page.role], page.path, args)
+                    result.alone[page.label] = run_load(clients[page.role], page.path, 1,
+                                                        ALONE_REQUESTS, args.seconds)  # fmt: skip
         with serving(url, marker.today, app_spec="bench.bare:app", ready="/hello") as (
             port,
             _server,
