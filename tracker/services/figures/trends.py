@@ -157,13 +157,16 @@ def actions_with_forecasts(action_ids: Sequence[int]) -> set[int]:
 
     Asked per action ("exists"), so that the database stops at an action's first such
     forecast instead of joining every forecast of the plan's history and removing duplicates
-    (about 20 times slower on 400,000 updates)."""
+    (about 20 times slower on 400,000 updates). The forecasts are reached through the action's
+    milestones: from its updates instead, PostgreSQL hashed all of an action's updates for each
+    action (420 ms against 74 ms for 100 actions; SQLite 77 against 20 ms)."""
     if not action_ids:
         return set()
     dated = (
         select(MilestoneForecast.update_id)
+        .join(Milestone, Milestone.id == MilestoneForecast.milestone_id)
         .join(ProgressUpdate, ProgressUpdate.id == MilestoneForecast.update_id)
-        .where(ProgressUpdate.action_id == Action.id)
+        .where(Milestone.action_id == Action.id, ProgressUpdate.action_id == Action.id)
         .where(ProgressUpdate.state.in_(COUNTED_STATES))
         .where(
             or_(
