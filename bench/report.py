@@ -173,6 +173,7 @@ def _alone(result: Result) -> list[str]:
         return []
     cells = [
         f"{label} {1000 * load.percentile(50):.0f}/{1000 * load.percentile(95):.0f}"
+        + (f" ({load.errors} errors)" if load.errors else "")
         for label, load in result.alone.items()
     ]
     return ["", "The same misses one request at a time (information: p50/p95 ms, no queue): "
