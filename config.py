@@ -114,6 +114,10 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = 3600
     CACHE_THRESHOLD = 200
     CACHE_KEY_PREFIX = "tracker:"
+    # While a plan's data changes several times a second, a signed-in reader may be shown its
+    # figures as they were up to this many seconds ago instead of waiting for them to be
+    # computed again; never older than the reader's own last write (tracker/cache.py). 0: off.
+    FIGURES_MAX_LAG_SECONDS = 2.0
 
 
 class DevelopmentConfig(Config):
@@ -131,6 +135,8 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 1024
     # Tests sign in many times from one address; tests/security turns the limits on.
     RATELIMIT_ENABLED = False
+    # Figures are exact after every write; tests/test_cache.py turns the lag on.
+    FIGURES_MAX_LAG_SECONDS = 0.0
 
 
 class ProductionConfig(Config):

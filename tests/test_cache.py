@@ -7,6 +7,7 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -365,3 +366,110 @@ def test_keeping_a_new_version_drops_the_older_one(app: Flask) -> None:
         assert remember("kept-value", ("k",), lambda: "second", plan=plan.id) == "second"
         keys = [k for k in cache.cache._cache if "kept-value" in k]  # type: ignore[attr-defined]
         assert len(keys) == 1 and keys[0] != first_key
+
+
+LAG = {"FIGURES_MAX_LAG_SECONDS": 5.0}
+
+
+@pytest.mark.parametrize("app_overrides", [LAG])
+def test_a_reader_may_see_figures_seconds_old_and_a_writer_sees_their_own_write(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a plan changes, a reader is shown the page as it was at most the lag ago instead
+    of waiting for it to be computed again; the planner who wrote sees the change at once."""
+    from tests.authoring.conftest import ACTION, action_version, build_plan, signed_in
+    from tests.conftest import post_form
+    from tracker import cache
+
+    for acronym in ("SSC", "TBS"):
+        with app.app_context():
+            ensure_department(acronym)
+    writer = signed_in(app, Role.PLANNER, "writer@example.gc.ca")
+    reader = signed_in(app, Role.PLANNER, "reader@example.gc.ca")
+    build_plan(writer)
+    page = "/plans/it-plan/roadmap"
+    for client in (writer, reader):
+        assert "Modernise the network" in client.get(page).get_data(as_text=True)
+
+    renamed = {**ACTION, "title_en": "Renamed action", "version": action_version(app)}
+    edit = "/plans/it-plan/actions/S1.1/edit"
+    assert post_form(writer, edit, renamed).status_code == 302
+    shown = reader.get(page).get_data(as_text=True)
+    assert "Modernise the network" in shown and "Renamed action" not in shown  # a moment old
+    assert "Renamed action" in writer.get(page).get_data(as_text=True)  # their own: at once
+    assert "Renamed action" in reader.get(page).get_data(as_text=True)  # now computed: kept
+
+    with app.app_context():  # a write by someone else
+        action = db.session.scalar(select(Action).where(Action.code == "S1.1"))
+        assert action is not None
+        action.title_en = "Renamed again"
+        db.session.commit()
+    assert "Renamed again" not in reader.get(page).get_data(as_text=True)
+    later = time.time() + 6.0  # past the lag: computed afresh
+    monkeypatch.setattr(cache, "_now", lambda: later)
+    assert "Renamed again" in reader.get(page).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app_overrides", [LAG])
+def test_the_api_and_work_outside_requests_never_lag(app: Flask, client: FlaskClient) -> None:
+    """An older value is given only to a reader whose session cookie can remember their
+    writes: never to the API (no cookie there), never outside a request."""
+    from tests.api.helpers import api_get
+    from tests.factories.api import build_world
+
+    world = build_world(app, actions=1)
+    path = f"/api/v1/plans/{world.slug}"
+    titles = []
+    for title in ("First title", "Second title"):
+        with app.app_context():
+            plan = db.session.scalar(select(Plan).where(Plan.slug == world.slug))
+            assert plan is not None
+            plan.title_en = title
+            db.session.commit()
+        body = api_get(client, path, world.tokens["planner"]).get_json()
+        titles.append(body["title"]["en"])
+    assert titles == ["First title", "Second title"]
+
+    calls: list[int] = []
+    with app.app_context():
+        assert remember("answer", (), lambda: calls.append(1) or len(calls)) == 1
+        PlanFactory(slug="another")
+        db.session.commit()
+        assert remember("answer", (), lambda: calls.append(1) or len(calls)) == 2
+
+
+@pytest.mark.parametrize("app_overrides", [{"FIGURES_MAX_LAG_SECONDS": 0.001}])
+def test_while_a_thread_computes_the_new_value_readers_are_given_the_last_one(
+    app: Flask,
+) -> None:
+    """Past the lag, the first reader computes the current value; meanwhile the others are
+    given the last one instead of queueing behind it."""
+    from flask import session
+
+    from tracker import cache
+
+    computing, release = threading.Event(), threading.Event()
+
+    def ask(compute: Callable[[], int]) -> int:
+        with app.test_request_context("/"):
+            session["_user_id"] = "1"  # signed in by the session cookie
+            cache._note_beginning()
+            return remember("answer", (), compute)
+
+    def slow() -> int:
+        computing.set()
+        release.wait(timeout=5)
+        return 2
+
+    assert ask(lambda: 1) == 1
+    with app.app_context():
+        PlanFactory(slug="p")
+        db.session.commit()
+    time.sleep(0.01)  # the kept value is now older than the lag
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(ask, slow)
+        assert computing.wait(timeout=5)
+        assert ask(lambda: 3) == 1  # not computed, not waited for
+        release.set()
+        assert first.result(timeout=5) == 2
+    assert ask(lambda: 4) == 2

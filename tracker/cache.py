@@ -21,6 +21,16 @@ scopes it depends on, read once per request; without a plan, with every version 
 depend on any plan). Old entries are never read again and age out of the store
 (`CACHE_THRESHOLD`, `CACHE_DEFAULT_TIMEOUT`).
 
+While departments write (a quarter-end: several submissions a second in one plan), every
+value of the plan would be computed afresh for each new version. So a value may lag the data by
+at most `FIGURES_MAX_LAG_SECONDS` for a reader signed in by a session cookie: a request that
+misses the current version may be given the value this process last kept for an older one,
+if the data it was computed from is at most that many seconds old, or while another thread
+computes the newer one (`_lagging`). Never to a reader who wrote since that value was computed
+(the session remembers when its writes committed, `_WROTE`): everyone sees their own writes at
+once. The API (no session cookie), values asked for while computing another value, and
+everything outside a request always get the current version. 0 turns lagging off.
+
 Values must be plain, immutable data (frozen dataclasses), never ORM objects: they outlive the
 session that read them. The store is Flask-Caching's: one per process by default
 (`SimpleCache`); `TRACKER_CACHE_TYPE=RedisCache` with `TRACKER_CACHE_REDIS_URL` shares one
@@ -30,10 +40,12 @@ between every worker (README: "Running beyond one machine").
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Collection, Hashable
 from typing import Any, TypeVar
 
-from flask import Flask, g, has_app_context, has_request_context
+from flask import Flask, current_app, g, has_app_context, has_request_context
+from flask import session as cookie_session
 from flask_caching import Cache
 from markupsafe import Markup
 from sqlalchemy import String, cast, func, inspect, literal, or_, select
@@ -95,6 +107,19 @@ _kept: dict[str, str] = {}
 _KEPT_LIMIT = 4096
 _CHANGED = "versioned_data_changed"
 _TOUCHED = "versioned_rows_touched"
+_ADVANCED = "versions_advanced"  # this transaction advanced versions (in `Session.info`)
+# When the reader's last write committed (in the session cookie), and when this request began
+# (in `g`): every commit before that time is in what the request reads.
+_WROTE = "wrote"
+_BEGAN = "began_at"
+_DEPTH = "computing_depth"  # values being computed by this request (in `g`)
+# A value older than the lag may still be given while this process computes the newer one,
+# up to this age: past it the reader waits for the computation.
+_LAG_WHILE_COMPUTING = 60.0
+_busy: dict[str, int] = {}  # names and keys some thread of this process is computing
+_LAGGING = object()  # in place of the time a value is as of: given by `_lagging`
+# Flask-Login's key for the user signed in by the session cookie.
+_COOKIE_USER = "_user_id"
 
 
 def plan_scope(plan_id: int) -> str:
@@ -117,7 +142,9 @@ def init_app(app: Flask) -> None:
     cache.init_app(app)
     listen_once(Session, "before_flush", _note_changes)
     listen_once(Session, "before_commit", _advance_versions)
+    listen_once(Session, "after_commit", _note_write)
     listen_once(Session, "after_transaction_end", _transaction_ended)
+    app.before_request(_note_beginning)
 
 
 def _scopes(
@@ -233,29 +260,95 @@ def remember(
     if full in used:  # asked again by another part of the page: neither stored nor computed
         kept: T = used[full]
         return kept
-    found = cache.get(full)
-    if found is None:
-        with _guard:
-            lock = _computing.setdefault(full, threading.Lock())
-        try:
-            with lock:
-                found = cache.get(full)
-                if found is None:
-                    found = (compute(),)  # a tuple, so that None can be kept too
-                    cache.set(full, found)
-                    with _guard:
-                        if len(_kept) >= _KEPT_LIMIT:
-                            _kept.clear()
-                        older = _kept.get(what)
-                        _kept[what] = full
-                    if older is not None and older != full:
-                        cache.delete(older)
-        finally:
-            with _guard:
-                _computing.pop(full, None)
+    found = cache.get(full) or _lagging(what, full) or _compute_once(what, full, compute)
     value: T = found[0]
-    used[full] = value
+    if found[-1] is not _LAGGING:  # a computation later in this request gets the current value
+        used[full] = value
     return value
+
+
+def _compute_once(what: str, full: str, compute: Callable[[], object]) -> tuple[Any, object]:
+    """`compute()`'s value kept for `full` with the time its data is as of, computed by one
+    thread of this process at a time (the others wait for it, or are given an older value,
+    `_lagging`). Keeping it drops the one this process kept for an older version."""
+    with _guard:
+        lock = _computing.setdefault(full, threading.Lock())
+        _busy[what] = _busy.get(what, 0) + 1
+    try:
+        if not lock.acquire(blocking=False):
+            lagging = _lagging(what, full, busy=True)
+            if lagging is not None:
+                return lagging
+            lock.acquire()
+        try:
+            found: tuple[Any, object] | None = cache.get(full)
+            if found is None:
+                found = (_computed(compute), _as_of())  # a tuple, so that None can be kept too
+                cache.set(full, found)
+                with _guard:
+                    if len(_kept) >= _KEPT_LIMIT:
+                        _kept.clear()
+                    older = _kept.get(what)
+                    _kept[what] = full
+                if older is not None and older != full:
+                    cache.delete(older)
+        finally:
+            lock.release()
+    finally:
+        with _guard:
+            _computing.pop(full, None)
+            _busy[what] -= 1
+            if not _busy[what]:
+                del _busy[what]
+    return found
+
+
+def _computed(compute: Callable[[], object]) -> object:
+    """`compute()`, during which the values it asks for are never older than the data."""
+    if not has_request_context():
+        return compute()
+    g.setdefault(_DEPTH, 0)
+    setattr(g, _DEPTH, getattr(g, _DEPTH) + 1)
+    try:
+        return compute()
+    finally:
+        setattr(g, _DEPTH, getattr(g, _DEPTH) - 1)
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _as_of() -> float:
+    """When the data a value computed now is read from is at least as new as: the beginning of
+    the request (its reads come after it); 0 outside a request (never given as a lagging
+    value: its transaction may have begun any time before)."""
+    return float(g.get(_BEGAN, 0.0)) if has_request_context() else 0.0
+
+
+def _lagging(what: str, full: str, *, busy: bool = False) -> tuple[Any, object] | None:
+    """The value this process last kept for `what` at an older version than `full`, when this
+    request may be given it instead of waiting for the current one: the reader is signed in
+    by a session cookie and has not written since the value's data was read; that data is at
+    most `FIGURES_MAX_LAG_SECONDS` old, or another thread is computing the current value
+    (`busy`) and it is at most `_LAG_WHILE_COMPUTING` old. None otherwise."""
+    lag = float(current_app.config.get("FIGURES_MAX_LAG_SECONDS", 0) or 0)
+    if lag <= 0 or not has_request_context() or g.get(_DEPTH):
+        return None
+    if cookie_session.get(_COOKIE_USER) is None:
+        return None
+    older = _kept.get(what)
+    if older is None or older == full:
+        return None
+    found = cache.get(older)
+    if found is None or len(found) < 2:
+        return None
+    as_of = float(found[1])
+    if as_of <= float(cookie_session.get(_WROTE, 0.0)):
+        return None
+    age = _now() - as_of
+    limit = _LAG_WHILE_COMPUTING if busy or _busy.get(what) else lag
+    return (found[0], _LAGGING) if age <= limit else None
 
 
 def request_memo(name: str) -> dict[Any, Any]:
@@ -370,11 +463,25 @@ def _advance_versions(session: Session) -> None:
                 index_elements=[DataVersion.scope], set_={"value": DataVersion.value + 1}
             )
         )
+    session.info[_ADVANCED] = True
     if has_app_context():
         g.pop(_VALUES, None)
+
+
+def _note_beginning() -> None:
+    setattr(g, _BEGAN, _now())
+
+
+def _note_write(session: Session) -> None:
+    """A browser's session remembers when its last write to versioned data committed: it is
+    never given a value computed from data older than that (`_lagging`)."""
+    if session.info.pop(_ADVANCED, False) and has_request_context():
+        if cookie_session.get(_COOKIE_USER) is not None:
+            cookie_session[_WROTE] = _now()
 
 
 def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_CHANGED, None)
         session.info.pop(_TOUCHED, None)
+        session.info.pop(_ADVANCED, None)

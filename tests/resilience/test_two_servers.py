@@ -65,6 +65,8 @@ def site(app: Flask) -> Iterator[tuple[World, list[str], list[Process]]]:
         TRACKER_CACHE_TYPE="RedisCache",
         TRACKER_CACHE_REDIS_URL=REDIS_URL,
         TRACKER_CACHE_KEY_PREFIX=f"{prefix}:",
+        # Every reader sees a write at once (tests/test_cache.py shows the lag).
+        TRACKER_FIGURES_MAX_LAG_SECONDS="0",
         GUNICORN_WORKERS="2",
         GUNICORN_THREADS="2",
     )
