@@ -209,14 +209,19 @@ def _reported_dates(
         )
     )
     chosen = counted.counted_updates([action_id], reported, in_quarter=True, extra=_gives_dates)
-    # Within its quarter, a chosen update's own quarter is the as-of quarter. Asked as "update
-    # in (the chosen ones)", PostgreSQL chooses the few updates first, then their forecasts
-    # (joined to the choice, it evaluated the choice once per forecast of the whole table).
+    # Within its quarter, a chosen update's own quarter is the as-of quarter. The chosen updates
+    # (one per quarter) are read first, then their forecasts by id: asked in one statement, as
+    # "update in (the chosen ones)", PostgreSQL hashed the whole progress_update table to find
+    # the quarters of the few (137 ms against 12 ms in two at 400,000 updates), and joined to
+    # the choice it evaluated the choice once per forecast of the whole table.
+    update_ids = list(db.session.scalars(select(chosen.c.update_id)))
+    if not update_ids:
+        return [], []
     rows = db.session.execute(
         select(ReportingPeriod.quarter, MilestoneForecast)
         .join(ProgressUpdate, ProgressUpdate.id == MilestoneForecast.update_id)
         .join(ReportingPeriod, ReportingPeriod.id == ProgressUpdate.period_id)
-        .where(MilestoneForecast.update_id.in_(select(chosen.c.update_id)))
+        .where(MilestoneForecast.update_id.in_(update_ids))
     ).all()
     reports: dict[FiscalQuarter, dict[int, MilestoneForecast]] = defaultdict(dict)
     for quarter, forecast in rows:
