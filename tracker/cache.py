@@ -144,7 +144,9 @@ def init_app(app: Flask) -> None:
     listen_once(Session, "before_commit", _advance_versions)
     listen_once(Session, "after_commit", _note_write)
     listen_once(Session, "after_transaction_end", _transaction_ended)
-    app.before_request(_note_beginning)
+    # First of the request hooks, before any of them reads the database: a request's reads
+    # then see every commit made before the time it notes.
+    app.before_request_funcs.setdefault(None, []).insert(0, _note_beginning)
 
 
 def _scopes(
@@ -320,9 +322,9 @@ def _now() -> float:
 
 
 def _as_of() -> float:
-    """When the data a value computed now is read from is at least as new as: the beginning of
-    the request (its reads come after it); 0 outside a request (never given as a lagging
-    value: its transaction may have begun any time before)."""
+    """A time the data of a value computed now is at least as new as: the beginning of the
+    request, since its reads come after it; 0 outside a request, whose transaction may have
+    begun any time before (such a value is never given in place of a newer one)."""
     return float(g.get(_BEGAN, 0.0)) if has_request_context() else 0.0
 
 
