@@ -447,14 +447,21 @@ def test_while_a_thread_computes_the_new_value_readers_are_given_the_last_one(
     from flask import session
 
     from tracker import cache
+    from tracker.db import set_read_only
 
     computing, release = threading.Event(), threading.Event()
 
     def ask(compute: Callable[[], int]) -> int:
+        """`remember` in a GET request of a signed-in browser (as its hooks prepare it: the
+        request's start noted, a read-only transaction, which on SQLite takes no lock)."""
         with app.test_request_context("/"):
             session["_user_id"] = "1"  # signed in by the session cookie
             cache._note_beginning()
-            return remember("answer", (), compute)
+            set_read_only(True)
+            try:
+                return remember("answer", (), compute)
+            finally:
+                set_read_only(False)
 
     def slow() -> int:
         computing.set()
