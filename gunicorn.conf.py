@@ -21,9 +21,10 @@ _cores = multiprocessing.cpu_count()
 # Behind a reverse proxy on the same host; set 0.0.0.0:8000 only behind a firewall.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Pages spend most of their time in Python, so processes give the parallelism: one per core plus
-# one, capped so that a big machine does not multiply memory. Threads cover the time spent
-# waiting on the database or on slow clients.
+# Pages spend most of their time in Python, so processes give the parallelism: two per core plus
+# one (gunicorn's advice), capped so that a big machine does not multiply memory. Threads cover
+# the time spent waiting on the database or on slow clients. (Three workers instead of five on
+# two cores measured the same within the bench's noise, bench/README.md.)
 workers = _int("GUNICORN_WORKERS", min(2 * _cores + 1, 12))
 worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", 4)
