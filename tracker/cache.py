@@ -116,7 +116,7 @@ _DEPTH = "computing_depth"  # values being computed by this request (in `g`)
 # A value older than the lag may still be given while this process computes the newer one,
 # up to this age: past it the reader waits for the computation.
 _LAG_WHILE_COMPUTING = 60.0
-_busy: dict[str, int] = {}  # names and keys some thread of this process is computing
+_busy: dict[str, int] = {}  # names and keys threads of this process compute (or wait for)
 _LAGGING = object()  # in place of the time a value is as of: given by `_lagging`
 # Flask-Login's key for the user signed in by the session cookie.
 _COOKIE_USER = "_user_id"
@@ -278,7 +278,7 @@ def _compute_once(what: str, full: str, compute: Callable[[], object]) -> tuple[
         _busy[what] = _busy.get(what, 0) + 1
     try:
         if not lock.acquire(blocking=False):
-            lagging = _lagging(what, full, busy=True)
+            lagging = _lagging(what, full)  # another thread computes it: up to 60 s old
             if lagging is not None:
                 return lagging
             lock.acquire()
@@ -309,12 +309,12 @@ def _computed(compute: Callable[[], object]) -> object:
     """`compute()`, during which the values it asks for are never older than the data."""
     if not has_request_context():
         return compute()
-    g.setdefault(_DEPTH, 0)
-    setattr(g, _DEPTH, getattr(g, _DEPTH) + 1)
+    depth = g.get(_DEPTH, 0)
+    setattr(g, _DEPTH, depth + 1)
     try:
         return compute()
     finally:
-        setattr(g, _DEPTH, getattr(g, _DEPTH) - 1)
+        setattr(g, _DEPTH, depth)
 
 
 def _now() -> float:
@@ -328,16 +328,19 @@ def _as_of() -> float:
     return float(g.get(_BEGAN, 0.0)) if has_request_context() else 0.0
 
 
-def _lagging(what: str, full: str, *, busy: bool = False) -> tuple[Any, object] | None:
+def _signed_in_by_cookie() -> bool:
+    """True in a request whose user the session cookie signs in (never under /api/)."""
+    return has_request_context() and cookie_session.get(_COOKIE_USER) is not None
+
+
+def _lagging(what: str, full: str) -> tuple[Any, object] | None:
     """The value this process last kept for `what` at an older version than `full`, when this
     request may be given it instead of waiting for the current one: the reader is signed in
     by a session cookie and has not written since the value's data was read; that data is at
-    most `FIGURES_MAX_LAG_SECONDS` old, or another thread is computing the current value
-    (`busy`) and it is at most `_LAG_WHILE_COMPUTING` old. None otherwise."""
+    most `FIGURES_MAX_LAG_SECONDS` old, or a thread of this process is computing `what` and
+    it is at most `_LAG_WHILE_COMPUTING` old. None otherwise."""
     lag = float(current_app.config.get("FIGURES_MAX_LAG_SECONDS", 0) or 0)
-    if lag <= 0 or not has_request_context() or g.get(_DEPTH):
-        return None
-    if cookie_session.get(_COOKIE_USER) is None:
+    if lag <= 0 or not _signed_in_by_cookie() or g.get(_DEPTH):
         return None
     older = _kept.get(what)
     if older is None or older == full:
@@ -349,7 +352,7 @@ def _lagging(what: str, full: str, *, busy: bool = False) -> tuple[Any, object] 
     if as_of <= float(cookie_session.get(_WROTE, 0.0)):
         return None
     age = _now() - as_of
-    limit = _LAG_WHILE_COMPUTING if busy or _busy.get(what) else lag
+    limit = _LAG_WHILE_COMPUTING if _busy.get(what) else lag
     return (found[0], _LAGGING) if age <= limit else None
 
 
@@ -477,9 +480,8 @@ def _note_beginning() -> None:
 def _note_write(session: Session) -> None:
     """A browser's session remembers when its last write to versioned data committed: it is
     never given a value computed from data older than that (`_lagging`)."""
-    if session.info.pop(_ADVANCED, False) and has_request_context():
-        if cookie_session.get(_COOKIE_USER) is not None:
-            cookie_session[_WROTE] = _now()
+    if session.info.pop(_ADVANCED, False) and _signed_in_by_cookie():
+        cookie_session[_WROTE] = _now()
 
 
 def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
