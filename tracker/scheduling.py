@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from types import FrameType
 from zoneinfo import ZoneInfo
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 
@@ -55,10 +55,15 @@ def run_job(app: Flask, name: str, now: datetime | None = None) -> JobSummary:
     return summary
 
 
-def catch_up(app: Flask, now: datetime | None = None) -> list[JobSummary]:
-    """Run every job once now, so work missed while the scheduler was down is done."""
+def catch_up(
+    app: Flask, now: datetime | None = None, stop: Callable[[], bool] = lambda: False
+) -> list[JobSummary]:
+    """Run every job once now, so work missed while the scheduler was down is done; when
+    `stop()` turns true, no further job is started."""
     summaries = []
     for definition in JOB_DEFINITIONS:
+        if stop():
+            break
         try:
             summaries.append(run_job(app, definition.id, now))
         except Exception:  # noqa: BLE001 - one job's failure must not stop the scheduler
@@ -66,10 +71,10 @@ def catch_up(app: Flask, now: datetime | None = None) -> list[JobSummary]:
     return summaries
 
 
-def build_scheduler(app: Flask) -> BlockingScheduler:
-    """A blocking scheduler with every job registered under its deterministic id."""
+def build_scheduler(app: Flask) -> BackgroundScheduler:
+    """A scheduler, not yet started, with every job registered under its deterministic id."""
     tz = timezone_of(app)
-    scheduler = BlockingScheduler(timezone=tz)
+    scheduler = BackgroundScheduler(timezone=tz)
     for definition in JOB_DEFINITIONS:
         hour = int(app.config[definition.hour_setting])
         scheduler.add_job(
@@ -87,20 +92,32 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     return scheduler
 
 
-def _stop(_signum: int, _frame: FrameType | None) -> None:
-    raise SystemExit(0)
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+def _stop_requested() -> bool:
+    return bool(signal.sigpending() & STOP_SIGNALS)
 
 
 def run_scheduler(app: Flask) -> None:
-    """Catch up, then run the jobs on their schedules until stopped (SIGINT or SIGTERM)."""
+    """Catch up, then run the jobs on their schedules until stopped (SIGINT or SIGTERM).
+
+    A stop signal never interrupts a job: the signals are blocked, in this thread and in every
+    thread the scheduler starts, and only taken once the catch-up's job in hand has finished
+    (its work committed and its run recorded); the jobs then running are waited for.
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     scheduler = build_scheduler(app)
-    catch_up(app)
-    signal.signal(signal.SIGTERM, _stop)
-    logger.info("Scheduler started (%s): %s", timezone_of(app), [d.id for d in JOB_DEFINITIONS])
     try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
+        catch_up(app, stop=_stop_requested)
+        if not _stop_requested():
+            scheduler.start()
+            logger.info(
+                "Scheduler started (%s): %s", timezone_of(app), [d.id for d in JOB_DEFINITIONS]
+            )
+        signal.sigwait(STOP_SIGNALS)  # at once if one came during the catch-up
         logger.info("Scheduler stopping")
-    finally:
         if scheduler.running:
-            scheduler.shutdown()
+            scheduler.shutdown(wait=True)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 from flask.testing import FlaskClient
@@ -20,6 +21,7 @@ from tests.factories import PlanFactory
 from tests.scheduling.conftest import REPORTS_MODULE, FakeReports
 from tracker import scheduling
 from tracker.extensions import db
+from tracker.jobs import JobSummary
 from tracker.models import JobOutcome, JobRun
 
 
@@ -41,30 +43,61 @@ def test_jobs_are_registered_with_deterministic_ids_and_safe_defaults(app: Flask
         assert job.args[1] == job.id
 
 
-def test_scheduler_run_catches_up_then_starts(
+def _stop_this_thread() -> None:
+    """SIGTERM to this thread alone, as systemd would send it to the process."""
+    signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+
+
+def test_scheduler_run_catches_up_then_starts_until_stopped(
     app: Flask, runner: Any, monkeypatch: pytest.MonkeyPatch, reports_module: FakeReports
 ) -> None:
     with app.app_context():
         PlanFactory(slug="it", first_year=2020, last_year=2021, status="active")
         db.session.commit()
     started: list[list[str]] = []
-    handlers: dict[int, Any] = {}
 
-    def fake_start(self: BlockingScheduler, *args: Any, **kwargs: Any) -> None:
+    def fake_start(self: BackgroundScheduler, *args: Any, **kwargs: Any) -> None:
         started.append(sorted(job.id for job in self.get_jobs()))
+        _stop_this_thread()
 
-    monkeypatch.setattr(BlockingScheduler, "start", fake_start)
-    monkeypatch.setattr(
-        signal, "signal", lambda signum, handler: handlers.update({signum: handler})
-    )
+    monkeypatch.setattr(BackgroundScheduler, "start", fake_start)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, set())
     result = runner.invoke(args=["scheduler", "run"])
     assert result.exit_code == 0, result.output
     assert started == [["reminders", "yearly_reports"]]
-    assert signal.SIGTERM in handlers
     # The catch-up already generated the overdue reports of both fiscal years, in each language.
     assert sorted(reports_module.languages) == [
         ("it", year, lang) for year in (2020, 2021) for lang in ("en", "fr")
     ]
+    # The stop signal was taken, and the signals are delivered again as before.
+    assert not signal.sigpending()
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) == mask
+
+
+def test_a_stop_during_the_catch_up_lets_the_job_in_hand_finish_and_starts_nothing(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[str] = []
+
+    def yearly_reports(now: datetime) -> JobSummary:
+        _stop_this_thread()  # systemd stops the scheduler in the middle of this job
+        ran.append("yearly_reports finished")
+        return JobSummary("yearly_reports")
+
+    def reminders(now: datetime) -> JobSummary:
+        ran.append("reminders")
+        return JobSummary("reminders")
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the scheduler was started after a stop")
+
+    monkeypatch.setattr(
+        scheduling, "JOBS", {"yearly_reports": yearly_reports, "reminders": reminders}
+    )
+    monkeypatch.setattr(BackgroundScheduler, "start", refuse)
+    scheduling.run_scheduler(app)
+    assert ran == ["yearly_reports finished"]
+    assert not signal.sigpending()
 
 
 def test_run_once_runs_a_job_for_the_time_given(
