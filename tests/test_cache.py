@@ -7,10 +7,11 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from flask import Flask
@@ -33,6 +34,7 @@ from tracker.models import Action, DataVersion, Plan, Role, User
 from tracker.services.errors import NotFound
 from tracker.services.figures.frame import load_frame
 
+T = TypeVar("T")
 TODAY = date(2026, 4, 10)
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -150,7 +152,9 @@ def test_a_write_in_another_worker_invalidates_this_workers_figures(app: Flask) 
         assert load_frame("shared", TODAY).plan.title_en == "After"
 
 
-def test_a_redis_store_is_shared_between_workers(app: Flask) -> None:
+@pytest.fixture
+def shared_store(app: Flask) -> Iterator[Callable[..., Flask]]:
+    """Makes workers of `app`'s database sharing one Redis store (a prefix of their own)."""
     redis = pytest.importorskip("redis")
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
@@ -163,7 +167,21 @@ def test_a_redis_store_is_shared_between_workers(app: Flask) -> None:
         "CACHE_REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex}:",
     }
-    first, second = _worker(app, **shared), _worker(app, **shared)
+    workers: list[Flask] = []
+
+    def worker(**config: object) -> Flask:
+        workers.append(_worker(app, **shared, **config))
+        return workers[-1]
+
+    yield worker
+    for made in workers:
+        with made.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_a_redis_store_is_shared_between_workers(shared_store: Callable[..., Flask]) -> None:
+    first, second = shared_store(), shared_store()
     calls: list[str] = []
 
     def compute(name: str) -> str:
@@ -175,10 +193,6 @@ def test_a_redis_store_is_shared_between_workers(app: Flask) -> None:
     with second.app_context():
         assert remember("shared", (), lambda: compute("second")) == "first"
     assert calls == ["first"]
-    for worker in (first, second):
-        with worker.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def test_threads_asking_for_the_same_value_compute_it_once(app: Flask) -> None:
@@ -353,19 +367,38 @@ def test_a_submission_keeps_the_plans_tree_and_a_change_of_the_tree_moves_it(
         assert len(built) == 2
 
 
-def test_keeping_a_new_version_drops_the_older_one(app: Flask) -> None:
+def test_a_new_version_replaces_the_older_one_in_the_store(app: Flask) -> None:
+    """One entry per name and key: a write stream does not fill the store with old pages."""
     from tracker.cache import cache
 
     with app.app_context():
         plan = PlanFactory(slug="kept")
         db.session.commit()
         remember("kept-value", ("k",), lambda: "first", plan=plan.id)
-        (first_key,) = [k for k in cache.cache._cache if "kept-value" in k]  # type: ignore[attr-defined]
         plan.title_en = "Renamed"
         db.session.commit()
         assert remember("kept-value", ("k",), lambda: "second", plan=plan.id) == "second"
         keys = [k for k in cache.cache._cache if "kept-value" in k]  # type: ignore[attr-defined]
-        assert len(keys) == 1 and keys[0] != first_key
+        assert len(keys) == 1
+        assert cache.get(keys[0])[0] == "second"
+
+
+def _asked_by_a_browser(app: Flask, compute: Callable[[], T]) -> T:
+    """`remember("answer", ...)` in a GET request of a signed-in browser (as its hooks prepare
+    it: the request's start noted, a read-only transaction, which on SQLite takes no lock)."""
+    from flask import session
+
+    from tracker import cache
+    from tracker.db import set_read_only
+
+    with app.test_request_context("/"):
+        session["_user_id"] = "1"  # signed in by the session cookie
+        cache._note_beginning()
+        set_read_only(True)
+        try:
+            return remember("answer", (), compute)
+        finally:
+            set_read_only(False)
 
 
 LAG = {"FIGURES_MAX_LAG_SECONDS": 5.0}
@@ -444,24 +477,10 @@ def test_while_a_thread_computes_the_new_value_readers_are_given_the_last_one(
 ) -> None:
     """Past the lag, the first reader computes the current value; meanwhile the others are
     given the last one instead of queueing behind it."""
-    from flask import session
-
-    from tracker import cache
-    from tracker.db import set_read_only
-
     computing, release = threading.Event(), threading.Event()
 
     def ask(compute: Callable[[], int]) -> int:
-        """`remember` in a GET request of a signed-in browser (as its hooks prepare it: the
-        request's start noted, a read-only transaction, which on SQLite takes no lock)."""
-        with app.test_request_context("/"):
-            session["_user_id"] = "1"  # signed in by the session cookie
-            cache._note_beginning()
-            set_read_only(True)
-            try:
-                return remember("answer", (), compute)
-            finally:
-                set_read_only(False)
+        return _asked_by_a_browser(app, compute)
 
     def slow() -> int:
         computing.set()
@@ -480,3 +499,37 @@ def test_while_a_thread_computes_the_new_value_readers_are_given_the_last_one(
         release.set()
         assert first.result(timeout=5) == 2
     assert ask(lambda: 4) == 2
+
+
+def test_with_a_shared_store_every_worker_is_given_the_value_one_worker_computed(
+    shared_store: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers sharing a Redis store share the last value too: while a plan changes, a value
+    is computed once per lag for all of them, and past the lag, while one worker computes it
+    (its marker in the store), the others are given the last value instead of computing it
+    again. Nobody is given it for longer than that."""
+    from tracker import cache
+
+    first, second = shared_store(**LAG), shared_store(**LAG)
+    calls: list[str] = []
+
+    def compute(name: str) -> Callable[[], str]:
+        return lambda: calls.append(name) or name
+
+    assert _asked_by_a_browser(first, compute("first")) == "first"
+    with first.app_context():
+        PlanFactory(slug="p")
+        db.session.commit()
+    assert _asked_by_a_browser(second, compute("second")) == "first"  # within the lag
+    assert calls == ["first"]
+
+    later = time.time() + 6.0  # past the lag
+    monkeypatch.setattr(cache, "_now", lambda: later)
+    with first.app_context():  # the first worker is computing it
+        assert cache.cache.add(cache._marker("answer"), True)
+    assert _asked_by_a_browser(second, compute("second")) == "first"
+    with first.app_context():  # it was killed: its marker is gone with the timeout
+        cache.cache.delete(cache._marker("answer"))
+    assert _asked_by_a_browser(second, compute("second")) == "second"
+    assert _asked_by_a_browser(first, compute("third")) == "second"  # current: computed once
+    assert calls == ["first", "second"]

@@ -16,20 +16,24 @@ plan's data changes. So the data has versions by scope (`data_version` rows):
 Every transaction that changes a row of a `VERSIONED` model adds one to the rows of the scopes
 it touched as it commits, in the same transaction: a save in plan A never moves plan B's
 version, and writers of different plans never update the same row.
-`remember(name, key, compute, plan=..., drafts=...)` keys a value with the versions of the
-scopes it depends on, read once per request; without a plan, with every version (the value may
-depend on any plan). Old entries are never read again and age out of the store
-(`CACHE_THRESHOLD`, `CACHE_DEFAULT_TIMEOUT`).
+`remember(name, key, compute, plan=..., drafts=...)` reads the versions of the scopes a value
+depends on, once per request (without a plan, every version: the value may depend on any
+plan). The store keeps one entry per name and key: the value last computed, the version it was
+computed at and the time its data is as of; a value of an older version is computed again.
+Entries of names and keys no longer asked for age out of the store (`CACHE_THRESHOLD`,
+`CACHE_DEFAULT_TIMEOUT`).
 
 While departments write (a quarter-end: several submissions a second in one plan), every
 value of the plan would be computed afresh for each new version. So a value may lag the data by
 at most `FIGURES_MAX_LAG_SECONDS` for a reader signed in by a session cookie: a request that
-misses the current version may be given the value this process last kept for an older one,
-if the data it was computed from is at most that many seconds old, or while another thread
-computes the newer one (`_lagging`). Never to a reader who wrote since that value was computed
-(the session remembers when its writes committed, `_WROTE`): everyone sees their own writes at
-once. The API (no session cookie), values asked for while computing another value, and
-everything outside a request always get the current version. 0 turns lagging off.
+misses the current version may be given the entry's older value, if the data it was computed
+from is at most that many seconds old, or while some thread of a process sharing the store
+computes the newer one (a marker in the store says so; `_lagging`). With a store shared by
+every worker (`RedisCache`), one computation per name, key and lag then serves them all.
+Never to a reader who wrote since that value was computed (the session remembers when its
+writes committed, `_WROTE`): everyone sees their own writes at once. The API (no session
+cookie), values asked for while computing another value, and everything outside a request
+always get the current version. 0 turns lagging off.
 
 Values must be plain, immutable data (frozen dataclasses), never ORM objects: they outlive the
 session that read them. The store is Flask-Caching's: one per process by default
@@ -101,10 +105,6 @@ cache = Cache()
 # other values (a page's content its figures), never its own key, so the waits cannot cycle.
 _guard = threading.Lock()
 _computing: dict[str, threading.Lock] = {}
-# The full key of the value this process last kept for each name and key; forgotten (not the
-# values) past _KEPT_LIMIT names and keys, since some keys come from URLs.
-_kept: dict[str, str] = {}
-_KEPT_LIMIT = 4096
 _CHANGED = "versioned_data_changed"
 _TOUCHED = "versioned_rows_touched"
 _ADVANCED = "versions_advanced"  # this transaction advanced versions (in `Session.info`)
@@ -113,11 +113,10 @@ _ADVANCED = "versions_advanced"  # this transaction advanced versions (in `Sessi
 _WROTE = "wrote"
 _BEGAN = "began_at"
 _DEPTH = "computing_depth"  # values being computed by this request (in `g`)
-# A value older than the lag may still be given while this process computes the newer one,
-# up to this age: past it the reader waits for the computation.
-_LAG_WHILE_COMPUTING = 60.0
-_busy: dict[str, int] = {}  # names and keys threads of this process compute (or wait for)
-_LAGGING = object()  # in place of the time a value is as of: given by `_lagging`
+# A value older than the lag may still be given while a process sharing the store computes the
+# newer one, up to this age: past it the reader waits for, or joins, the computation. Also how
+# long a computation's marker outlives a process killed in the middle of it.
+_LAG_WHILE_COMPUTING = 60
 # Flask-Login's key for the user signed in by the session cookie.
 _COOKIE_USER = "_user_id"
 
@@ -262,50 +261,67 @@ def remember(
     if full in used:  # asked again by another part of the page: neither stored nor computed
         kept: T = used[full]
         return kept
-    found = cache.get(full) or _lagging(what, full) or _compute_once(what, full, compute)
-    value: T = found[0]
-    if found[-1] is not _LAGGING:  # a computation later in this request gets the current value
-        used[full] = value
+    last = _last(what)
+    if last is not None and last[2] == version:
+        value: T = last[0]
+    else:
+        lagging = _lagging(what, last)
+        if lagging is not None:  # a computation later in this request gets the current value
+            value = lagging[0]
+            return value
+        value = _compute_once(what, version, compute)
+    used[full] = value
     return value
 
 
-def _compute_once(what: str, full: str, compute: Callable[[], object]) -> tuple[Any, object]:
-    """`compute()`'s value kept for `full` with the time its data is as of, computed by one
-    thread of this process at a time (the others wait for it, or are given an older value,
-    `_lagging`). Keeping it drops the one this process kept for an older version."""
+def _last(what: str) -> tuple[Any, float, str] | None:
+    """The value last computed for `what` (by any process sharing the store), the time its
+    data is as of, and the version it was computed at."""
+    found = cache.get(what)
+    return found if isinstance(found, tuple) and len(found) == 3 else None
+
+
+def _marker(what: str) -> str:
+    return f"{what}@computing"
+
+
+def _compute_once(what: str, version: str, compute: Callable[[], T]) -> T:
+    """`compute()`'s value at `version`, kept for `what` with the time its data is as of (in
+    place of the one computed for an older version) and computed by one thread of this
+    process at a time: the others wait for it, or are given an older value (`_lagging`).
+    While it computes, a marker in the store tells every process sharing it, whose readers
+    may then be given the last value for longer than the lag instead of computing it too."""
+    full = f"{what}@{version}"
     with _guard:
         lock = _computing.setdefault(full, threading.Lock())
-        _busy[what] = _busy.get(what, 0) + 1
     try:
         if not lock.acquire(blocking=False):
-            lagging = _lagging(what, full)  # another thread computes it: up to 60 s old
+            lagging = _lagging(what, _last(what))  # another thread computes it
             if lagging is not None:
-                return lagging
+                value: T = lagging[0]
+                return value
             lock.acquire()
         try:
-            found: tuple[Any, object] | None = cache.get(full)
-            if found is None:
-                found = (_computed(compute), _as_of())  # a tuple, so that None can be kept too
-                cache.set(full, found)
-                with _guard:
-                    if len(_kept) >= _KEPT_LIMIT:
-                        _kept.clear()
-                    older = _kept.get(what)
-                    _kept[what] = full
-                if older is not None and older != full:
-                    cache.delete(older)
+            last = _last(what)
+            if last is not None and last[2] == version:
+                value = last[0]
+                return value
+            marked = cache.add(_marker(what), True, timeout=_LAG_WHILE_COMPUTING)
+            try:
+                value = _computed(compute)
+                cache.set(what, (value, _as_of(), version))
+            finally:
+                if marked:
+                    cache.delete(_marker(what))
         finally:
             lock.release()
     finally:
         with _guard:
             _computing.pop(full, None)
-            _busy[what] -= 1
-            if not _busy[what]:
-                del _busy[what]
-    return found
+    return value
 
 
-def _computed(compute: Callable[[], object]) -> object:
+def _computed(compute: Callable[[], T]) -> T:
     """`compute()`, during which the values it asks for are never older than the data."""
     if not has_request_context():
         return compute()
@@ -333,27 +349,22 @@ def _signed_in_by_cookie() -> bool:
     return has_request_context() and cookie_session.get(_COOKIE_USER) is not None
 
 
-def _lagging(what: str, full: str) -> tuple[Any, object] | None:
-    """The value this process last kept for `what` at an older version than `full`, when this
-    request may be given it instead of waiting for the current one: the reader is signed in
-    by a session cookie and has not written since the value's data was read; that data is at
-    most `FIGURES_MAX_LAG_SECONDS` old, or a thread of this process is computing `what` and
-    it is at most `_LAG_WHILE_COMPUTING` old. None otherwise."""
+def _lagging(what: str, last: tuple[Any, float, str] | None) -> tuple[Any] | None:
+    """`(value,)` for the value `last` computed for `what` at an older version, when this
+    request may be given it instead of the current one: the reader is signed in by a session
+    cookie and has not written since the value's data was read; that data is at most
+    `FIGURES_MAX_LAG_SECONDS` old, or at most `_LAG_WHILE_COMPUTING` old while some thread
+    of a process sharing the store computes `what`. None otherwise."""
     lag = float(current_app.config.get("FIGURES_MAX_LAG_SECONDS", 0) or 0)
-    if lag <= 0 or not _signed_in_by_cookie() or g.get(_DEPTH):
+    if lag <= 0 or last is None or not _signed_in_by_cookie() or g.get(_DEPTH):
         return None
-    older = _kept.get(what)
-    if older is None or older == full:
-        return None
-    found = cache.get(older)
-    if found is None or len(found) < 2:
-        return None
-    as_of = float(found[1])
+    value, as_of, _version = last
     if as_of <= float(cookie_session.get(_WROTE, 0.0)):
         return None
     age = _now() - as_of
-    limit = _LAG_WHILE_COMPUTING if _busy.get(what) else lag
-    return (found[0], _LAGGING) if age <= limit else None
+    if age > lag and (age > _LAG_WHILE_COMPUTING or not cache.get(_marker(what))):
+        return None
+    return (value,)
 
 
 def request_memo(name: str) -> dict[Any, Any]:
