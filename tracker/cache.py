@@ -247,8 +247,8 @@ def remember(
     plan `plan` (with its drafts, or department `department`'s, when the value shows them;
     of its tree only with `tree`), or of the plan called `plan_slug`, or of everything, if
     kept. A transaction that changed versioned data and has not committed yet computes
-    without the cache: what it sees may still be rolled back. Keeping a new version's value
-    drops the one this process kept for an older version: a write stream would otherwise fill
+    without the cache: what it sees may still be rolled back. A new version's value takes the
+    place of the older one's (one entry per name and key): a write stream would otherwise fill
     the store with pages no one will read again."""
     if db.session.info.get(_CHANGED):
         return compute()
