@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -84,7 +84,7 @@ class Cell:
     pending: int
     past_due: bool
 
-    @property
+    @cached_property  # a matrix shares its few distinct cells (`_cell`): each computes it once
     def rate(self) -> Rate:
         """The cell's share of the rates: nothing until the period is past due."""
         return Rate(self.on_time, self.owed) if self.past_due else NO_RATE
@@ -198,13 +198,9 @@ def _latest_overdue(plan_id: int, today: date) -> Overdue:
 
 
 def _rate(cells: Iterable[Cell]) -> Rate:
-    """The rates of `cells` added up (`Cell.rate`, without a `Rate` per cell)."""
-    on_time = due = 0
-    for cell in cells:
-        if cell.past_due:
-            on_time += cell.on_time
-            due += cell.owed
-    return Rate(on_time, due)
+    """The rates of `cells` added up, as integers (one `Rate` for the sum, not one per cell)."""
+    rates = [cell.rate for cell in cells]
+    return Rate(sum(r.on_time for r in rates), sum(r.due for r in rates))
 
 
 @lru_cache(maxsize=4096)  # a matrix's thousands of cells have few distinct counts
