@@ -54,6 +54,9 @@ def server_env(database_url: str) -> dict[str, str]:
         TRACKER_DATABASE_URL=database_url,
         TRACKER_SECRET_KEY="e2e-secret-key-only-for-the-browser-tests",
         TRACKER_ENV="development",
+        # Every browser test signs in from 127.0.0.1; the sign-in limit per address (tested in
+        # tests/auth) would refuse the tenth within a minute when the tests run fast.
+        TRACKER_LOGIN_RATE_LIMIT="1000 per minute",
         FLASK_APP="tracker",
         PYTHONUNBUFFERED="1",
     )
