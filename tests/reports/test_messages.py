@@ -21,7 +21,7 @@ from tracker.models import Plan
 from tracker.reports.builder import build_snapshot
 from tracker.reports.messages import key_messages, year_figures
 from tracker.reports.pdf_context import headline
-from tracker.reports.snapshot import PlanChangeRow, ReportSnapshot
+from tracker.reports.snapshot import Highlight, PlanChangeRow, ReportSnapshot
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -90,6 +90,21 @@ def test_the_reason_a_target_moved_comes_from_the_change_log_first(
         "A1 moved 2 quarters, from 2024-25 Q4 to 2025-26 Q2. Reason recorded when it was "
         "re-planned: The vendor delivered the routers two quarters late." in messages
     )
+
+
+def test_risks_quoted_from_an_update_in_the_other_language_are_marked(
+    app: Flask, snapshot: ReportSnapshot
+) -> None:
+    area = snapshot.areas[0]
+    a1, a2 = area.actions
+    highlight = Highlight(FiscalQuarter(YEAR, 4), "D1", "", "Retard du fournisseur.", "fr")
+    actions = (replace(a1, highlight=highlight), a2)
+    changed = replace(snapshot, areas=(replace(area, actions=actions),))
+    english = next(m for m in messages_of(app, changed) if m.startswith("A1 moved"))
+    assert english.endswith("Risks reported in its year-end update: [FR] Retard du fournisseur.")
+    in_french = messages_of(app, replace(changed, language="fr"))
+    french = next(m for m in in_french if m.startswith("A1 a été"))
+    assert french.endswith("fin d'exercice\u00a0: Retard du fournisseur."), french
 
 
 def test_actions_completed_in_the_year_are_named(app: Flask, snapshot: ReportSnapshot) -> None:

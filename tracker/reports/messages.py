@@ -13,6 +13,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from tracker.i18n import language_marker
 from tracker.reports.snapshot import LATE, MET, MISSED, ActionRow, ReportSnapshot
 from tracker.reports.typography import percent
 from tracker.vocab import ActionStatus
@@ -98,10 +99,13 @@ def slip_reason(snapshot: ReportSnapshot, action: ActionRow) -> str:
     if reasons:
         reason = _shorten(reasons[-1])
         return str(_("Reason recorded when it was re-planned: %(reason)s", reason=reason))
-    risks = action.highlight.risks if action.highlight else ""
-    if risks.strip():
-        return str(_("Risks reported in its year-end update: %(risks)s", risks=_shorten(risks)))
-    return ""
+    highlight = action.highlight
+    if highlight is None or not highlight.risks.strip():
+        return ""
+    # Quoted as written; marked, e.g. "[EN]", when written in the report's other language.
+    marker = language_marker(highlight.language, snapshot.language)
+    risks = f"{marker} {_shorten(highlight.risks)}".lstrip()
+    return str(_("Risks reported in its year-end update: %(risks)s", risks=risks))
 
 
 def key_messages(snapshot: ReportSnapshot) -> list[str]:
