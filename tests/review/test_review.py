@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask
@@ -57,6 +58,10 @@ def test_queue_lists_submitted_updates_with_previous_values(app: Flask, world: W
     assert f"/review/{update_id}" in html
     assert "30%" in html and "45%" in html
     assert "At risk" in html and "On track" in html
+    # On a phone each row reads as a card: every cell names its column (table--stack).
+    assert 'class="table table--compact table--stack"' in html
+    cells = re.findall(r"<td([^>]*)>", html)
+    assert len(cells) == 6 and all("data-label=" in cell for cell in cells)
 
 
 def test_queue_filters(app: Flask, world: World) -> None:
