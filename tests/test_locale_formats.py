@@ -79,6 +79,11 @@ def test_dates_by_locale_never_iso() -> None:
     with force_locale("fr"):
         assert i18n.date_text(day) == "22 janvier 2027"
         assert i18n.date_text(day, "medium") == "22 janv. 2027"
+        # French writes the first of the month as an ordinal; CLDR's pattern does not.
+        assert i18n.date_text(date(2019, 4, 1)) == "1er avril 2019"
+        assert i18n.date_text(date(2019, 4, 11)) == "11 avril 2019"
+    with force_locale("en"):
+        assert i18n.date_text(date(2019, 4, 1)) == "April 1, 2019"
     assert i18n.date_text(None) == ""
 
 

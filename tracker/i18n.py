@@ -152,7 +152,16 @@ def _date(locale_name: str, day: date, form: str) -> str:
     """`date_text` once per locale, day and form (Flask-Babel's `format_date` with the date
     formats it is given by default, which this app keeps): a roadmap shows some 600 dates,
     most of them again and again, and Babel reads its pattern anew at each call."""
-    return str(dates.format_date(day, form, locale=Locale.parse(locale_name)))
+    text = str(dates.format_date(day, form, locale=Locale.parse(locale_name)))
+    return first_of_month(text, day, locale_name)
+
+
+def first_of_month(text: str, day: date, language: str) -> str:
+    """A date written by CLDR's pattern, with the first of the month as French writes it, an
+    ordinal ('1er avril 2018'), which the pattern does not."""
+    if language.startswith("fr") and day.day == 1 and text.startswith("1 "):
+        return "1er" + text[1:]
+    return text
 
 
 def language_marker(written_in: str | None, shown_in: str | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -114,6 +115,11 @@ def test_user_list_filters(app: Flask, client: FlaskClient, admin: int) -> None:
 
     page = client.get("/admin/users?role=department").get_data(as_text=True)
     assert "dept-a@" in page and "dept-b@" in page and ADMIN not in page
+    # On a phone each user reads as a card: every cell names its column (table--stack).
+    assert 'class="table table--stack"' in page
+    cells = re.findall(r"<td([^>]*)>", page.split("<tbody>", 1)[1])
+    assert len(cells) == 2 * 5 and all("data-label=" in cell for cell in cells)
+    assert '<td data-label="Department"><abbr title=' in page
     page = client.get("/admin/users?department=BBB").get_data(as_text=True)
     assert "dept-b@" in page and "dept-a@" not in page
     page = client.get("/admin/users?active=no").get_data(as_text=True)

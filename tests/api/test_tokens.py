@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import timedelta
 
 import pytest
@@ -208,7 +209,14 @@ def test_the_page_creates_a_token_and_shows_it_once(
     body = response.get_data(as_text=True)
     secret = body.split('id="new-token" type="text" readonly value="')[1].split('"')[0]
     assert hashlib.sha256(secret.encode()).hexdigest() == token.token_hash
-    assert secret not in client.get("/account/tokens").get_data(as_text=True)
+    listing = client.get("/account/tokens").get_data(as_text=True)
+    assert secret not in listing
+    # On a phone each token reads as a card: its cells name their columns (table--stack), but
+    # for the revoke button's, which names itself.
+    assert 'class="table table--stack"' in listing
+    cells = re.findall(r"<td([^>]*)>", listing.split("<tbody>", 1)[1])
+    assert len(cells) == 6 and all("data-label=" in cell for cell in cells[:5])
+    assert '<td data-label="Access">Read only</td>' in listing
     assert "Set-Cookie" not in response.headers or secret not in response.headers["Set-Cookie"]
     assert api_get(app.test_client(), "/api/v1/me", secret).get_json()["email"] == EMAIL
 
@@ -261,7 +269,10 @@ def test_the_page_revokes_only_the_users_own_tokens(
     assert response.status_code == 404
     response = client.post(f"/account/tokens/{mine}/revoke", data={"csrf_token": token})
     assert response.status_code == 302
-    assert "is revoked" in client.get("/account/tokens").get_data(as_text=True)
+    listing = client.get("/account/tokens").get_data(as_text=True)
+    assert "is revoked" in listing
+    # A revoked token has no button: its cell is empty, which its card on a phone leaves out.
+    assert "<td></td>" in listing and "Revoke<" not in listing
     with app.app_context():
         assert _token(mine).revoked_at is not None
         assert _token(theirs).revoked_at is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -62,7 +63,11 @@ def test_admin_and_oversight_read_the_trail(
     if role is Role.ADMIN:  # admins may open the account, so the name links to it
         assert f'">{name}</a> signed in.' in page
     else:
-        assert f"<td>{name} signed in.</td>" in page
+        assert f'<td data-label="Description">{name} signed in.</td>' in page
+    # On a phone each event reads as a card: every cell names its column (table--stack).
+    assert 'class="table table--compact table--stack"' in page
+    cells = re.findall(r"<td([^>]*)>", "".join(_rows(page)))
+    assert cells and all("data-label=" in cell for cell in cells)
 
 
 @pytest.mark.parametrize("role,department", [(Role.PLANNER, None), (Role.DEPARTMENT, "ACR")])
@@ -132,7 +137,7 @@ def test_newest_first_in_words(app: Flask, client: FlaskClient, reader: int) -> 
     _add(app, 1, action="widget.frobbed", occurred_at=BASE + timedelta(days=1))
     rows = _rows(client.get("/audit/?date_to=2025-12-31").get_data(as_text=True))
     assert "widget.frobbed" in rows[0] and "Role: Planner → Oversight" in rows[1]
-    assert "<td>Account changed</td>" in rows[1]
+    assert '<td data-label="Event">Account changed</td>' in rows[1]
     assert "{" not in rows[1] and "before" not in rows[1]
 
 

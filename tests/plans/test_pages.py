@@ -113,7 +113,7 @@ def test_overview_headline(app: Flask, client: FlaskClient, signed_in_planner: N
 
 
 def row_of(html: str, code: str) -> str:
-    match = re.search(rf"<tr> <td>{re.escape(code)}</td>(.*?)</tr>", html)
+    match = re.search(rf'<tr> <td data-label="Code">{re.escape(code)}</td>(.*?)</tr>', html)
     assert match, code
     return match.group(1)
 
@@ -129,12 +129,21 @@ def test_overview_action_rows(app: Flask, client: FlaskClient, signed_in_planner
     assert "2016-17 Q2" in a1 and "2016-17 Q4" in a1
     assert "+2 quarters" in a1
     assert "On track" in a1 and "Behind the expected percent" in a1
-    assert '<td class="num">40%</td> <td class="num">100%</td>' in a1
+    complete, expected = (
+        '<td class="num" data-label="Complete">',
+        '<td class="num" data-label="Expected">',
+    )
+    assert f"{complete}40%</td> {expected}100%</td>" in a1
     a2 = row_of(html, "S1.2")
     assert "No report yet" in a2 and "77%" not in a2 and "Off track" not in a2
     a3 = row_of(html, "S1.3")
-    assert "At risk" in a3 and '<td class="num">10%</td> <td class="num">0%</td>' in a3
+    assert "At risk" in a3 and f"{complete}10%</td> {expected}0%</td>" in a3
     assert "quarters" not in a3 and "None" in a3
+    # On a phone each action reads as a card: every cell names its column (table--stack).
+    assert 'class="table table--compact table--stack"' in html
+    cells = re.findall(r"<td([^>]*)>", a1 + a2 + a3)
+    assert len(cells) == 24 and all("data-label=" in cell for cell in cells)  # Code: row_of
+    assert '<td data-label="Lead">' in a1 and '<td data-label="Status">' in a1
 
 
 def test_action_page(app: Flask, client: FlaskClient, signed_in_planner: None) -> None:

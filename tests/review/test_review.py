@@ -98,6 +98,10 @@ def test_review_page_shows_what_changed(app: Flask, world: World) -> None:
     assert "<del>30%</del>" in html and "<ins>45%</ins>" in html
     assert "<del>Old</del>" in html and "<ins>New</ins>" in html
     assert ">Changed<" in html
+    # On a phone each field is a card, its values after the same headings as the columns.
+    assert 'class="table diff table--stack"' in html
+    assert '<td data-label="Last accepted (2025-26 Q1)"><del>30%</del></td>' in html
+    assert '<td data-label="This update (2025-26 Q2)"><ins>45%</ins></td>' in html
     assert "Accept" in html and "Return to the department" in html
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -56,7 +57,12 @@ def test_admins_see_runs_with_outcome_attempts_duration_and_error(
     assert response.status_code == 200
     assert "yearly-report:it:2024" in page and "reminder:2025-Q2:-3:1" in page
     assert "Failed" in page and "Succeeded" in page
-    assert "<td>3</td>" in page
+    assert '<td data-label="Attempts">3</td>' in page
+    # On a phone each run reads as a card: every cell names its column (table--stack).
+    runs = page.split('id="runs"', 1)[1].split("</table>", 1)[0]
+    assert 'class="table table--compact table--stack"' in runs
+    cells = re.findall(r"<td([^>]*)>", runs)
+    assert len(cells) == 3 * 7 and all("data-label=" in cell for cell in cells)
     assert "2.00 s" in page
     assert "JobError: Report generation is not available" in page
     assert "No e-mail has been kept in the log." in page

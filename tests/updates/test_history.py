@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -65,6 +67,13 @@ def test_compare_page_marks_changed_fields_in_text(app: Flask, world: World) -> 
     assert html.count(">Changed<") == 2
     assert "<del>First words</del>" in html and "<ins>Second words</ins>" in html
     assert "<del>40%</del>" in html and "<ins>55%</ins>" in html
+    # On a phone each field is a card: both revisions one above the other, each after its name.
+    assert 'class="table diff table--stack"' in html
+    cells = re.findall(r"<td([^>]*)>", html)
+    assert cells and all("data-label=" in cell for cell in cells)
+    assert '<td data-label="Revision 1"><del>40%</del></td>' in html
+    assert '<td data-label="Revision 2"><ins>55%</ins></td>' in html
+    assert html.count('<td data-label="Difference">') == len(cells) // 3
     # order of the arguments does not matter
     assert "Compare revisions 1 and 2" in login(app, DEPT_EMAIL).get(
         f"/updates/{update_id}/compare?a=2&b=1"

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from tracker.access import rule_for
 from tracker.audit import details
 from tracker.audit.kinds import KIND_LABELS, kind_label, object_type_label
-from tracker.audit.sentences import GENERIC, GENERIC_WITH_OBJECT, SENTENCES, SYSTEM_ACTORS
+from tracker.audit.sentences import GENERIC, GENERIC_WITH_OBJECT, SENTENCES
 from tracker.i18n import localized, quarter_label
 from tracker.models import (
     Action,
@@ -37,6 +37,7 @@ from tracker.models import (
     WorkflowState,
 )
 from tracker.services.audit.subjects import Subjects
+from tracker.vocab import actor_label
 
 
 @dataclass(frozen=True)
@@ -124,12 +125,7 @@ class Describer:
         user = self.subjects.actor_of(event)
         if user is not None:
             return self.user(user)
-        label = event.actor_label
-        if label.startswith("user:"):
-            label = label.removeprefix("user:")
-        if label in SYSTEM_ACTORS:
-            return _text(str(SYSTEM_ACTORS[label]))
-        return _text(label or gettext("Someone"))
+        return _text(actor_label(event.actor_label) or gettext("Someone"))
 
     def plan(self, plan: Plan) -> Ref:
         return (Segment(localized(plan, "title"), self.link("plans.overview", slug=plan.slug)),)

@@ -133,10 +133,3 @@ SENTENCES: Mapping[str, LazyString] = {
 # Any other kind, and any event whose sentence cannot be filled.
 GENERIC = _l("%(actor)s: %(kind)s.")
 GENERIC_WITH_OBJECT = _l("%(actor)s: %(kind)s, on %(object)s.")
-
-# Who acted when no account did: the labels the services record for themselves.
-SYSTEM_ACTORS: Mapping[str, LazyString] = {
-    "cli": _l("The command line"),
-    "scheduler": _l("The scheduler"),
-    "demo": _l("The demo loader"),
-}

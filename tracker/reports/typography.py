@@ -10,6 +10,8 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 
+from tracker.i18n import first_of_month
+
 DASH = "\u2014"
 
 
@@ -33,10 +35,7 @@ def long_date(value: date | None, lang: str) -> str:
     the month as an ordinal, which CLDR's pattern does not); a dash for None."""
     if value is None:
         return DASH
-    text = format_date(value, "long", locale=lang)
-    if lang == "fr" and value.day == 1 and text.startswith("1 "):
-        text = "1er" + text[1:]
-    return text
+    return first_of_month(format_date(value, "long", locale=lang), value, lang)
 
 
 def stamp(value: datetime, lang: str) -> str:
