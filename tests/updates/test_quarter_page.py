@@ -45,9 +45,14 @@ def test_states_and_values_are_shown(app: Flask, world: World) -> None:
 
 def test_overdue_and_due_today(app: Flask, world: World) -> None:
     app.config["TODAY"] = "2025-10-15"
-    assert "Due today" in login(app, DEPT_EMAIL).get("/updates/").get_data(as_text=True)
+    html = login(app, DEPT_EMAIL).get("/updates/").get_data(as_text=True)
+    assert "Due today" in html
+    # No update yet is not an error before the due date: the badge turns red once overdue.
+    assert "state--none" in html and "state--missing" not in html
     app.config["TODAY"] = "2025-10-18"
-    assert "Overdue by 3 days" in login(app, DEPT_EMAIL).get("/updates/").get_data(as_text=True)
+    html = login(app, DEPT_EMAIL).get("/updates/").get_data(as_text=True)
+    assert "Overdue by 3 days" in html
+    assert "state--missing" in html and "state--none" not in html
 
 
 def test_earlier_locked_period_is_read_only(app: Flask, world: World) -> None:
