@@ -3,6 +3,7 @@ closing it with an approval note makes a new baseline version."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -155,6 +156,21 @@ def test_the_roadmap_compares_with_the_original_or_the_latest_baseline(
     page = planner.get("/plans/it-plan/roadmap?compare=original").get_data(as_text=True)
     assert "Original baseline target" in page
     assert planner.get("/plans/it-plan/roadmap?compare=nonsense").status_code == 400
+
+
+def test_the_approval_note_is_marked_when_read_in_the_other_language(
+    app: Flask, planner: FlaskClient
+) -> None:
+    active_plan(app, planner)
+    assert open_review(planner).status_code == 302
+    closing = {"note": "Approved by the board."}
+    assert post_form(planner, f"{REVIEW}/close", closing, page=REVIEW).status_code == 302
+    page = " ".join(planner.get(REVIEW).get_data(as_text=True).split())
+    assert "Approval note: Approved by the board." in page
+    with planner.session_transaction() as session:
+        session["lang"] = "fr"
+    page = " ".join(planner.get(REVIEW).get_data(as_text=True).split())
+    assert re.search(r"\[EN\]</span> Approved by the board\.", page), page
 
 
 def test_as_of_a_past_quarter_shows_the_baseline_then(app: Flask, planner: FlaskClient) -> None:

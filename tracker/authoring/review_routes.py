@@ -50,6 +50,7 @@ def _review_page(plan: Plan, review: PlanReview, status: int = 200, **failed: An
         due_form=lambda m: due_form(m, failed.get(f"m-{m.id}")),
         close_form=failed.get("close") or CloseReviewForm(formdata=None),
         made=reviews.review_changes(plan.id, review),
+        note_language=reviews.approval_note_language(plan.id, review),
         shown_value=shown_value,
         year_label=year_label,
     )

@@ -75,6 +75,19 @@ def review_changes(plan_id: int, review: PlanReview) -> list[PlanChange]:
     return list(db.session.scalars(stmt.order_by(PlanChange.at, PlanChange.id)))
 
 
+def approval_note_language(plan_id: int, review: PlanReview) -> str | None:
+    """The language the review's approval note was written in, which the change log's record
+    of its closing keeps (the note is that record's reason); None while it is open."""
+    if review.is_open:
+        return None
+    stmt = select(PlanChange.reason_language).where(
+        PlanChange.plan_id == plan_id,
+        PlanChange.kind == ChangeKind.REVIEW_CLOSED.value,
+        PlanChange.new_value == changes.as_text(review.fiscal_year),
+    )
+    return db.session.scalar(stmt.order_by(PlanChange.at.desc()).limit(1))
+
+
 def open_review(slug: str, year: int, actor: User) -> PlanReview:
     """Open the plan's review of fiscal year `year`."""
     plan = writable_plan(slug)
